@@ -1,0 +1,1 @@
+"""ocigen: generate the ``oci_spec`` Python package from the vendored OCI specs."""
