@@ -1,0 +1,118 @@
+"""The declarative mapping file beside a vendored spec (``ocigen.toml``)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import GeneratorError
+
+MAPPING_FILE = "ocigen.toml"
+
+
+@dataclass(frozen=True)
+class External:
+    kind: str  # "string" | "time" | "int"
+    format: str | None = None
+    bits: int = 64
+    signed: bool = True
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A Go-side check upstream's validator adds to the schema."""
+
+    type: str  # "pkgdir.Type"
+    field: str  # Go field name
+    items_pattern: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Config:
+    file: str  # display path of the mapping file
+    name: str
+    python: str
+    title: str
+    version_package: str
+    module: str
+    int_bits: int
+    packages: tuple[tuple[str, str], ...]  # (Go package dir, Python module)
+    roots: tuple[tuple[str, str], ...]  # (schema file, "pkgdir.Type")
+    external: tuple[tuple[str, External], ...]  # ("import/path.Name", mapping)
+    rules: tuple[Rule, ...]
+
+
+def _line(text: str, needle: str) -> int:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
+
+
+def load(spec_dir: Path, display: str) -> Config:
+    path = spec_dir / MAPPING_FILE
+    file = f"{display}/{MAPPING_FILE}"
+    if not path.is_file():
+        raise GeneratorError(file, 0, "mapping file is missing")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise GeneratorError(file, getattr(e, "lineno", 0), f"not valid TOML: {e}") from None
+
+    def need(table: dict[str, Any], key: str, where: str) -> Any:
+        if key not in table:
+            raise GeneratorError(file, _line(text, f"[{where}]"), f"[{where}] needs {key!r}")
+        return table[key]
+
+    spec = need(data, "spec", "spec") if "spec" in data else {}
+    if not spec:
+        raise GeneratorError(file, 0, "missing [spec] table")
+    go = data.get("go", {})
+    external = []
+    for key, value in data.get("external", {}).items():
+        kind = value.get("kind")
+        if kind not in ("string", "time", "int"):
+            raise GeneratorError(
+                file, _line(text, key), f"external {key}: kind must be string, time or int"
+            )
+        external.append(
+            (
+                key,
+                External(
+                    kind=kind,
+                    format=value.get("format"),
+                    bits=int(value.get("bits", 64)),
+                    signed=bool(value.get("signed", True)),
+                ),
+            )
+        )
+    rules = tuple(
+        Rule(
+            type=need(r, "type", "rules"),
+            field=need(r, "field", "rules"),
+            items_pattern=need(r, "items_pattern", "rules"),
+            source=need(r, "source", "rules"),
+        )
+        for r in data.get("rules", ())
+    )
+    return Config(
+        file=file,
+        name=need(spec, "name", "spec"),
+        python=need(spec, "python", "spec"),
+        title=spec.get("title", ""),
+        version_package=need(spec, "version_package", "spec"),
+        module=need(go, "module", "go"),
+        int_bits=int(go.get("int_bits", 64)),
+        packages=tuple(need(data, "packages", "packages").items()),
+        roots=tuple(need(data, "roots", "roots").items()),
+        external=tuple(external),
+        rules=rules,
+    )
+
+
+def line_of(spec_dir: Path, needle: str) -> int:
+    """Line of the first occurrence of ``needle`` in the mapping file (for errors)."""
+    text = (spec_dir / MAPPING_FILE).read_text(encoding="utf-8")
+    return _line(text, needle)

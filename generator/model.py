@@ -1,0 +1,229 @@
+"""The intermediate model: plain, frozen, typed data that templates render.
+
+Go and the JSON Schema are bound into this model by ``bind``; nothing downstream
+sees a Go declaration or a schema node.  Types form a closed set of kinds whose
+constraints are fields (see ``TypeRef``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --- type kinds ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrType:
+    patterns: tuple[str, ...] = ()  # Python regexes (re.search), translated from the schema's
+    enum: tuple[str, ...] | None = None  # schema enum
+    format: str | None = None  # "digest", "uri", ... (see runtime checks)
+    known: tuple[str, ...] = ()  # values accepted without running the pattern
+
+
+@dataclass(frozen=True)
+class IntType:
+    bits: int
+    signed: bool
+    minimum: int | None = None  # effective bounds: Go type ∩ schema
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class BoolType:
+    pass
+
+
+@dataclass(frozen=True)
+class BytesType:
+    """Go ``[]byte``: padded standard base64 on the wire."""
+
+
+@dataclass(frozen=True)
+class TimeType:
+    """Go ``time.Time``: RFC 3339 with nanoseconds."""
+
+
+@dataclass(frozen=True)
+class AnyType:
+    """Go ``interface{}``: any JSON value, kept as decoded."""
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    """Go ``struct{}``: a JSON object whose members Go ignores; we keep them."""
+
+
+@dataclass(frozen=True)
+class ListType:
+    item: TypeRef
+    min_items: int | None = None
+    item_nullable: bool = False
+
+
+@dataclass(frozen=True)
+class MapType:
+    value: TypeRef
+    # Schema patternProperties: value constraints apply to keys matching this
+    # (re.search semantics); other keys get the Go type check only.
+    key_pattern: str | None = None
+    value_nullable: bool = False
+
+
+@dataclass(frozen=True)
+class StructType:
+    name: str  # Python class name
+    module: str  # dotted module of the class, e.g. "oci_spec.image.v1"
+    decoder: str  # name of the decoder function bound to this schema site
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: str
+    module: str
+    base: StrType  # schema constraints on the wire string
+    open: bool  # the schema accepts values beyond the Go constants
+    narrowed: bool  # the schema accepts only some of the Go constants
+
+
+TypeRef = (
+    StrType
+    | IntType
+    | BoolType
+    | BytesType
+    | TimeType
+    | AnyType
+    | ObjectType
+    | ListType
+    | MapType
+    | StructType
+    | EnumType
+)
+
+Omit = Literal["never", "empty", "zero"]  # json tag: none, omitempty, omitzero
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Field:
+    go_name: str
+    py_name: str
+    wire_name: str
+    type: TypeRef  # with the constraints of the schema site it was bound at
+    omit: Omit
+    nullable: bool  # Go can hold nil here (pointer, slice, map, interface)
+    required: bool  # required by the schema at this site
+    null_ok: bool  # JSON null accepted on input (schema allows it, or no schema)
+    doc: str = field(compare=False)
+    deprecated: str | None = field(compare=False)
+    platforms: tuple[str, ...]
+    origin: Origin = field(compare=False)
+    go_type: str = field(compare=False)  # Go spelling, for docs and the API report
+    schema_path: str | None = field(compare=False)  # "file.json#/pointer" bound to
+
+
+@dataclass(frozen=True)
+class Decoder:
+    """One schema site of a struct: the same class, its own constraints."""
+
+    name: str  # function name in the generated module
+    struct: str  # Python class name
+    fields: tuple[Field, ...]
+    schema_path: str | None
+
+
+@dataclass(frozen=True)
+class Struct:
+    go_name: str
+    py_name: str
+    module: str
+    doc: str
+    deprecated: str | None
+    origin: Origin
+    fields: tuple[Field, ...]  # as bound at the canonical site
+    decoder: str  # canonical decoder (root schema, else first use)
+    root_schema: str | None  # schema file this struct is the root type of
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    py_name: str
+    go_name: str
+    value: str
+    doc: str
+    deprecated: str | None
+
+
+@dataclass(frozen=True)
+class Enum:
+    go_name: str
+    py_name: str
+    module: str
+    doc: str
+    origin: Origin
+    members: tuple[EnumMember, ...]
+
+
+@dataclass(frozen=True)
+class Constant:
+    go_name: str
+    py_name: str
+    value: str | int | bool
+    doc: str
+    deprecated: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class StructValue:
+    """A Go composite literal of a struct type, e.g. ``DescriptorEmptyJSON``."""
+
+    go_name: str
+    py_name: str
+    struct: str
+    values: tuple[tuple[str, str | int | bool | bytes], ...]  # py field name, value
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # dotted, e.g. "oci_spec.image.v1"
+    go_package: str  # directory inside the spec, e.g. "specs-go/v1"
+    doc: str
+    structs: tuple[Struct, ...]  # Go declaration order
+    decoders: tuple[Decoder, ...]  # canonical first per struct, then variants
+    enums: tuple[Enum, ...]
+    constants: tuple[Constant, ...]
+    values: tuple[StructValue, ...]
+    imports: tuple[str, ...]  # other generated modules whose classes are used
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A disagreement between Go and the schema (the lint report)."""
+
+    code: str
+    where: str  # "Manifest.layers" or a schema path
+    message: str
+    origin: str  # "file:line" of the Go side, or the schema path
+
+    def line(self) -> str:
+        return f"{self.code}: {self.where}: {self.message} [{self.origin}]"
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str  # "image-spec"
+    version: str  # "1.1.1"
+    package: str  # top Python package of this spec, e.g. "oci_spec.image"
+    modules: tuple[Module, ...]
+    findings: tuple[Finding, ...] = field(default=())
