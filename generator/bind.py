@@ -244,13 +244,10 @@ class Binder:
         hi = (1 << (bits - 1)) - 1 if signed else (1 << bits) - 1
         go = "int" if signed else "uint"
         if node is not None:
-            for name, bound, inside in (
-                ("minimum", node.minimum, lambda b: b >= lo),
-                ("maximum", node.maximum, lambda b: b <= hi),
-            ):
+            for name, bound in (("minimum", node.minimum), ("maximum", node.maximum)):
                 if bound is None:
                     continue
-                if isinstance(bound, float) or not inside(bound):
+                if isinstance(bound, float) or not lo <= bound <= hi:
                     self.lint(
                         "bound-beyond-go",
                         where,

@@ -44,7 +44,9 @@ def _existing(root: Path) -> dict[str, Path]:
 
 def compare(files: dict[str, str], root: Path) -> Drift:
     have = _existing(root)
-    stale, missing, chunks = [], [], []
+    stale: list[str] = []
+    missing: list[str] = []
+    chunks: list[str] = []
     for rel, text in files.items():
         path = have.get(rel)
         if path is None:

@@ -620,7 +620,11 @@ class _Reader:
     def type(self, node: Node) -> GoType:
         t = node.type
         if t == "type_identifier":
-            return GoType("ident", name=self.text(node))
+            ident = self.text(node)
+            # any is the predeclared alias of interface{} (Go 1.18).
+            return (
+                GoType("interface") if ident == "any" else GoType("ident", name=ident)
+            )
         if t == "qualified_type":
             pkg = node.child_by_field_name("package")
             name = node.child_by_field_name("name")
@@ -1094,8 +1098,8 @@ class _ConstEvaluator:
             return (value, type_name) if type(value) is int else None
         if basic == "bool":
             return (value, type_name) if isinstance(value, bool) else None
-        if basic is None and "." in type_name:
-            return value, type_name  # imported type: trust the source compiles
+        if basic is None and type_name not in self.types:
+            return value, type_name  # imported, or in a file not read: trust it
         return None  # floats, complex, or a type we cannot see through
 
     def eval(self, e: GoExpr, iota: int) -> _Typed | None:
@@ -1137,7 +1141,14 @@ class _ConstEvaluator:
             if left is None or right is None:
                 return None
             return _binary(e.op, left, right)
-        return None  # calls (len, unsafe.Sizeof, ...) and composites
+        if isinstance(e, GoCall) and len(e.args) == 1 and "." in e.func:
+            # In a constant expression pkg.T(x) can only be a conversion to an
+            # imported type (or a builtin of package unsafe).
+            inner = self.eval(e.args[0], iota)
+            if inner is None or e.func.startswith("unsafe."):
+                return None
+            return self.convert(inner[0], e.func)
+        return None  # builtin calls (len, min, ...) and composites
 
 
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import black
+from black.mode import TargetVersion
 import jinja2
 
 from .errors import GeneratorError
@@ -35,7 +36,7 @@ from .model import (
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PACKAGE = "oci_spec"
 BLACK_MODE = black.Mode(
-    target_versions={black.TargetVersion.PY310}, line_length=88, magic_trailing_comma=True
+    target_versions={TargetVersion.PY310}, line_length=88, magic_trailing_comma=True
 )
 
 _KINDS: dict[type, str] = {
@@ -103,7 +104,9 @@ def zero_value(f: Field) -> str:
     k = kind(f.type)
     if isinstance(f.type, StructType):
         return f"_zero_{f.type.name}()"
-    return {"str": '""', "enum": '""', "int": "0", "bool": "False", "object": "{}"}[k]
+    # An enum's zero value is the empty string, which no member has (_EMPTY is
+    # typed Any so that a Go-only decoder may store it in a closed-enum field).
+    return {"str": '""', "enum": "_EMPTY", "int": "0", "bool": "False", "object": "{}"}[k]
 
 
 def py_default(f: Field) -> str:
@@ -113,6 +116,8 @@ def py_default(f: Field) -> str:
         return f" = field(default_factory=lambda: _zero_{f.type.name}())"
     if isinstance(f.type, ObjectType) and not f.nullable:
         return " = field(default_factory=dict)"
+    if isinstance(f.type, EnumType) and not f.nullable:
+        return ' = ""'
     return f" = {zero_value(f)}"
 
 

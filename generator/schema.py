@@ -18,6 +18,7 @@ from urllib.parse import urldefrag, urlsplit
 import referencing
 import referencing.exceptions
 import referencing.jsonschema
+from referencing._core import Resolver
 
 from .errors import GeneratorError
 
@@ -57,7 +58,7 @@ class Ref:
     """An unresolved subschema together with its base URI."""
 
     contents: Any = field(compare=False)
-    resolver: referencing.Resolver[Any] = field(compare=False, repr=False)
+    resolver: Resolver[Any] = field(compare=False, repr=False)
     path: str
 
 
@@ -88,7 +89,7 @@ class Schemas:
     def _retrieve(self, uri: str) -> referencing.Resource[Any]:
         name = urlsplit(uri).path.rsplit("/", 1)[-1]
         if name not in self.documents:
-            raise referencing.exceptions.NoSuchResource(ref=uri)
+            raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]
         return DRAFT4.create_resource(self.documents[name])
 
     # -- locating problems ---------------------------------------------------
@@ -229,7 +230,7 @@ class Schemas:
     # -- python-jsonschema over the same registry (tests, cross-checks) -------
 
     def validator(self, name: str) -> Any:
-        import jsonschema
+        import jsonschema  # type: ignore[import-untyped]
 
         return jsonschema.Draft4Validator(
             {"$ref": _BASE + name}, registry=self.registry

@@ -13,7 +13,7 @@ import codecs
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NoReturn, TypeVar
 
 __all__ = ["Timestamp", "ValidationError"]
 
@@ -258,6 +258,23 @@ def _digest(key: str | int | None, v: str) -> None:
         raise ValidationError(
             f"{_show(v)} is not a digest of the form algorithm:encoded", key
         )
+
+
+# format "uri", as upstream's validator asserts it (santhosh-tekuri/jsonschema:
+# Go's url.Parse succeeds and the URL is absolute).  url.Parse rejects control
+# characters, bad %-escapes, and hosts with spaces or a non-numeric port.
+_URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*:"  # scheme
+    r"(?://(?:[^@/?#]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/?#\[\] ]*)(?::(?P<port>[0-9]*))?(?=[/?#]|\\Z))?"
+    r"[^\x00-\x1f\x7f]*\Z"
+)
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _uri(key: str | int | None, v: str) -> None:
+    if _URI.match(v) and not _BAD_ESCAPE.search(v):
+        return
+    raise ValidationError(f"{_show(v)} is not an absolute URI", key)
 
 
 # --- timestamps -----------------------------------------------------------------
@@ -530,4 +547,10 @@ def _sorted(m: dict[str, Any]) -> dict[str, Any]:
 
 
 _ABSENT: Any = object()
-_new = object.__new__
+_EMPTY: Any = ""
+_T = TypeVar("_T")
+
+
+def _new(cls: type[_T]) -> _T:
+    # An instance without running __init__: decoders set every slot themselves.
+    return object.__new__(cls)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Mapping
 
 from .._runtime import (
     _ABSENT,
+    _EMPTY,
     _HEX,
     Timestamp,
     ValidationError,
@@ -35,6 +36,7 @@ from .._runtime import (
     _time,
     _time_out,
     _type,
+    _uri,
 )
 
 __all__ = [
@@ -115,6 +117,8 @@ def _dec_Versioned(d: Any) -> Versioned:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Versioned = _new(Versioned)
+    v: Any
+    w: Any
     n = 0
     v = d.get("schemaVersion", _ABSENT)
     if v is _ABSENT:
@@ -142,14 +146,16 @@ def _dec_Versioned(d: Any) -> Versioned:
 
 def _zero_Versioned() -> Versioned:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Versioned = _new(Versioned)
+    o: Any = _new(Versioned)
     o.schema_version = 0
     o.unknown_fields = None
-    return o
+    zero: Versioned = o
+    return zero
 
 
 def _enc_Versioned(o: Versioned) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["schemaVersion"] = o.schema_version
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():

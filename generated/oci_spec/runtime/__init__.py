@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Mapping
 
 from .._runtime import (
     _ABSENT,
+    _EMPTY,
     _HEX,
     Timestamp,
     ValidationError,
@@ -35,6 +36,7 @@ from .._runtime import (
     _time,
     _time_out,
     _type,
+    _uri,
 )
 
 __all__ = [
@@ -4144,6 +4146,8 @@ def _dec_Spec(d: Any) -> Spec:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Spec = _new(Spec)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["ociVersion"]
@@ -4329,6 +4333,8 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Scheduler = _new(Scheduler)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["policy"]
@@ -4336,8 +4342,8 @@ def _dec_Scheduler(d: Any) -> Scheduler:
         raise _missing("policy") from None
     if type(v) is not str:
         raise _type("policy", "string", v)
-    o.policy = _M_LinuxSchedulerPolicy.get(v)
-    if o.policy is None:
+    w = _M_LinuxSchedulerPolicy.get(v)
+    if w is None:
         raise _enum(
             "policy",
             (
@@ -4351,6 +4357,7 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             ),
             v,
         )
+    o.policy = w
 
     v = d.get("nice", _ABSENT)
     if v is _ABSENT:
@@ -4395,8 +4402,8 @@ def _dec_Scheduler(d: Any) -> Scheduler:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-                    y1 = _M_LinuxSchedulerFlag.get(x1)
-                    if y1 is None:
+                    w = _M_LinuxSchedulerFlag.get(x1)
+                    if w is None:
                         raise _enum(
                             None,
                             (
@@ -4410,6 +4417,7 @@ def _dec_Scheduler(d: Any) -> Scheduler:
                             ),
                             x1,
                         )
+                    y1 = w
 
                     l1.append(y1)
             except ValidationError as e:
@@ -4471,6 +4479,8 @@ def _dec_Process(d: Any) -> Process:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Process = _new(Process)
+    v: Any
+    w: Any
     n = 1
     v = d.get("terminal", _ABSENT)
     if v is _ABSENT:
@@ -4702,6 +4712,8 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxCapabilities = _new(LinuxCapabilities)
+    v: Any
+    w: Any
     n = 0
     v = d.get("bounding", _ABSENT)
     if v is _ABSENT:
@@ -4811,6 +4823,8 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxIOPriority = _new(LinuxIOPriority)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["class"]
@@ -4818,8 +4832,8 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
         raise _missing("class") from None
     if type(v) is not str:
         raise _type("class", "string", v)
-    o.class_ = _M_IOPriorityClass.get(v)
-    if o.class_ is None:
+    w = _M_IOPriorityClass.get(v)
+    if w is None:
         raise _enum(
             "class",
             (
@@ -4829,6 +4843,7 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
             ),
             v,
         )
+    o.class_ = w
 
     v = d.get("priority", _ABSENT)
     if v is _ABSENT:
@@ -4857,6 +4872,8 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
     if type(d) is not dict:
         raise _expect_object(d)
     o: CPUAffinity = _new(CPUAffinity)
+    v: Any
+    w: Any
     n = 0
     v = d.get("initial", _ABSENT)
     if v is _ABSENT:
@@ -4901,6 +4918,8 @@ def _dec_Box(d: Any) -> Box:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Box = _new(Box)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["height"]
@@ -4933,6 +4952,8 @@ def _dec_User(d: Any) -> User:
     if type(d) is not dict:
         raise _expect_object(d)
     o: User = _new(User)
+    v: Any
+    w: Any
     n = 0
     v = d.get("uid", _ABSENT)
     if v is _ABSENT:
@@ -5021,6 +5042,8 @@ def _dec_Root(d: Any) -> Root:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Root = _new(Root)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["path"]
@@ -5054,6 +5077,8 @@ def _dec_Mount(d: Any) -> Mount:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Mount = _new(Mount)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["destination"]
@@ -5150,6 +5175,8 @@ def _dec_Hook(d: Any) -> Hook:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Hook = _new(Hook)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["path"]
@@ -5223,6 +5250,8 @@ def _dec_Hooks(d: Any) -> Hooks:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Hooks = _new(Hooks)
+    v: Any
+    w: Any
     n = 0
     v = d.get("prestart", _ABSENT)
     if v is _ABSENT:
@@ -5325,6 +5354,8 @@ def _dec_Linux(d: Any) -> Linux:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Linux = _new(Linux)
+    v: Any
+    w: Any
     n = 0
     v = d.get("uidMappings", _ABSENT)
     if v is _ABSENT:
@@ -5576,6 +5607,8 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxNamespace = _new(LinuxNamespace)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["type"]
@@ -5583,8 +5616,8 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
-    o.type = _M_LinuxNamespaceType.get(v)
-    if o.type is None:
+    w = _M_LinuxNamespaceType.get(v)
+    if w is None:
         raise _enum(
             "type",
             (
@@ -5599,6 +5632,7 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
             ),
             v,
         )
+    o.type = w
 
     v = d.get("path", _ABSENT)
     if v is _ABSENT:
@@ -5626,6 +5660,8 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxIDMapping = _new(LinuxIDMapping)
+    v: Any
+    w: Any
     n = 3
     try:
         v = d["containerID"]
@@ -5669,6 +5705,8 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxTimeOffset = _new(LinuxTimeOffset)
+    v: Any
+    w: Any
     n = 0
     v = d.get("secs", _ABSENT)
     if v is _ABSENT:
@@ -5711,6 +5749,8 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     if type(d) is not dict:
         raise _expect_object(d)
     o: POSIXRlimit = _new(POSIXRlimit)
+    v: Any
+    w: Any
     n = 3
     try:
         v = d["type"]
@@ -5756,6 +5796,8 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxHugepageLimit = _new(LinuxHugepageLimit)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["pageSize"]
@@ -5791,6 +5833,8 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxInterfacePriority = _new(LinuxInterfacePriority)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["name"]
@@ -5823,6 +5867,8 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxBlockIODevice = _new(LinuxBlockIODevice)
+    v: Any
+    w: Any
     n = 0
     v = d.get("major", _ABSENT)
     if v is _ABSENT:
@@ -5865,6 +5911,8 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxWeightDevice = _new(LinuxWeightDevice)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["major"]
@@ -5927,6 +5975,8 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxThrottleDevice = _new(LinuxThrottleDevice)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["major"]
@@ -5975,6 +6025,8 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxBlockIO = _new(LinuxBlockIO)
+    v: Any
+    w: Any
     n = 0
     v = d.get("weight", _ABSENT)
     if v is _ABSENT:
@@ -6104,6 +6156,8 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxMemory = _new(LinuxMemory)
+    v: Any
+    w: Any
     n = 0
     v = d.get("limit", _ABSENT)
     if v is _ABSENT:
@@ -6240,6 +6294,8 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxCPU = _new(LinuxCPU)
+    v: Any
+    w: Any
     n = 0
     v = d.get("shares", _ABSENT)
     if v is _ABSENT:
@@ -6378,6 +6434,8 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxPids = _new(LinuxPids)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["limit"]
@@ -6402,6 +6460,8 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxNetwork = _new(LinuxNetwork)
+    v: Any
+    w: Any
     n = 0
     v = d.get("classID", _ABSENT)
     if v is _ABSENT:
@@ -6447,6 +6507,8 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxRdma = _new(LinuxRdma)
+    v: Any
+    w: Any
     n = 0
     v = d.get("hcaHandles", _ABSENT)
     if v is _ABSENT:
@@ -6489,6 +6551,8 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxResources = _new(LinuxResources)
+    v: Any
+    w: Any
     n = 0
     v = d.get("devices", _ABSENT)
     if v is _ABSENT:
@@ -6639,6 +6703,8 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxDevice = _new(LinuxDevice)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["path"]
@@ -6743,6 +6809,8 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxDeviceCgroup = _new(LinuxDeviceCgroup)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["allow"]
@@ -6819,10 +6887,12 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxPersonality = _new(LinuxPersonality)
+    v: Any
+    w: Any
     n = 0
     v = d.get("domain", _ABSENT)
     if v is _ABSENT:
-        o.domain = ""
+        o.domain = _EMPTY
     else:
         n += 1
         if v is None:
@@ -6830,8 +6900,8 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
         else:
             if type(v) is not str:
                 raise _type("domain", "string", v)
-            o.domain = _M_LinuxPersonalityDomain.get(v)
-            if o.domain is None:
+            w = _M_LinuxPersonalityDomain.get(v)
+            if w is None:
                 raise _enum(
                     "domain",
                     (
@@ -6840,6 +6910,7 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
                     ),
                     v,
                 )
+            o.domain = w
 
     v = d.get("flags", _ABSENT)
     if v is _ABSENT:
@@ -6873,6 +6944,8 @@ def _dec_Solaris(d: Any) -> Solaris:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Solaris = _new(Solaris)
+    v: Any
+    w: Any
     n = 0
     v = d.get("milestone", _ABSENT)
     if v is _ABSENT:
@@ -6965,6 +7038,8 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
     if type(d) is not dict:
         raise _expect_object(d)
     o: SolarisCappedCPU = _new(SolarisCappedCPU)
+    v: Any
+    w: Any
     n = 0
     v = d.get("ncpus", _ABSENT)
     if v is _ABSENT:
@@ -6992,6 +7067,8 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
     if type(d) is not dict:
         raise _expect_object(d)
     o: SolarisCappedMemory = _new(SolarisCappedMemory)
+    v: Any
+    w: Any
     n = 0
     v = d.get("physical", _ABSENT)
     if v is _ABSENT:
@@ -7032,6 +7109,8 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     if type(d) is not dict:
         raise _expect_object(d)
     o: SolarisAnet = _new(SolarisAnet)
+    v: Any
+    w: Any
     n = 0
     v = d.get("linkname", _ABSENT)
     if v is _ABSENT:
@@ -7137,6 +7216,8 @@ def _dec_Windows(d: Any) -> Windows:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Windows = _new(Windows)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["layerFolders"]
@@ -7254,6 +7335,8 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsDevice = _new(WindowsDevice)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["id"]
@@ -7288,6 +7371,8 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsResources = _new(WindowsResources)
+    v: Any
+    w: Any
     n = 0
     v = d.get("memory", _ABSENT)
     if v is _ABSENT:
@@ -7341,6 +7426,8 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsMemoryResources = _new(WindowsMemoryResources)
+    v: Any
+    w: Any
     n = 0
     v = d.get("limit", _ABSENT)
     if v is _ABSENT:
@@ -7369,6 +7456,8 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsCPUResources = _new(WindowsCPUResources)
+    v: Any
+    w: Any
     n = 0
     v = d.get("count", _ABSENT)
     if v is _ABSENT:
@@ -7441,6 +7530,8 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsCPUGroupAffinity = _new(WindowsCPUGroupAffinity)
+    v: Any
+    w: Any
     n = 0
     v = d.get("mask", _ABSENT)
     if v is _ABSENT:
@@ -7483,6 +7574,8 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsStorageResources = _new(WindowsStorageResources)
+    v: Any
+    w: Any
     n = 0
     v = d.get("iops", _ABSENT)
     if v is _ABSENT:
@@ -7539,6 +7632,8 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsNetwork = _new(WindowsNetwork)
+    v: Any
+    w: Any
     n = 0
     v = d.get("endpointList", _ABSENT)
     if v is _ABSENT:
@@ -7629,6 +7724,8 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
     if type(d) is not dict:
         raise _expect_object(d)
     o: WindowsHyperV = _new(WindowsHyperV)
+    v: Any
+    w: Any
     n = 0
     v = d.get("utilityVMPath", _ABSENT)
     if v is _ABSENT:
@@ -7656,6 +7753,8 @@ def _dec_VM(d: Any) -> VM:
     if type(d) is not dict:
         raise _expect_object(d)
     o: VM = _new(VM)
+    v: Any
+    w: Any
     n = 1
     v = d.get("hypervisor", _ABSENT)
     if v is _ABSENT:
@@ -7703,6 +7802,8 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     if type(d) is not dict:
         raise _expect_object(d)
     o: VMHypervisor = _new(VMHypervisor)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["path"]
@@ -7745,6 +7846,8 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     if type(d) is not dict:
         raise _expect_object(d)
     o: VMKernel = _new(VMKernel)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["path"]
@@ -7798,6 +7901,8 @@ def _dec_VMImage(d: Any) -> VMImage:
     if type(d) is not dict:
         raise _expect_object(d)
     o: VMImage = _new(VMImage)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["path"]
@@ -7840,6 +7945,8 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxSeccomp = _new(LinuxSeccomp)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["defaultAction"]
@@ -7847,8 +7954,8 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
         raise _missing("defaultAction") from None
     if type(v) is not str:
         raise _type("defaultAction", "string", v)
-    o.default_action = _M_LinuxSeccompAction.get(v)
-    if o.default_action is None:
+    w = _M_LinuxSeccompAction.get(v)
+    if w is None:
         raise _enum(
             "defaultAction",
             (
@@ -7864,6 +7971,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
             ),
             v,
         )
+    o.default_action = w
 
     v = d.get("defaultErrnoRet", _ABSENT)
     if v is _ABSENT:
@@ -7894,8 +8002,8 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-                    y1 = _M_Arch.get(x1)
-                    if y1 is None:
+                    w = _M_Arch.get(x1)
+                    if w is None:
                         raise _enum(
                             None,
                             (
@@ -7925,6 +8033,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                             ),
                             x1,
                         )
+                    y1 = w
 
                     l1.append(y1)
             except ValidationError as e:
@@ -7946,8 +8055,8 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-                    y1 = _M_LinuxSeccompFlag.get(x1)
-                    if y1 is None:
+                    w = _M_LinuxSeccompFlag.get(x1)
+                    if w is None:
                         if x1 not in _S10:
                             raise _enum(
                                 None,
@@ -7960,7 +8069,8 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                                 x1,
                             )
 
-                        y1 = x1
+                        w = x1
+                    y1 = w
 
                     l1.append(y1)
             except ValidationError as e:
@@ -8021,6 +8131,8 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxSeccompArg = _new(LinuxSeccompArg)
+    v: Any
+    w: Any
     n = 3
     try:
         v = d["index"]
@@ -8062,8 +8174,8 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
         raise _missing("op") from None
     if type(v) is not str:
         raise _type("op", "string", v)
-    o.op = _M_LinuxSeccompOperator.get(v)
-    if o.op is None:
+    w = _M_LinuxSeccompOperator.get(v)
+    if w is None:
         raise _enum(
             "op",
             (
@@ -8077,6 +8189,7 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
             ),
             v,
         )
+    o.op = w
 
     o.unknown_fields = (
         None
@@ -8091,6 +8204,8 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxSyscall = _new(LinuxSyscall)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["names"]
@@ -8115,8 +8230,8 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
         raise _missing("action") from None
     if type(v) is not str:
         raise _type("action", "string", v)
-    o.action = _M_LinuxSeccompAction.get(v)
-    if o.action is None:
+    w = _M_LinuxSeccompAction.get(v)
+    if w is None:
         raise _enum(
             "action",
             (
@@ -8132,6 +8247,7 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
             ),
             v,
         )
+    o.action = w
 
     v = d.get("errnoRet", _ABSENT)
     if v is _ABSENT:
@@ -8175,6 +8291,8 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
     if type(d) is not dict:
         raise _expect_object(d)
     o: LinuxIntelRdt = _new(LinuxIntelRdt)
+    v: Any
+    w: Any
     n = 0
     v = d.get("closID", _ABSENT)
     if v is _ABSENT:
@@ -8254,6 +8372,8 @@ def _dec_ZOS(d: Any) -> ZOS:
     if type(d) is not dict:
         raise _expect_object(d)
     o: ZOS = _new(ZOS)
+    v: Any
+    w: Any
     n = 0
     v = d.get("namespaces", _ABSENT)
     if v is _ABSENT:
@@ -8281,6 +8401,8 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     if type(d) is not dict:
         raise _expect_object(d)
     o: ZOSNamespace = _new(ZOSNamespace)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["type"]
@@ -8288,8 +8410,8 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
-    o.type = _M_ZOSNamespaceType.get(v)
-    if o.type is None:
+    w = _M_ZOSNamespaceType.get(v)
+    if w is None:
         raise _enum(
             "type",
             (
@@ -8300,6 +8422,7 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
             ),
             v,
         )
+    o.type = w
 
     v = d.get("path", _ABSENT)
     if v is _ABSENT:
@@ -8327,6 +8450,8 @@ def _dec_State(d: Any) -> State:
     if type(d) is not dict:
         raise _expect_object(d)
     o: State = _new(State)
+    v: Any
+    w: Any
     n = 4
     try:
         v = d["ociVersion"]
@@ -8352,8 +8477,8 @@ def _dec_State(d: Any) -> State:
         raise _missing("status") from None
     if type(v) is not str:
         raise _type("status", "string", v)
-    o.status = _M_ContainerState.get(v)
-    if o.status is None:
+    w = _M_ContainerState.get(v)
+    if w is None:
         raise _enum(
             "status",
             (
@@ -8364,6 +8489,7 @@ def _dec_State(d: Any) -> State:
             ),
             v,
         )
+    o.status = w
 
     v = d.get("pid", _ABSENT)
     if v is _ABSENT:
@@ -8417,6 +8543,8 @@ def _dec_State_2(d: Any) -> State:
     if type(d) is not dict:
         raise _expect_object(d)
     o: State = _new(State)
+    v: Any
+    w: Any
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
@@ -8446,18 +8574,19 @@ def _dec_State_2(d: Any) -> State:
 
     v = d.get("status", _ABSENT)
     if v is _ABSENT:
-        o.status = ""
+        o.status = _EMPTY
     else:
         n += 1
         if v is None:
-            o.status = ""
+            o.status = _EMPTY
         else:
             if type(v) is not str:
                 raise _type("status", "string", v)
-            o.status = _M_ContainerState.get(v)
-            if o.status is None:
+            w = _M_ContainerState.get(v)
+            if w is None:
 
-                o.status = v
+                w = v
+            o.status = w
 
     v = d.get("pid", _ABSENT)
     if v is _ABSENT:
@@ -8515,6 +8644,8 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     if type(d) is not dict:
         raise _expect_object(d)
     o: ContainerProcessState = _new(ContainerProcessState)
+    v: Any
+    w: Any
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
@@ -8598,7 +8729,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
 
 def _zero_Spec() -> Spec:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Spec = _new(Spec)
+    o: Any = _new(Spec)
     o.version = ""
     o.process = None
     o.root = None
@@ -8613,11 +8744,13 @@ def _zero_Spec() -> Spec:
     o.vm = None
     o.zos = None
     o.unknown_fields = None
-    return o
+    zero: Spec = o
+    return zero
 
 
 def _enc_Spec(o: Spec) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["ociVersion"] = o.version
     v = o.process
     if v is not None:
@@ -8663,8 +8796,8 @@ def _enc_Spec(o: Spec) -> dict[str, Any]:
 
 def _zero_Scheduler() -> Scheduler:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Scheduler = _new(Scheduler)
-    o.policy = ""
+    o: Any = _new(Scheduler)
+    o.policy = _EMPTY
     o.nice = 0
     o.priority = 0
     o.flags = None
@@ -8672,11 +8805,13 @@ def _zero_Scheduler() -> Scheduler:
     o.deadline = 0
     o.period = 0
     o.unknown_fields = None
-    return o
+    zero: Scheduler = o
+    return zero
 
 
 def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["policy"] = o.policy
     v = o.nice
     if v:
@@ -8704,7 +8839,7 @@ def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
 
 def _zero_Process() -> Process:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Process = _new(Process)
+    o: Any = _new(Process)
     o.terminal = False
     o.console_size = None
     o.user = _zero_User()
@@ -8722,11 +8857,13 @@ def _zero_Process() -> Process:
     o.io_priority = None
     o.exec_cpu_affinity = None
     o.unknown_fields = None
-    return o
+    zero: Process = o
+    return zero
 
 
 def _enc_Process(o: Process) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.terminal
     if v:
         d["terminal"] = v
@@ -8779,18 +8916,20 @@ def _enc_Process(o: Process) -> dict[str, Any]:
 
 def _zero_LinuxCapabilities() -> LinuxCapabilities:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxCapabilities = _new(LinuxCapabilities)
+    o: Any = _new(LinuxCapabilities)
     o.bounding = None
     o.effective = None
     o.inheritable = None
     o.permitted = None
     o.ambient = None
     o.unknown_fields = None
-    return o
+    zero: LinuxCapabilities = o
+    return zero
 
 
 def _enc_LinuxCapabilities(o: LinuxCapabilities) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.bounding
     if v:
         d["bounding"] = v
@@ -8814,15 +8953,17 @@ def _enc_LinuxCapabilities(o: LinuxCapabilities) -> dict[str, Any]:
 
 def _zero_LinuxIOPriority() -> LinuxIOPriority:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxIOPriority = _new(LinuxIOPriority)
-    o.class_ = ""
+    o: Any = _new(LinuxIOPriority)
+    o.class_ = _EMPTY
     o.priority = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxIOPriority = o
+    return zero
 
 
 def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["class"] = o.class_
     d["priority"] = o.priority
     if o.unknown_fields:
@@ -8833,15 +8974,17 @@ def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
 
 def _zero_CPUAffinity() -> CPUAffinity:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: CPUAffinity = _new(CPUAffinity)
+    o: Any = _new(CPUAffinity)
     o.initial = ""
     o.final = ""
     o.unknown_fields = None
-    return o
+    zero: CPUAffinity = o
+    return zero
 
 
 def _enc_CPUAffinity(o: CPUAffinity) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.initial
     if v:
         d["initial"] = v
@@ -8856,15 +8999,17 @@ def _enc_CPUAffinity(o: CPUAffinity) -> dict[str, Any]:
 
 def _zero_Box() -> Box:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Box = _new(Box)
+    o: Any = _new(Box)
     o.height = 0
     o.width = 0
     o.unknown_fields = None
-    return o
+    zero: Box = o
+    return zero
 
 
 def _enc_Box(o: Box) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["height"] = o.height
     d["width"] = o.width
     if o.unknown_fields:
@@ -8875,18 +9020,20 @@ def _enc_Box(o: Box) -> dict[str, Any]:
 
 def _zero_User() -> User:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: User = _new(User)
+    o: Any = _new(User)
     o.uid = 0
     o.gid = 0
     o.umask = None
     o.additional_gids = None
     o.username = ""
     o.unknown_fields = None
-    return o
+    zero: User = o
+    return zero
 
 
 def _enc_User(o: User) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["uid"] = o.uid
     d["gid"] = o.gid
     v = o.umask
@@ -8906,15 +9053,17 @@ def _enc_User(o: User) -> dict[str, Any]:
 
 def _zero_Root() -> Root:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Root = _new(Root)
+    o: Any = _new(Root)
     o.path = ""
     o.readonly = False
     o.unknown_fields = None
-    return o
+    zero: Root = o
+    return zero
 
 
 def _enc_Root(o: Root) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["path"] = o.path
     v = o.readonly
     if v:
@@ -8927,7 +9076,7 @@ def _enc_Root(o: Root) -> dict[str, Any]:
 
 def _zero_Mount() -> Mount:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Mount = _new(Mount)
+    o: Any = _new(Mount)
     o.destination = ""
     o.type = ""
     o.source = ""
@@ -8935,11 +9084,13 @@ def _zero_Mount() -> Mount:
     o.uid_mappings = None
     o.gid_mappings = None
     o.unknown_fields = None
-    return o
+    zero: Mount = o
+    return zero
 
 
 def _enc_Mount(o: Mount) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["destination"] = o.destination
     v = o.type
     if v:
@@ -8964,17 +9115,19 @@ def _enc_Mount(o: Mount) -> dict[str, Any]:
 
 def _zero_Hook() -> Hook:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Hook = _new(Hook)
+    o: Any = _new(Hook)
     o.path = ""
     o.args = None
     o.env = None
     o.timeout = None
     o.unknown_fields = None
-    return o
+    zero: Hook = o
+    return zero
 
 
 def _enc_Hook(o: Hook) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["path"] = o.path
     v = o.args
     if v:
@@ -8993,7 +9146,7 @@ def _enc_Hook(o: Hook) -> dict[str, Any]:
 
 def _zero_Hooks() -> Hooks:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Hooks = _new(Hooks)
+    o: Any = _new(Hooks)
     o.prestart = None
     o.create_runtime = None
     o.create_container = None
@@ -9001,11 +9154,13 @@ def _zero_Hooks() -> Hooks:
     o.poststart = None
     o.poststop = None
     o.unknown_fields = None
-    return o
+    zero: Hooks = o
+    return zero
 
 
 def _enc_Hooks(o: Hooks) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.prestart
     if v:
         d["prestart"] = [_enc_Hook(x) for x in v]
@@ -9032,7 +9187,7 @@ def _enc_Hooks(o: Hooks) -> dict[str, Any]:
 
 def _zero_Linux() -> Linux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Linux = _new(Linux)
+    o: Any = _new(Linux)
     o.uid_mappings = None
     o.gid_mappings = None
     o.sysctl = None
@@ -9049,11 +9204,13 @@ def _zero_Linux() -> Linux:
     o.personality = None
     o.time_offsets = None
     o.unknown_fields = None
-    return o
+    zero: Linux = o
+    return zero
 
 
 def _enc_Linux(o: Linux) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.uid_mappings
     if v:
         d["uidMappings"] = [_enc_LinuxIDMapping(x) for x in v]
@@ -9107,15 +9264,17 @@ def _enc_Linux(o: Linux) -> dict[str, Any]:
 
 def _zero_LinuxNamespace() -> LinuxNamespace:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxNamespace = _new(LinuxNamespace)
-    o.type = ""
+    o: Any = _new(LinuxNamespace)
+    o.type = _EMPTY
     o.path = ""
     o.unknown_fields = None
-    return o
+    zero: LinuxNamespace = o
+    return zero
 
 
 def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["type"] = o.type
     v = o.path
     if v:
@@ -9128,16 +9287,18 @@ def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
 
 def _zero_LinuxIDMapping() -> LinuxIDMapping:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxIDMapping = _new(LinuxIDMapping)
+    o: Any = _new(LinuxIDMapping)
     o.container_id = 0
     o.host_id = 0
     o.size = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxIDMapping = o
+    return zero
 
 
 def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["containerID"] = o.container_id
     d["hostID"] = o.host_id
     d["size"] = o.size
@@ -9149,15 +9310,17 @@ def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
 
 def _zero_LinuxTimeOffset() -> LinuxTimeOffset:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxTimeOffset = _new(LinuxTimeOffset)
+    o: Any = _new(LinuxTimeOffset)
     o.secs = 0
     o.nanosecs = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxTimeOffset = o
+    return zero
 
 
 def _enc_LinuxTimeOffset(o: LinuxTimeOffset) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.secs
     if v:
         d["secs"] = v
@@ -9172,16 +9335,18 @@ def _enc_LinuxTimeOffset(o: LinuxTimeOffset) -> dict[str, Any]:
 
 def _zero_POSIXRlimit() -> POSIXRlimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: POSIXRlimit = _new(POSIXRlimit)
+    o: Any = _new(POSIXRlimit)
     o.type = ""
     o.hard = 0
     o.soft = 0
     o.unknown_fields = None
-    return o
+    zero: POSIXRlimit = o
+    return zero
 
 
 def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["type"] = o.type
     d["hard"] = o.hard
     d["soft"] = o.soft
@@ -9193,15 +9358,17 @@ def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
 
 def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxHugepageLimit = _new(LinuxHugepageLimit)
+    o: Any = _new(LinuxHugepageLimit)
     o.pagesize = ""
     o.limit = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxHugepageLimit = o
+    return zero
 
 
 def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["pageSize"] = o.pagesize
     d["limit"] = o.limit
     if o.unknown_fields:
@@ -9212,15 +9379,17 @@ def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
 
 def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxInterfacePriority = _new(LinuxInterfacePriority)
+    o: Any = _new(LinuxInterfacePriority)
     o.name = ""
     o.priority = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxInterfacePriority = o
+    return zero
 
 
 def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["name"] = o.name
     d["priority"] = o.priority
     if o.unknown_fields:
@@ -9231,15 +9400,17 @@ def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
 
 def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxBlockIODevice = _new(LinuxBlockIODevice)
+    o: Any = _new(LinuxBlockIODevice)
     o.major = 0
     o.minor = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxBlockIODevice = o
+    return zero
 
 
 def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["major"] = o.major
     d["minor"] = o.minor
     if o.unknown_fields:
@@ -9250,17 +9421,19 @@ def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
 
 def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxWeightDevice = _new(LinuxWeightDevice)
+    o: Any = _new(LinuxWeightDevice)
     o.major = 0
     o.minor = 0
     o.weight = None
     o.leaf_weight = None
     o.unknown_fields = None
-    return o
+    zero: LinuxWeightDevice = o
+    return zero
 
 
 def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["major"] = o.major
     d["minor"] = o.minor
     v = o.weight
@@ -9277,16 +9450,18 @@ def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
 
 def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxThrottleDevice = _new(LinuxThrottleDevice)
+    o: Any = _new(LinuxThrottleDevice)
     o.major = 0
     o.minor = 0
     o.rate = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxThrottleDevice = o
+    return zero
 
 
 def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["major"] = o.major
     d["minor"] = o.minor
     d["rate"] = o.rate
@@ -9298,7 +9473,7 @@ def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
 
 def _zero_LinuxBlockIO() -> LinuxBlockIO:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxBlockIO = _new(LinuxBlockIO)
+    o: Any = _new(LinuxBlockIO)
     o.weight = None
     o.leaf_weight = None
     o.weight_device = None
@@ -9307,11 +9482,13 @@ def _zero_LinuxBlockIO() -> LinuxBlockIO:
     o.throttle_read_iops_device = None
     o.throttle_write_iops_device = None
     o.unknown_fields = None
-    return o
+    zero: LinuxBlockIO = o
+    return zero
 
 
 def _enc_LinuxBlockIO(o: LinuxBlockIO) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.weight
     if v is not None:
         d["weight"] = v
@@ -9341,7 +9518,7 @@ def _enc_LinuxBlockIO(o: LinuxBlockIO) -> dict[str, Any]:
 
 def _zero_LinuxMemory() -> LinuxMemory:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxMemory = _new(LinuxMemory)
+    o: Any = _new(LinuxMemory)
     o.limit = None
     o.reservation = None
     o.swap = None
@@ -9352,11 +9529,13 @@ def _zero_LinuxMemory() -> LinuxMemory:
     o.use_hierarchy = None
     o.check_before_update = None
     o.unknown_fields = None
-    return o
+    zero: LinuxMemory = o
+    return zero
 
 
 def _enc_LinuxMemory(o: LinuxMemory) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.limit
     if v is not None:
         d["limit"] = v
@@ -9392,7 +9571,7 @@ def _enc_LinuxMemory(o: LinuxMemory) -> dict[str, Any]:
 
 def _zero_LinuxCPU() -> LinuxCPU:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxCPU = _new(LinuxCPU)
+    o: Any = _new(LinuxCPU)
     o.shares = None
     o.quota = None
     o.burst = None
@@ -9403,11 +9582,13 @@ def _zero_LinuxCPU() -> LinuxCPU:
     o.mems = ""
     o.idle = None
     o.unknown_fields = None
-    return o
+    zero: LinuxCPU = o
+    return zero
 
 
 def _enc_LinuxCPU(o: LinuxCPU) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.shares
     if v is not None:
         d["shares"] = v
@@ -9443,14 +9624,16 @@ def _enc_LinuxCPU(o: LinuxCPU) -> dict[str, Any]:
 
 def _zero_LinuxPids() -> LinuxPids:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxPids = _new(LinuxPids)
+    o: Any = _new(LinuxPids)
     o.limit = 0
     o.unknown_fields = None
-    return o
+    zero: LinuxPids = o
+    return zero
 
 
 def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["limit"] = o.limit
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
@@ -9460,15 +9643,17 @@ def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
 
 def _zero_LinuxNetwork() -> LinuxNetwork:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxNetwork = _new(LinuxNetwork)
+    o: Any = _new(LinuxNetwork)
     o.class_id = None
     o.priorities = None
     o.unknown_fields = None
-    return o
+    zero: LinuxNetwork = o
+    return zero
 
 
 def _enc_LinuxNetwork(o: LinuxNetwork) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.class_id
     if v is not None:
         d["classID"] = v
@@ -9483,15 +9668,17 @@ def _enc_LinuxNetwork(o: LinuxNetwork) -> dict[str, Any]:
 
 def _zero_LinuxRdma() -> LinuxRdma:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxRdma = _new(LinuxRdma)
+    o: Any = _new(LinuxRdma)
     o.hca_handles = None
     o.hca_objects = None
     o.unknown_fields = None
-    return o
+    zero: LinuxRdma = o
+    return zero
 
 
 def _enc_LinuxRdma(o: LinuxRdma) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.hca_handles
     if v is not None:
         d["hcaHandles"] = v
@@ -9506,7 +9693,7 @@ def _enc_LinuxRdma(o: LinuxRdma) -> dict[str, Any]:
 
 def _zero_LinuxResources() -> LinuxResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxResources = _new(LinuxResources)
+    o: Any = _new(LinuxResources)
     o.devices = None
     o.memory = None
     o.cpu = None
@@ -9517,11 +9704,13 @@ def _zero_LinuxResources() -> LinuxResources:
     o.rdma = None
     o.unified = None
     o.unknown_fields = None
-    return o
+    zero: LinuxResources = o
+    return zero
 
 
 def _enc_LinuxResources(o: LinuxResources) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.devices
     if v:
         d["devices"] = [_enc_LinuxDeviceCgroup(x) for x in v]
@@ -9557,7 +9746,7 @@ def _enc_LinuxResources(o: LinuxResources) -> dict[str, Any]:
 
 def _zero_LinuxDevice() -> LinuxDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxDevice = _new(LinuxDevice)
+    o: Any = _new(LinuxDevice)
     o.path = ""
     o.type = ""
     o.major = 0
@@ -9566,11 +9755,13 @@ def _zero_LinuxDevice() -> LinuxDevice:
     o.uid = None
     o.gid = None
     o.unknown_fields = None
-    return o
+    zero: LinuxDevice = o
+    return zero
 
 
 def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["path"] = o.path
     d["type"] = o.type
     d["major"] = o.major
@@ -9592,18 +9783,20 @@ def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
 
 def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxDeviceCgroup = _new(LinuxDeviceCgroup)
+    o: Any = _new(LinuxDeviceCgroup)
     o.allow = False
     o.type = ""
     o.major = None
     o.minor = None
     o.access = ""
     o.unknown_fields = None
-    return o
+    zero: LinuxDeviceCgroup = o
+    return zero
 
 
 def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["allow"] = o.allow
     v = o.type
     if v:
@@ -9625,15 +9818,17 @@ def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
 
 def _zero_LinuxPersonality() -> LinuxPersonality:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxPersonality = _new(LinuxPersonality)
-    o.domain = ""
+    o: Any = _new(LinuxPersonality)
+    o.domain = _EMPTY
     o.flags = None
     o.unknown_fields = None
-    return o
+    zero: LinuxPersonality = o
+    return zero
 
 
 def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["domain"] = o.domain
     v = o.flags
     if v:
@@ -9646,7 +9841,7 @@ def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
 
 def _zero_Solaris() -> Solaris:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Solaris = _new(Solaris)
+    o: Any = _new(Solaris)
     o.milestone = ""
     o.limit_priv = ""
     o.max_shm_memory = ""
@@ -9654,11 +9849,13 @@ def _zero_Solaris() -> Solaris:
     o.capped_cpu = None
     o.capped_memory = None
     o.unknown_fields = None
-    return o
+    zero: Solaris = o
+    return zero
 
 
 def _enc_Solaris(o: Solaris) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.milestone
     if v:
         d["milestone"] = v
@@ -9685,14 +9882,16 @@ def _enc_Solaris(o: Solaris) -> dict[str, Any]:
 
 def _zero_SolarisCappedCPU() -> SolarisCappedCPU:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: SolarisCappedCPU = _new(SolarisCappedCPU)
+    o: Any = _new(SolarisCappedCPU)
     o.ncpus = ""
     o.unknown_fields = None
-    return o
+    zero: SolarisCappedCPU = o
+    return zero
 
 
 def _enc_SolarisCappedCPU(o: SolarisCappedCPU) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.ncpus
     if v:
         d["ncpus"] = v
@@ -9704,15 +9903,17 @@ def _enc_SolarisCappedCPU(o: SolarisCappedCPU) -> dict[str, Any]:
 
 def _zero_SolarisCappedMemory() -> SolarisCappedMemory:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: SolarisCappedMemory = _new(SolarisCappedMemory)
+    o: Any = _new(SolarisCappedMemory)
     o.physical = ""
     o.swap = ""
     o.unknown_fields = None
-    return o
+    zero: SolarisCappedMemory = o
+    return zero
 
 
 def _enc_SolarisCappedMemory(o: SolarisCappedMemory) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.physical
     if v:
         d["physical"] = v
@@ -9727,7 +9928,7 @@ def _enc_SolarisCappedMemory(o: SolarisCappedMemory) -> dict[str, Any]:
 
 def _zero_SolarisAnet() -> SolarisAnet:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: SolarisAnet = _new(SolarisAnet)
+    o: Any = _new(SolarisAnet)
     o.linkname = ""
     o.lowerlink = ""
     o.allowedaddr = ""
@@ -9736,11 +9937,13 @@ def _zero_SolarisAnet() -> SolarisAnet:
     o.linkprotection = ""
     o.macaddress = ""
     o.unknown_fields = None
-    return o
+    zero: SolarisAnet = o
+    return zero
 
 
 def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.linkname
     if v:
         d["linkname"] = v
@@ -9770,7 +9973,7 @@ def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
 
 def _zero_Windows() -> Windows:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Windows = _new(Windows)
+    o: Any = _new(Windows)
     o.layer_folders = None
     o.devices = None
     o.resources = None
@@ -9780,11 +9983,13 @@ def _zero_Windows() -> Windows:
     o.hyper_v = None
     o.network = None
     o.unknown_fields = None
-    return o
+    zero: Windows = o
+    return zero
 
 
 def _enc_Windows(o: Windows) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.layer_folders
     d["layerFolders"] = None if v is None else v
     v = o.devices
@@ -9816,15 +10021,17 @@ def _enc_Windows(o: Windows) -> dict[str, Any]:
 
 def _zero_WindowsDevice() -> WindowsDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsDevice = _new(WindowsDevice)
+    o: Any = _new(WindowsDevice)
     o.id = ""
     o.id_type = ""
     o.unknown_fields = None
-    return o
+    zero: WindowsDevice = o
+    return zero
 
 
 def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["id"] = o.id
     d["idType"] = o.id_type
     if o.unknown_fields:
@@ -9835,16 +10042,18 @@ def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
 
 def _zero_WindowsResources() -> WindowsResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsResources = _new(WindowsResources)
+    o: Any = _new(WindowsResources)
     o.memory = None
     o.cpu = None
     o.storage = None
     o.unknown_fields = None
-    return o
+    zero: WindowsResources = o
+    return zero
 
 
 def _enc_WindowsResources(o: WindowsResources) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.memory
     if v is not None:
         d["memory"] = _enc_WindowsMemoryResources(v)
@@ -9862,14 +10071,16 @@ def _enc_WindowsResources(o: WindowsResources) -> dict[str, Any]:
 
 def _zero_WindowsMemoryResources() -> WindowsMemoryResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsMemoryResources = _new(WindowsMemoryResources)
+    o: Any = _new(WindowsMemoryResources)
     o.limit = None
     o.unknown_fields = None
-    return o
+    zero: WindowsMemoryResources = o
+    return zero
 
 
 def _enc_WindowsMemoryResources(o: WindowsMemoryResources) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.limit
     if v is not None:
         d["limit"] = v
@@ -9881,17 +10092,19 @@ def _enc_WindowsMemoryResources(o: WindowsMemoryResources) -> dict[str, Any]:
 
 def _zero_WindowsCPUResources() -> WindowsCPUResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsCPUResources = _new(WindowsCPUResources)
+    o: Any = _new(WindowsCPUResources)
     o.count = None
     o.shares = None
     o.maximum = None
     o.affinity = None
     o.unknown_fields = None
-    return o
+    zero: WindowsCPUResources = o
+    return zero
 
 
 def _enc_WindowsCPUResources(o: WindowsCPUResources) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.count
     if v is not None:
         d["count"] = v
@@ -9912,15 +10125,17 @@ def _enc_WindowsCPUResources(o: WindowsCPUResources) -> dict[str, Any]:
 
 def _zero_WindowsCPUGroupAffinity() -> WindowsCPUGroupAffinity:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsCPUGroupAffinity = _new(WindowsCPUGroupAffinity)
+    o: Any = _new(WindowsCPUGroupAffinity)
     o.mask = 0
     o.group = 0
     o.unknown_fields = None
-    return o
+    zero: WindowsCPUGroupAffinity = o
+    return zero
 
 
 def _enc_WindowsCPUGroupAffinity(o: WindowsCPUGroupAffinity) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.mask
     if v:
         d["mask"] = v
@@ -9935,16 +10150,18 @@ def _enc_WindowsCPUGroupAffinity(o: WindowsCPUGroupAffinity) -> dict[str, Any]:
 
 def _zero_WindowsStorageResources() -> WindowsStorageResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsStorageResources = _new(WindowsStorageResources)
+    o: Any = _new(WindowsStorageResources)
     o.iops = None
     o.bps = None
     o.sandbox_size = None
     o.unknown_fields = None
-    return o
+    zero: WindowsStorageResources = o
+    return zero
 
 
 def _enc_WindowsStorageResources(o: WindowsStorageResources) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.iops
     if v is not None:
         d["iops"] = v
@@ -9962,18 +10179,20 @@ def _enc_WindowsStorageResources(o: WindowsStorageResources) -> dict[str, Any]:
 
 def _zero_WindowsNetwork() -> WindowsNetwork:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsNetwork = _new(WindowsNetwork)
+    o: Any = _new(WindowsNetwork)
     o.endpoint_list = None
     o.allow_unqualified_dns_query = False
     o.dns_search_list = None
     o.network_shared_container_name = ""
     o.network_namespace = ""
     o.unknown_fields = None
-    return o
+    zero: WindowsNetwork = o
+    return zero
 
 
 def _enc_WindowsNetwork(o: WindowsNetwork) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.endpoint_list
     if v:
         d["endpointList"] = v
@@ -9997,14 +10216,16 @@ def _enc_WindowsNetwork(o: WindowsNetwork) -> dict[str, Any]:
 
 def _zero_WindowsHyperV() -> WindowsHyperV:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: WindowsHyperV = _new(WindowsHyperV)
+    o: Any = _new(WindowsHyperV)
     o.utility_vm_path = ""
     o.unknown_fields = None
-    return o
+    zero: WindowsHyperV = o
+    return zero
 
 
 def _enc_WindowsHyperV(o: WindowsHyperV) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.utility_vm_path
     if v:
         d["utilityVMPath"] = v
@@ -10016,16 +10237,18 @@ def _enc_WindowsHyperV(o: WindowsHyperV) -> dict[str, Any]:
 
 def _zero_VM() -> VM:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: VM = _new(VM)
+    o: Any = _new(VM)
     o.hypervisor = _zero_VMHypervisor()
     o.kernel = _zero_VMKernel()
     o.image = _zero_VMImage()
     o.unknown_fields = None
-    return o
+    zero: VM = o
+    return zero
 
 
 def _enc_VM(o: VM) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["hypervisor"] = _enc_VMHypervisor(o.hypervisor)
     d["kernel"] = _enc_VMKernel(o.kernel)
     d["image"] = _enc_VMImage(o.image)
@@ -10037,15 +10260,17 @@ def _enc_VM(o: VM) -> dict[str, Any]:
 
 def _zero_VMHypervisor() -> VMHypervisor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: VMHypervisor = _new(VMHypervisor)
+    o: Any = _new(VMHypervisor)
     o.path = ""
     o.parameters = None
     o.unknown_fields = None
-    return o
+    zero: VMHypervisor = o
+    return zero
 
 
 def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["path"] = o.path
     v = o.parameters
     if v:
@@ -10058,16 +10283,18 @@ def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
 
 def _zero_VMKernel() -> VMKernel:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: VMKernel = _new(VMKernel)
+    o: Any = _new(VMKernel)
     o.path = ""
     o.parameters = None
     o.init_rd = ""
     o.unknown_fields = None
-    return o
+    zero: VMKernel = o
+    return zero
 
 
 def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["path"] = o.path
     v = o.parameters
     if v:
@@ -10083,15 +10310,17 @@ def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
 
 def _zero_VMImage() -> VMImage:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: VMImage = _new(VMImage)
+    o: Any = _new(VMImage)
     o.path = ""
     o.format = ""
     o.unknown_fields = None
-    return o
+    zero: VMImage = o
+    return zero
 
 
 def _enc_VMImage(o: VMImage) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["path"] = o.path
     d["format"] = o.format
     if o.unknown_fields:
@@ -10102,8 +10331,8 @@ def _enc_VMImage(o: VMImage) -> dict[str, Any]:
 
 def _zero_LinuxSeccomp() -> LinuxSeccomp:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxSeccomp = _new(LinuxSeccomp)
-    o.default_action = ""
+    o: Any = _new(LinuxSeccomp)
+    o.default_action = _EMPTY
     o.default_errno_ret = None
     o.architectures = None
     o.flags = None
@@ -10111,11 +10340,13 @@ def _zero_LinuxSeccomp() -> LinuxSeccomp:
     o.listener_metadata = ""
     o.syscalls = None
     o.unknown_fields = None
-    return o
+    zero: LinuxSeccomp = o
+    return zero
 
 
 def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["defaultAction"] = o.default_action
     v = o.default_errno_ret
     if v is not None:
@@ -10143,17 +10374,19 @@ def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
 
 def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxSeccompArg = _new(LinuxSeccompArg)
+    o: Any = _new(LinuxSeccompArg)
     o.index = 0
     o.value = 0
     o.value_two = 0
-    o.op = ""
+    o.op = _EMPTY
     o.unknown_fields = None
-    return o
+    zero: LinuxSeccompArg = o
+    return zero
 
 
 def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["index"] = o.index
     d["value"] = o.value
     v = o.value_two
@@ -10168,17 +10401,19 @@ def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
 
 def _zero_LinuxSyscall() -> LinuxSyscall:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxSyscall = _new(LinuxSyscall)
+    o: Any = _new(LinuxSyscall)
     o.names = None
-    o.action = ""
+    o.action = _EMPTY
     o.errno_ret = None
     o.args = None
     o.unknown_fields = None
-    return o
+    zero: LinuxSyscall = o
+    return zero
 
 
 def _enc_LinuxSyscall(o: LinuxSyscall) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.names
     d["names"] = None if v is None else v
     d["action"] = o.action
@@ -10196,18 +10431,20 @@ def _enc_LinuxSyscall(o: LinuxSyscall) -> dict[str, Any]:
 
 def _zero_LinuxIntelRdt() -> LinuxIntelRdt:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: LinuxIntelRdt = _new(LinuxIntelRdt)
+    o: Any = _new(LinuxIntelRdt)
     o.clos_id = ""
     o.l3_cache_schema = ""
     o.mem_bw_schema = ""
     o.enable_cmt = False
     o.enable_mbm = False
     o.unknown_fields = None
-    return o
+    zero: LinuxIntelRdt = o
+    return zero
 
 
 def _enc_LinuxIntelRdt(o: LinuxIntelRdt) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.clos_id
     if v:
         d["closID"] = v
@@ -10231,14 +10468,16 @@ def _enc_LinuxIntelRdt(o: LinuxIntelRdt) -> dict[str, Any]:
 
 def _zero_ZOS() -> ZOS:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: ZOS = _new(ZOS)
+    o: Any = _new(ZOS)
     o.namespaces = None
     o.unknown_fields = None
-    return o
+    zero: ZOS = o
+    return zero
 
 
 def _enc_ZOS(o: ZOS) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.namespaces
     if v:
         d["namespaces"] = [_enc_ZOSNamespace(x) for x in v]
@@ -10250,15 +10489,17 @@ def _enc_ZOS(o: ZOS) -> dict[str, Any]:
 
 def _zero_ZOSNamespace() -> ZOSNamespace:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: ZOSNamespace = _new(ZOSNamespace)
-    o.type = ""
+    o: Any = _new(ZOSNamespace)
+    o.type = _EMPTY
     o.path = ""
     o.unknown_fields = None
-    return o
+    zero: ZOSNamespace = o
+    return zero
 
 
 def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["type"] = o.type
     v = o.path
     if v:
@@ -10271,19 +10512,21 @@ def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
 
 def _zero_State() -> State:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: State = _new(State)
+    o: Any = _new(State)
     o.version = ""
     o.id = ""
-    o.status = ""
+    o.status = _EMPTY
     o.pid = 0
     o.bundle = ""
     o.annotations = None
     o.unknown_fields = None
-    return o
+    zero: State = o
+    return zero
 
 
 def _enc_State(o: State) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["ociVersion"] = o.version
     d["id"] = o.id
     d["status"] = o.status
@@ -10302,18 +10545,20 @@ def _enc_State(o: State) -> dict[str, Any]:
 
 def _zero_ContainerProcessState() -> ContainerProcessState:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: ContainerProcessState = _new(ContainerProcessState)
+    o: Any = _new(ContainerProcessState)
     o.version = ""
     o.fds = None
     o.pid = 0
     o.metadata = ""
     o.state = _zero_State()
     o.unknown_fields = None
-    return o
+    zero: ContainerProcessState = o
+    return zero
 
 
 def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["ociVersion"] = o.version
     v = o.fds
     d["fds"] = None if v is None else v

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
+    _EMPTY,
     _HEX,
     Timestamp,
     ValidationError,
@@ -35,6 +36,7 @@ from ..._runtime import (
     _time,
     _time_out,
     _type,
+    _uri,
 )
 
 __all__ = [
@@ -893,6 +895,8 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
     if type(d) is not dict:
         raise _expect_object(d)
     o: ImageConfig = _new(ImageConfig)
+    v: Any
+    w: Any
     n = 0
     v = d.get("User", _ABSENT)
     if v is _ABSENT:
@@ -1074,6 +1078,8 @@ def _dec_RootFS(d: Any) -> RootFS:
     if type(d) is not dict:
         raise _expect_object(d)
     o: RootFS = _new(RootFS)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["type"]
@@ -1115,6 +1121,8 @@ def _dec_History(d: Any) -> History:
     if type(d) is not dict:
         raise _expect_object(d)
     o: History = _new(History)
+    v: Any
+    w: Any
     n = 0
     v = d.get("created", _ABSENT)
     if v is _ABSENT:
@@ -1188,6 +1196,8 @@ def _dec_Image(d: Any) -> Image:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Image = _new(Image)
+    v: Any
+    w: Any
     n = 3
     v = d.get("created", _ABSENT)
     if v is _ABSENT:
@@ -1323,6 +1333,8 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Descriptor = _new(Descriptor)
+    v: Any
+    w: Any
     n = 3
     try:
         v = d["mediaType"]
@@ -1380,6 +1392,8 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+
+                    _uri(None, x1)
 
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("urls") from None
@@ -1460,6 +1474,8 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Descriptor = _new(Descriptor)
+    v: Any
+    w: Any
     n = 3
     try:
         v = d["mediaType"]
@@ -1517,6 +1533,8 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+
+                    _uri(None, x1)
 
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("urls") from None
@@ -1590,6 +1608,8 @@ def _dec_Platform_2(d: Any) -> Platform:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Platform = _new(Platform)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["architecture"]
@@ -1664,6 +1684,8 @@ def _dec_Platform(d: Any) -> Platform:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Platform = _new(Platform)
+    v: Any
+    w: Any
     n = 0
     v = d.get("architecture", _ABSENT)
     if v is _ABSENT:
@@ -1747,6 +1769,8 @@ def _dec_Index(d: Any) -> Index:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Index = _new(Index)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["schemaVersion"]
@@ -1852,6 +1876,8 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     if type(d) is not dict:
         raise _expect_object(d)
     o: ImageLayout = _new(ImageLayout)
+    v: Any
+    w: Any
     n = 1
     try:
         v = d["imageLayoutVersion"]
@@ -1877,6 +1903,8 @@ def _dec_Manifest(d: Any) -> Manifest:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Manifest = _new(Manifest)
+    v: Any
+    w: Any
     n = 3
     try:
         v = d["schemaVersion"]
@@ -1990,7 +2018,7 @@ def _dec_Manifest(d: Any) -> Manifest:
 
 def _zero_ImageConfig() -> ImageConfig:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: ImageConfig = _new(ImageConfig)
+    o: Any = _new(ImageConfig)
     o.user = ""
     o.exposed_ports = None
     o.env = None
@@ -2002,11 +2030,13 @@ def _zero_ImageConfig() -> ImageConfig:
     o.stop_signal = ""
     o.args_escaped = False
     o.unknown_fields = None
-    return o
+    zero: ImageConfig = o
+    return zero
 
 
 def _enc_ImageConfig(o: ImageConfig) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.user
     if v:
         d["User"] = v
@@ -2045,15 +2075,17 @@ def _enc_ImageConfig(o: ImageConfig) -> dict[str, Any]:
 
 def _zero_RootFS() -> RootFS:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: RootFS = _new(RootFS)
+    o: Any = _new(RootFS)
     o.type = ""
     o.diff_ids = None
     o.unknown_fields = None
-    return o
+    zero: RootFS = o
+    return zero
 
 
 def _enc_RootFS(o: RootFS) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["type"] = o.type
     v = o.diff_ids
     d["diff_ids"] = None if v is None else v
@@ -2065,18 +2097,20 @@ def _enc_RootFS(o: RootFS) -> dict[str, Any]:
 
 def _zero_History() -> History:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: History = _new(History)
+    o: Any = _new(History)
     o.created = None
     o.created_by = ""
     o.author = ""
     o.comment = ""
     o.empty_layer = False
     o.unknown_fields = None
-    return o
+    zero: History = o
+    return zero
 
 
 def _enc_History(o: History) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.created
     if v is not None:
         d["created"] = _time_out(v)
@@ -2100,7 +2134,7 @@ def _enc_History(o: History) -> dict[str, Any]:
 
 def _zero_Image() -> Image:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Image = _new(Image)
+    o: Any = _new(Image)
     o.created = None
     o.author = ""
     o.architecture = ""
@@ -2112,11 +2146,13 @@ def _zero_Image() -> Image:
     o.root_fs = _zero_RootFS()
     o.history = None
     o.unknown_fields = None
-    return o
+    zero: Image = o
+    return zero
 
 
 def _enc_Image(o: Image) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.created
     if v is not None:
         d["created"] = _time_out(v)
@@ -2147,7 +2183,7 @@ def _enc_Image(o: Image) -> dict[str, Any]:
 
 def _zero_Descriptor() -> Descriptor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Descriptor = _new(Descriptor)
+    o: Any = _new(Descriptor)
     o.media_type = ""
     o.digest = ""
     o.size = 0
@@ -2157,11 +2193,13 @@ def _zero_Descriptor() -> Descriptor:
     o.platform = None
     o.artifact_type = ""
     o.unknown_fields = None
-    return o
+    zero: Descriptor = o
+    return zero
 
 
 def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["mediaType"] = o.media_type
     d["digest"] = o.digest
     d["size"] = o.size
@@ -2188,18 +2226,20 @@ def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
 
 def _zero_Platform() -> Platform:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Platform = _new(Platform)
+    o: Any = _new(Platform)
     o.architecture = ""
     o.os = ""
     o.os_version = ""
     o.os_features = None
     o.variant = ""
     o.unknown_fields = None
-    return o
+    zero: Platform = o
+    return zero
 
 
 def _enc_Platform(o: Platform) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["architecture"] = o.architecture
     d["os"] = o.os
     v = o.os_version
@@ -2219,7 +2259,7 @@ def _enc_Platform(o: Platform) -> dict[str, Any]:
 
 def _zero_Index() -> Index:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Index = _new(Index)
+    o: Any = _new(Index)
     o.schema_version = 0
     o.media_type = ""
     o.artifact_type = ""
@@ -2227,11 +2267,13 @@ def _zero_Index() -> Index:
     o.subject = None
     o.annotations = None
     o.unknown_fields = None
-    return o
+    zero: Index = o
+    return zero
 
 
 def _enc_Index(o: Index) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["schemaVersion"] = o.schema_version
     v = o.media_type
     if v:
@@ -2255,14 +2297,16 @@ def _enc_Index(o: Index) -> dict[str, Any]:
 
 def _zero_ImageLayout() -> ImageLayout:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: ImageLayout = _new(ImageLayout)
+    o: Any = _new(ImageLayout)
     o.version = ""
     o.unknown_fields = None
-    return o
+    zero: ImageLayout = o
+    return zero
 
 
 def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["imageLayoutVersion"] = o.version
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
@@ -2272,7 +2316,7 @@ def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
 
 def _zero_Manifest() -> Manifest:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Manifest = _new(Manifest)
+    o: Any = _new(Manifest)
     o.schema_version = 0
     o.media_type = ""
     o.artifact_type = ""
@@ -2281,11 +2325,13 @@ def _zero_Manifest() -> Manifest:
     o.subject = None
     o.annotations = None
     o.unknown_fields = None
-    return o
+    zero: Manifest = o
+    return zero
 
 
 def _enc_Manifest(o: Manifest) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     d["schemaVersion"] = o.schema_version
     v = o.media_type
     if v:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
+    _EMPTY,
     _HEX,
     Timestamp,
     ValidationError,
@@ -35,6 +36,7 @@ from ..._runtime import (
     _time,
     _time_out,
     _type,
+    _uri,
 )
 
 __all__ = [
@@ -669,6 +671,8 @@ def _dec_Features(d: Any) -> Features:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Features = _new(Features)
+    v: Any
+    w: Any
     n = 2
     try:
         v = d["ociVersionMin"]
@@ -790,6 +794,8 @@ def _dec_Linux(d: Any) -> Linux:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Linux = _new(Linux)
+    v: Any
+    w: Any
     n = 0
     v = d.get("namespaces", _ABSENT)
     if v is _ABSENT:
@@ -935,6 +941,8 @@ def _dec_Cgroup(d: Any) -> Cgroup:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Cgroup = _new(Cgroup)
+    v: Any
+    w: Any
     n = 0
     v = d.get("v1", _ABSENT)
     if v is _ABSENT:
@@ -1007,6 +1015,8 @@ def _dec_Seccomp(d: Any) -> Seccomp:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Seccomp = _new(Seccomp)
+    v: Any
+    w: Any
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1208,6 +1218,8 @@ def _dec_Apparmor(d: Any) -> Apparmor:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Apparmor = _new(Apparmor)
+    v: Any
+    w: Any
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1232,6 +1244,8 @@ def _dec_Selinux(d: Any) -> Selinux:
     if type(d) is not dict:
         raise _expect_object(d)
     o: Selinux = _new(Selinux)
+    v: Any
+    w: Any
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1256,6 +1270,8 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
     if type(d) is not dict:
         raise _expect_object(d)
     o: IntelRdt = _new(IntelRdt)
+    v: Any
+    w: Any
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1280,6 +1296,8 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     if type(d) is not dict:
         raise _expect_object(d)
     o: MountExtensions = _new(MountExtensions)
+    v: Any
+    w: Any
     n = 0
     v = d.get("idmap", _ABSENT)
     if v is _ABSENT:
@@ -1307,6 +1325,8 @@ def _dec_IDMap(d: Any) -> IDMap:
     if type(d) is not dict:
         raise _expect_object(d)
     o: IDMap = _new(IDMap)
+    v: Any
+    w: Any
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1328,7 +1348,7 @@ def _dec_IDMap(d: Any) -> IDMap:
 
 def _zero_Features() -> Features:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Features = _new(Features)
+    o: Any = _new(Features)
     o.oci_version_min = ""
     o.oci_version_max = ""
     o.hooks = None
@@ -1337,11 +1357,13 @@ def _zero_Features() -> Features:
     o.annotations = None
     o.potentially_unsafe_config_annotations = None
     o.unknown_fields = None
-    return o
+    zero: Features = o
+    return zero
 
 
 def _enc_Features(o: Features) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.oci_version_min
     if v:
         d["ociVersionMin"] = v
@@ -1371,7 +1393,7 @@ def _enc_Features(o: Features) -> dict[str, Any]:
 
 def _zero_Linux() -> Linux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Linux = _new(Linux)
+    o: Any = _new(Linux)
     o.namespaces = None
     o.capabilities = None
     o.cgroup = None
@@ -1381,11 +1403,13 @@ def _zero_Linux() -> Linux:
     o.intel_rdt = None
     o.mount_extensions = None
     o.unknown_fields = None
-    return o
+    zero: Linux = o
+    return zero
 
 
 def _enc_Linux(o: Linux) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.namespaces
     if v:
         d["namespaces"] = v
@@ -1418,18 +1442,20 @@ def _enc_Linux(o: Linux) -> dict[str, Any]:
 
 def _zero_Cgroup() -> Cgroup:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Cgroup = _new(Cgroup)
+    o: Any = _new(Cgroup)
     o.v1 = None
     o.v2 = None
     o.systemd = None
     o.systemd_user = None
     o.rdma = None
     o.unknown_fields = None
-    return o
+    zero: Cgroup = o
+    return zero
 
 
 def _enc_Cgroup(o: Cgroup) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.v1
     if v is not None:
         d["v1"] = v
@@ -1453,7 +1479,7 @@ def _enc_Cgroup(o: Cgroup) -> dict[str, Any]:
 
 def _zero_Seccomp() -> Seccomp:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Seccomp = _new(Seccomp)
+    o: Any = _new(Seccomp)
     o.enabled = None
     o.actions = None
     o.operators = None
@@ -1461,11 +1487,13 @@ def _zero_Seccomp() -> Seccomp:
     o.known_flags = None
     o.supported_flags = None
     o.unknown_fields = None
-    return o
+    zero: Seccomp = o
+    return zero
 
 
 def _enc_Seccomp(o: Seccomp) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.enabled
     if v is not None:
         d["enabled"] = v
@@ -1492,14 +1520,16 @@ def _enc_Seccomp(o: Seccomp) -> dict[str, Any]:
 
 def _zero_Apparmor() -> Apparmor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Apparmor = _new(Apparmor)
+    o: Any = _new(Apparmor)
     o.enabled = None
     o.unknown_fields = None
-    return o
+    zero: Apparmor = o
+    return zero
 
 
 def _enc_Apparmor(o: Apparmor) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.enabled
     if v is not None:
         d["enabled"] = v
@@ -1511,14 +1541,16 @@ def _enc_Apparmor(o: Apparmor) -> dict[str, Any]:
 
 def _zero_Selinux() -> Selinux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Selinux = _new(Selinux)
+    o: Any = _new(Selinux)
     o.enabled = None
     o.unknown_fields = None
-    return o
+    zero: Selinux = o
+    return zero
 
 
 def _enc_Selinux(o: Selinux) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.enabled
     if v is not None:
         d["enabled"] = v
@@ -1530,14 +1562,16 @@ def _enc_Selinux(o: Selinux) -> dict[str, Any]:
 
 def _zero_IntelRdt() -> IntelRdt:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: IntelRdt = _new(IntelRdt)
+    o: Any = _new(IntelRdt)
     o.enabled = None
     o.unknown_fields = None
-    return o
+    zero: IntelRdt = o
+    return zero
 
 
 def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.enabled
     if v is not None:
         d["enabled"] = v
@@ -1549,14 +1583,16 @@ def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
 
 def _zero_MountExtensions() -> MountExtensions:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: MountExtensions = _new(MountExtensions)
+    o: Any = _new(MountExtensions)
     o.id_map = None
     o.unknown_fields = None
-    return o
+    zero: MountExtensions = o
+    return zero
 
 
 def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.id_map
     if v is not None:
         d["idmap"] = _enc_IDMap(v)
@@ -1568,14 +1604,16 @@ def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
 
 def _zero_IDMap() -> IDMap:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: IDMap = _new(IDMap)
+    o: Any = _new(IDMap)
     o.enabled = None
     o.unknown_fields = None
-    return o
+    zero: IDMap = o
+    return zero
 
 
 def _enc_IDMap(o: IDMap) -> dict[str, Any]:
     d: dict[str, Any] = {}
+    v: Any
     v = o.enabled
     if v is not None:
         d["enabled"] = v
