@@ -265,7 +265,7 @@ def _digest(key: str | int | None, v: str) -> None:
 # characters, bad %-escapes, and hosts with spaces or a non-numeric port.
 _URI = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*:"  # scheme
-    r"(?://(?:[^@/?#]*@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/?#\[\] ]*)(?::(?P<port>[0-9]*))?(?=[/?#]|\\Z))?"
+    r"(?://(?:[^@/?#]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^:/?#\[\] ]*)(?::[0-9]*)?(?=[/?#]|\Z)|(?!//))"
     r"[^\x00-\x1f\x7f]*\Z"
 )
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
