@@ -278,7 +278,7 @@ class Binder:
             inner, _ = self.go_type(pkg_dir, gtype.elem, ref, where, pos)
             return inner, True
         if kind == "interface":
-            return AnyType(), True
+            return AnyType(node.types if node is not None else None), True
         if kind == "struct":
             if gtype.fields:
                 raise GeneratorError(pos.file, pos.line, "inline struct types are not supported")

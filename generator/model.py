@@ -48,6 +48,8 @@ class TimeType:
 class AnyType:
     """Go ``interface{}``: any JSON value, kept as decoded."""
 
+    json_types: tuple[str, ...] | None = None  # the schema's "type", if it says
+
 
 @dataclass(frozen=True)
 class ObjectType:

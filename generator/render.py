@@ -141,6 +141,33 @@ def omit_rule(f: Field) -> str:
     return "truthy"
 
 
+_TYPE_TESTS = {
+    "object": "type({v}) is dict",
+    "array": "type({v}) is list",
+    "string": "type({v}) is str",
+    "integer": "type({v}) is int",
+    "number": "type({v}) in (int, float)",
+    "boolean": "type({v}) is bool",
+    "null": "{v} is None",
+}
+
+
+def json_type_test(types: tuple[str, ...], v: str) -> str:
+    """A Python condition that is true when ``v`` has none of the JSON types."""
+    return "not (" + " or ".join(_TYPE_TESTS[t].format(v=v) for t in types) + ")"
+
+
+def leading_always(fields: tuple[Field, ...]) -> list[Field]:
+    """The first fields that are always written and never None: the encoder
+    starts its dict with them as one literal."""
+    out = []
+    for f in fields:
+        if omit_rule(f) != "always" or f.nullable:
+            break
+        out.append(f)
+    return out
+
+
 def escape_doc(text: str) -> str:
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return text[:-1] + '\\"' if text.endswith('"') else text
@@ -267,6 +294,8 @@ class Renderer:
             "zero_value": zero_value,
             "null_value": zero_value,
             "omit_rule": omit_rule,
+            "leading_always": leading_always,
+            "json_type_test": json_type_test,
             "escape_doc": escape_doc,
             "doc_text": doc_text,
             "field_doc": field_doc,

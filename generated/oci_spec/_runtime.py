@@ -13,7 +13,7 @@ import codecs
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
 
 __all__ = ["Timestamp", "ValidationError"]
 
@@ -127,7 +127,11 @@ def _kind(v: Any) -> str:
 
 def _type(key: str | int | None, expected: str, v: Any) -> ValidationError:
     found = _kind(v)
-    detail = f" {_show(v)}" if found in ("integer", "number", "string") else ""
+    detail = ""
+    if found in ("integer", "string"):
+        detail = f" {_show(v)}"
+    elif found == "number":
+        detail = f" {v!r}"
     return ValidationError(f"expected {expected}, found {found}{detail}", key)
 
 
@@ -237,6 +241,7 @@ def _expect_object(v: Any) -> ValidationError:
 # Digest.Validate checks for the algorithms it knows.
 _DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\Z", re.ASCII)
 _HEX = "0123456789abcdef"
+_SHA256 = re.compile(r"sha256:[0-9a-f]{64}\Z").match  # the common case, checked first
 _ALGORITHMS = {"sha256": 64, "sha384": 96, "sha512": 128}
 
 
@@ -551,6 +556,10 @@ _EMPTY: Any = ""
 _T = TypeVar("_T")
 
 
-def _new(cls: type[_T]) -> _T:
-    # An instance without running __init__: decoders set every slot themselves.
-    return object.__new__(cls)
+if TYPE_CHECKING:
+
+    def _new(cls: type[_T]) -> _T:
+        """An instance without running __init__: decoders set every slot."""
+
+else:
+    _new = object.__new__

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping
 from .._runtime import (
     _ABSENT,
     _EMPTY,
-    _HEX,
+    _SHA256,
     Timestamp,
     ValidationError,
     _any_out,
@@ -119,6 +119,11 @@ def _dec_Versioned(d: Any) -> Versioned:
     o: Versioned = _new(Versioned)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.schema_version = 0
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("schemaVersion", _ABSENT)
     if v is _ABSENT:
@@ -154,9 +159,10 @@ def _zero_Versioned() -> Versioned:
 
 
 def _enc_Versioned(o: Versioned) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "schemaVersion": o.schema_version,
+    }
     v: Any
-    d["schemaVersion"] = o.schema_version
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping
 from .._runtime import (
     _ABSENT,
     _EMPTY,
-    _HEX,
+    _SHA256,
     Timestamp,
     ValidationError,
     _any_out,
@@ -4148,7 +4148,6 @@ def _dec_Spec(d: Any) -> Spec:
     o: Spec = _new(Spec)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["ociVersion"]
     except KeyError:
@@ -4158,6 +4157,23 @@ def _dec_Spec(d: Any) -> Spec:
 
     o.version = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.process = None
+        o.root = None
+        o.hostname = ""
+        o.domainname = ""
+        o.mounts = None
+        o.hooks = None
+        o.annotations = None
+        o.linux = None
+        o.solaris = None
+        o.windows = None
+        o.vm = None
+        o.zos = None
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("process", _ABSENT)
     if v is _ABSENT:
         o.process = None
@@ -4335,7 +4351,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     o: Scheduler = _new(Scheduler)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["policy"]
     except KeyError:
@@ -4359,6 +4374,17 @@ def _dec_Scheduler(d: Any) -> Scheduler:
         )
     o.policy = w
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.nice = 0
+        o.priority = 0
+        o.flags = None
+        o.runtime = 0
+        o.deadline = 0
+        o.period = 0
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("nice", _ABSENT)
     if v is _ABSENT:
         o.nice = 0
@@ -4481,6 +4507,34 @@ def _dec_Process(d: Any) -> Process:
     o: Process = _new(Process)
     v: Any
     w: Any
+    try:
+        v = d["cwd"]
+    except KeyError:
+        raise _missing("cwd") from None
+    if type(v) is not str:
+        raise _type("cwd", "string", v)
+
+    o.cwd = v
+
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.terminal = False
+        o.console_size = None
+        o.user = _zero_User()
+        o.args = None
+        o.command_line = ""
+        o.env = None
+        o.capabilities = None
+        o.rlimits = None
+        o.no_new_privileges = False
+        o.apparmor_profile = ""
+        o.oom_score_adj = None
+        o.scheduler = None
+        o.selinux_label = ""
+        o.io_priority = None
+        o.exec_cpu_affinity = None
+        o.unknown_fields = None
+        return o
     n = 1
     v = d.get("terminal", _ABSENT)
     if v is _ABSENT:
@@ -4570,15 +4624,6 @@ def _dec_Process(d: Any) -> Process:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("env") from None
             o.env = v
-
-    try:
-        v = d["cwd"]
-    except KeyError:
-        raise _missing("cwd") from None
-    if type(v) is not str:
-        raise _type("cwd", "string", v)
-
-    o.cwd = v
 
     v = d.get("capabilities", _ABSENT)
     if v is _ABSENT:
@@ -4714,6 +4759,15 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
     o: LinuxCapabilities = _new(LinuxCapabilities)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.bounding = None
+        o.effective = None
+        o.inheritable = None
+        o.permitted = None
+        o.ambient = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("bounding", _ABSENT)
     if v is _ABSENT:
@@ -4825,7 +4879,6 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     o: LinuxIOPriority = _new(LinuxIOPriority)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["class"]
     except KeyError:
@@ -4845,6 +4898,12 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
         )
     o.class_ = w
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.priority = 0
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("priority", _ABSENT)
     if v is _ABSENT:
         o.priority = 0
@@ -4874,6 +4933,12 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
     o: CPUAffinity = _new(CPUAffinity)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.initial = ""
+        o.final = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("initial", _ABSENT)
     if v is _ABSENT:
@@ -4920,7 +4985,6 @@ def _dec_Box(d: Any) -> Box:
     o: Box = _new(Box)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["height"]
     except KeyError:
@@ -4941,6 +5005,7 @@ def _dec_Box(d: Any) -> Box:
         raise _range("width", 0, 18446744073709551615, v)
     o.width = v
 
+    n = 2
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Box}
     )
@@ -4954,6 +5019,15 @@ def _dec_User(d: Any) -> User:
     o: User = _new(User)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.uid = 0
+        o.gid = 0
+        o.umask = None
+        o.additional_gids = None
+        o.username = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("uid", _ABSENT)
     if v is _ABSENT:
@@ -5044,7 +5118,6 @@ def _dec_Root(d: Any) -> Root:
     o: Root = _new(Root)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["path"]
     except KeyError:
@@ -5054,6 +5127,12 @@ def _dec_Root(d: Any) -> Root:
 
     o.path = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.readonly = False
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("readonly", _ABSENT)
     if v is _ABSENT:
         o.readonly = False
@@ -5079,7 +5158,6 @@ def _dec_Mount(d: Any) -> Mount:
     o: Mount = _new(Mount)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["destination"]
     except KeyError:
@@ -5089,6 +5167,16 @@ def _dec_Mount(d: Any) -> Mount:
 
     o.destination = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.type = ""
+        o.source = ""
+        o.options = None
+        o.uid_mappings = None
+        o.gid_mappings = None
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("type", _ABSENT)
     if v is _ABSENT:
         o.type = ""
@@ -5177,7 +5265,6 @@ def _dec_Hook(d: Any) -> Hook:
     o: Hook = _new(Hook)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["path"]
     except KeyError:
@@ -5187,6 +5274,14 @@ def _dec_Hook(d: Any) -> Hook:
 
     o.path = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.args = None
+        o.env = None
+        o.timeout = None
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("args", _ABSENT)
     if v is _ABSENT:
         o.args = None
@@ -5252,6 +5347,16 @@ def _dec_Hooks(d: Any) -> Hooks:
     o: Hooks = _new(Hooks)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.prestart = None
+        o.create_runtime = None
+        o.create_container = None
+        o.start_container = None
+        o.poststart = None
+        o.poststop = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("prestart", _ABSENT)
     if v is _ABSENT:
@@ -5356,6 +5461,25 @@ def _dec_Linux(d: Any) -> Linux:
     o: Linux = _new(Linux)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.uid_mappings = None
+        o.gid_mappings = None
+        o.sysctl = None
+        o.resources = None
+        o.cgroups_path = ""
+        o.namespaces = None
+        o.devices = None
+        o.seccomp = None
+        o.rootfs_propagation = ""
+        o.masked_paths = None
+        o.readonly_paths = None
+        o.mount_label = ""
+        o.intel_rdt = None
+        o.personality = None
+        o.time_offsets = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("uidMappings", _ABSENT)
     if v is _ABSENT:
@@ -5609,7 +5733,6 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     o: LinuxNamespace = _new(LinuxNamespace)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["type"]
     except KeyError:
@@ -5634,6 +5757,12 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
         )
     o.type = w
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.path = ""
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("path", _ABSENT)
     if v is _ABSENT:
         o.path = ""
@@ -5662,7 +5791,6 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     o: LinuxIDMapping = _new(LinuxIDMapping)
     v: Any
     w: Any
-    n = 3
     try:
         v = d["containerID"]
     except KeyError:
@@ -5693,6 +5821,7 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
         raise _range("size", 0, 4294967295, v)
     o.size = v
 
+    n = 3
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5707,6 +5836,12 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
     o: LinuxTimeOffset = _new(LinuxTimeOffset)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.secs = 0
+        o.nanosecs = 0
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("secs", _ABSENT)
     if v is _ABSENT:
@@ -5751,7 +5886,6 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     o: POSIXRlimit = _new(POSIXRlimit)
     v: Any
     w: Any
-    n = 3
     try:
         v = d["type"]
     except KeyError:
@@ -5783,6 +5917,7 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
         raise _range("soft", 0, 18446744073709551615, v)
     o.soft = v
 
+    n = 3
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5798,7 +5933,6 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     o: LinuxHugepageLimit = _new(LinuxHugepageLimit)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["pageSize"]
     except KeyError:
@@ -5820,6 +5954,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
         raise _range("limit", 0, 18446744073709551615, v)
     o.limit = v
 
+    n = 2
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5835,7 +5970,6 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     o: LinuxInterfacePriority = _new(LinuxInterfacePriority)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["name"]
     except KeyError:
@@ -5855,6 +5989,7 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
         raise _range("priority", 0, 4294967295, v)
     o.priority = v
 
+    n = 2
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5869,6 +6004,12 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
     o: LinuxBlockIODevice = _new(LinuxBlockIODevice)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.major = 0
+        o.minor = 0
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("major", _ABSENT)
     if v is _ABSENT:
@@ -5913,7 +6054,6 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     o: LinuxWeightDevice = _new(LinuxWeightDevice)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["major"]
     except KeyError:
@@ -5934,6 +6074,13 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
         raise _range("minor", -9223372036854775808, 9223372036854775807, v)
     o.minor = v
 
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.weight = None
+        o.leaf_weight = None
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("weight", _ABSENT)
     if v is _ABSENT:
         o.weight = None
@@ -5977,7 +6124,6 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     o: LinuxThrottleDevice = _new(LinuxThrottleDevice)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["major"]
     except KeyError:
@@ -5998,6 +6144,12 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
         raise _range("minor", -9223372036854775808, 9223372036854775807, v)
     o.minor = v
 
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.rate = 0
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("rate", _ABSENT)
     if v is _ABSENT:
         o.rate = 0
@@ -6027,6 +6179,17 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
     o: LinuxBlockIO = _new(LinuxBlockIO)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.weight = None
+        o.leaf_weight = None
+        o.weight_device = None
+        o.throttle_read_bps_device = None
+        o.throttle_write_bps_device = None
+        o.throttle_read_iops_device = None
+        o.throttle_write_iops_device = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("weight", _ABSENT)
     if v is _ABSENT:
@@ -6158,6 +6321,19 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
     o: LinuxMemory = _new(LinuxMemory)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.limit = None
+        o.reservation = None
+        o.swap = None
+        o.kernel = None
+        o.kernel_tcp = None
+        o.swappiness = None
+        o.disable_oom_killer = None
+        o.use_hierarchy = None
+        o.check_before_update = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("limit", _ABSENT)
     if v is _ABSENT:
@@ -6296,6 +6472,19 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
     o: LinuxCPU = _new(LinuxCPU)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.shares = None
+        o.quota = None
+        o.burst = None
+        o.period = None
+        o.realtime_runtime = None
+        o.realtime_period = None
+        o.cpus = ""
+        o.mems = ""
+        o.idle = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("shares", _ABSENT)
     if v is _ABSENT:
@@ -6436,7 +6625,6 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     o: LinuxPids = _new(LinuxPids)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["limit"]
     except KeyError:
@@ -6447,6 +6635,7 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
         raise _range("limit", -9223372036854775808, 9223372036854775807, v)
     o.limit = v
 
+    n = 1
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6462,6 +6651,12 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
     o: LinuxNetwork = _new(LinuxNetwork)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.class_id = None
+        o.priorities = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("classID", _ABSENT)
     if v is _ABSENT:
@@ -6509,6 +6704,12 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
     o: LinuxRdma = _new(LinuxRdma)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.hca_handles = None
+        o.hca_objects = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("hcaHandles", _ABSENT)
     if v is _ABSENT:
@@ -6553,6 +6754,19 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
     o: LinuxResources = _new(LinuxResources)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.devices = None
+        o.memory = None
+        o.cpu = None
+        o.pids = None
+        o.block_io = None
+        o.hugepage_limits = None
+        o.network = None
+        o.rdma = None
+        o.unified = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("devices", _ABSENT)
     if v is _ABSENT:
@@ -6705,7 +6919,6 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     o: LinuxDevice = _new(LinuxDevice)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["path"]
     except KeyError:
@@ -6726,6 +6939,16 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
 
     o.type = v
 
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.major = 0
+        o.minor = 0
+        o.file_mode = None
+        o.uid = None
+        o.gid = None
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("major", _ABSENT)
     if v is _ABSENT:
         o.major = 0
@@ -6811,7 +7034,6 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     o: LinuxDeviceCgroup = _new(LinuxDeviceCgroup)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["allow"]
     except KeyError:
@@ -6820,6 +7042,15 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
         raise _type("allow", "boolean", v)
     o.allow = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.type = ""
+        o.major = None
+        o.minor = None
+        o.access = ""
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("type", _ABSENT)
     if v is _ABSENT:
         o.type = ""
@@ -6889,6 +7120,12 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
     o: LinuxPersonality = _new(LinuxPersonality)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.domain = _EMPTY
+        o.flags = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("domain", _ABSENT)
     if v is _ABSENT:
@@ -6946,6 +7183,16 @@ def _dec_Solaris(d: Any) -> Solaris:
     o: Solaris = _new(Solaris)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.milestone = ""
+        o.limit_priv = ""
+        o.max_shm_memory = ""
+        o.anet = None
+        o.capped_cpu = None
+        o.capped_memory = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("milestone", _ABSENT)
     if v is _ABSENT:
@@ -7040,6 +7287,11 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
     o: SolarisCappedCPU = _new(SolarisCappedCPU)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.ncpus = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("ncpus", _ABSENT)
     if v is _ABSENT:
@@ -7069,6 +7321,12 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
     o: SolarisCappedMemory = _new(SolarisCappedMemory)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.physical = ""
+        o.swap = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("physical", _ABSENT)
     if v is _ABSENT:
@@ -7111,6 +7369,17 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     o: SolarisAnet = _new(SolarisAnet)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.linkname = ""
+        o.lowerlink = ""
+        o.allowedaddr = ""
+        o.configallowedaddr = ""
+        o.defrouter = ""
+        o.linkprotection = ""
+        o.macaddress = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("linkname", _ABSENT)
     if v is _ABSENT:
@@ -7218,7 +7487,6 @@ def _dec_Windows(d: Any) -> Windows:
     o: Windows = _new(Windows)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["layerFolders"]
     except KeyError:
@@ -7236,6 +7504,18 @@ def _dec_Windows(d: Any) -> Windows:
         raise e._at(_index(v, x1))._at("layerFolders") from None
     o.layer_folders = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.devices = None
+        o.resources = None
+        o.credential_spec = None
+        o.servicing = False
+        o.ignore_flushes_during_boot = False
+        o.hyper_v = None
+        o.network = None
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("devices", _ABSENT)
     if v is _ABSENT:
         o.devices = None
@@ -7272,6 +7552,8 @@ def _dec_Windows(d: Any) -> Windows:
         if v is None:
             raise _null("credentialSpec", "value")
         else:
+            if not (type(v) is dict):
+                raise _type("credentialSpec", "object", v)
             o.credential_spec = v
 
     v = d.get("servicing", _ABSENT)
@@ -7337,7 +7619,6 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     o: WindowsDevice = _new(WindowsDevice)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["id"]
     except KeyError:
@@ -7358,6 +7639,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
 
     o.id_type = v
 
+    n = 2
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7373,6 +7655,13 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
     o: WindowsResources = _new(WindowsResources)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.memory = None
+        o.cpu = None
+        o.storage = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("memory", _ABSENT)
     if v is _ABSENT:
@@ -7428,6 +7717,11 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
     o: WindowsMemoryResources = _new(WindowsMemoryResources)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.limit = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("limit", _ABSENT)
     if v is _ABSENT:
@@ -7458,6 +7752,14 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
     o: WindowsCPUResources = _new(WindowsCPUResources)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.count = None
+        o.shares = None
+        o.maximum = None
+        o.affinity = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("count", _ABSENT)
     if v is _ABSENT:
@@ -7532,6 +7834,12 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
     o: WindowsCPUGroupAffinity = _new(WindowsCPUGroupAffinity)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.mask = 0
+        o.group = 0
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("mask", _ABSENT)
     if v is _ABSENT:
@@ -7576,6 +7884,13 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
     o: WindowsStorageResources = _new(WindowsStorageResources)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.iops = None
+        o.bps = None
+        o.sandbox_size = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("iops", _ABSENT)
     if v is _ABSENT:
@@ -7634,6 +7949,15 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
     o: WindowsNetwork = _new(WindowsNetwork)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.endpoint_list = None
+        o.allow_unqualified_dns_query = False
+        o.dns_search_list = None
+        o.network_shared_container_name = ""
+        o.network_namespace = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("endpointList", _ABSENT)
     if v is _ABSENT:
@@ -7726,6 +8050,11 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
     o: WindowsHyperV = _new(WindowsHyperV)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.utility_vm_path = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("utilityVMPath", _ABSENT)
     if v is _ABSENT:
@@ -7755,6 +8084,21 @@ def _dec_VM(d: Any) -> VM:
     o: VM = _new(VM)
     v: Any
     w: Any
+    try:
+        v = d["kernel"]
+    except KeyError:
+        raise _missing("kernel") from None
+    try:
+        o.kernel = _dec_VMKernel(v)
+    except ValidationError as e:
+        raise e._at("kernel") from None
+
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.hypervisor = _zero_VMHypervisor()
+        o.image = _zero_VMImage()
+        o.unknown_fields = None
+        return o
     n = 1
     v = d.get("hypervisor", _ABSENT)
     if v is _ABSENT:
@@ -7768,15 +8112,6 @@ def _dec_VM(d: Any) -> VM:
                 o.hypervisor = _dec_VMHypervisor(v)
             except ValidationError as e:
                 raise e._at("hypervisor") from None
-
-    try:
-        v = d["kernel"]
-    except KeyError:
-        raise _missing("kernel") from None
-    try:
-        o.kernel = _dec_VMKernel(v)
-    except ValidationError as e:
-        raise e._at("kernel") from None
 
     v = d.get("image", _ABSENT)
     if v is _ABSENT:
@@ -7804,7 +8139,6 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     o: VMHypervisor = _new(VMHypervisor)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["path"]
     except KeyError:
@@ -7814,6 +8148,12 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
 
     o.path = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.parameters = None
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("parameters", _ABSENT)
     if v is _ABSENT:
         o.parameters = None
@@ -7848,7 +8188,6 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     o: VMKernel = _new(VMKernel)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["path"]
     except KeyError:
@@ -7858,6 +8197,13 @@ def _dec_VMKernel(d: Any) -> VMKernel:
 
     o.path = v
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.parameters = None
+        o.init_rd = ""
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("parameters", _ABSENT)
     if v is _ABSENT:
         o.parameters = None
@@ -7903,7 +8249,6 @@ def _dec_VMImage(d: Any) -> VMImage:
     o: VMImage = _new(VMImage)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["path"]
     except KeyError:
@@ -7934,6 +8279,7 @@ def _dec_VMImage(d: Any) -> VMImage:
 
     o.format = v
 
+    n = 2
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMImage}
     )
@@ -7947,7 +8293,6 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     o: LinuxSeccomp = _new(LinuxSeccomp)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["defaultAction"]
     except KeyError:
@@ -7973,6 +8318,17 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
         )
     o.default_action = w
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.default_errno_ret = None
+        o.architectures = None
+        o.flags = None
+        o.listener_path = ""
+        o.listener_metadata = ""
+        o.syscalls = None
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("defaultErrnoRet", _ABSENT)
     if v is _ABSENT:
         o.default_errno_ret = None
@@ -8133,7 +8489,6 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     o: LinuxSeccompArg = _new(LinuxSeccompArg)
     v: Any
     w: Any
-    n = 3
     try:
         v = d["index"]
     except KeyError:
@@ -8153,20 +8508,6 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     if not 0 <= v <= 18446744073709551615:
         raise _range("value", 0, 18446744073709551615, v)
     o.value = v
-
-    v = d.get("valueTwo", _ABSENT)
-    if v is _ABSENT:
-        o.value_two = 0
-    else:
-        n += 1
-        if v is None:
-            raise _null("valueTwo", "integer")
-        else:
-            if type(v) is not int:
-                raise _type("valueTwo", "integer", v)
-            if not 0 <= v <= 18446744073709551615:
-                raise _range("valueTwo", 0, 18446744073709551615, v)
-            o.value_two = v
 
     try:
         v = d["op"]
@@ -8191,6 +8532,26 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
         )
     o.op = w
 
+    if len(d) == 3:
+        # Only the required members (the common case): no lookups for the rest.
+        o.value_two = 0
+        o.unknown_fields = None
+        return o
+    n = 3
+    v = d.get("valueTwo", _ABSENT)
+    if v is _ABSENT:
+        o.value_two = 0
+    else:
+        n += 1
+        if v is None:
+            raise _null("valueTwo", "integer")
+        else:
+            if type(v) is not int:
+                raise _type("valueTwo", "integer", v)
+            if not 0 <= v <= 18446744073709551615:
+                raise _range("valueTwo", 0, 18446744073709551615, v)
+            o.value_two = v
+
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8206,7 +8567,6 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     o: LinuxSyscall = _new(LinuxSyscall)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["names"]
     except KeyError:
@@ -8249,6 +8609,13 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
         )
     o.action = w
 
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.errno_ret = None
+        o.args = None
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("errnoRet", _ABSENT)
     if v is _ABSENT:
         o.errno_ret = None
@@ -8293,6 +8660,15 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
     o: LinuxIntelRdt = _new(LinuxIntelRdt)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.clos_id = ""
+        o.l3_cache_schema = ""
+        o.mem_bw_schema = ""
+        o.enable_cmt = False
+        o.enable_mbm = False
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("closID", _ABSENT)
     if v is _ABSENT:
@@ -8374,6 +8750,11 @@ def _dec_ZOS(d: Any) -> ZOS:
     o: ZOS = _new(ZOS)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.namespaces = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("namespaces", _ABSENT)
     if v is _ABSENT:
@@ -8403,7 +8784,6 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     o: ZOSNamespace = _new(ZOSNamespace)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["type"]
     except KeyError:
@@ -8424,6 +8804,12 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
         )
     o.type = w
 
+    if len(d) == 1:
+        # Only the required members (the common case): no lookups for the rest.
+        o.path = ""
+        o.unknown_fields = None
+        return o
+    n = 1
     v = d.get("path", _ABSENT)
     if v is _ABSENT:
         o.path = ""
@@ -8452,7 +8838,6 @@ def _dec_State(d: Any) -> State:
     o: State = _new(State)
     v: Any
     w: Any
-    n = 4
     try:
         v = d["ociVersion"]
     except KeyError:
@@ -8491,6 +8876,22 @@ def _dec_State(d: Any) -> State:
         )
     o.status = w
 
+    try:
+        v = d["bundle"]
+    except KeyError:
+        raise _missing("bundle") from None
+    if type(v) is not str:
+        raise _type("bundle", "string", v)
+
+    o.bundle = v
+
+    if len(d) == 4:
+        # Only the required members (the common case): no lookups for the rest.
+        o.pid = 0
+        o.annotations = None
+        o.unknown_fields = None
+        return o
+    n = 4
     v = d.get("pid", _ABSENT)
     if v is _ABSENT:
         o.pid = 0
@@ -8504,15 +8905,6 @@ def _dec_State(d: Any) -> State:
             if not 0 <= v <= 9223372036854775807:
                 raise _range("pid", 0, 9223372036854775807, v)
             o.pid = v
-
-    try:
-        v = d["bundle"]
-    except KeyError:
-        raise _missing("bundle") from None
-    if type(v) is not str:
-        raise _type("bundle", "string", v)
-
-    o.bundle = v
 
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
@@ -8545,6 +8937,16 @@ def _dec_State_2(d: Any) -> State:
     o: State = _new(State)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.version = ""
+        o.id = ""
+        o.status = _EMPTY
+        o.pid = 0
+        o.bundle = ""
+        o.annotations = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
@@ -8646,6 +9048,15 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     o: ContainerProcessState = _new(ContainerProcessState)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.version = ""
+        o.fds = None
+        o.pid = 0
+        o.metadata = ""
+        o.state = _zero_State()
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
@@ -8749,9 +9160,10 @@ def _zero_Spec() -> Spec:
 
 
 def _enc_Spec(o: Spec) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "ociVersion": o.version,
+    }
     v: Any
-    d["ociVersion"] = o.version
     v = o.process
     if v is not None:
         d["process"] = _enc_Process(v)
@@ -8810,9 +9222,10 @@ def _zero_Scheduler() -> Scheduler:
 
 
 def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "policy": o.policy,
+    }
     v: Any
-    d["policy"] = o.policy
     v = o.nice
     if v:
         d["nice"] = v
@@ -8962,10 +9375,11 @@ def _zero_LinuxIOPriority() -> LinuxIOPriority:
 
 
 def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "class": o.class_,
+        "priority": o.priority,
+    }
     v: Any
-    d["class"] = o.class_
-    d["priority"] = o.priority
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9008,10 +9422,11 @@ def _zero_Box() -> Box:
 
 
 def _enc_Box(o: Box) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "height": o.height,
+        "width": o.width,
+    }
     v: Any
-    d["height"] = o.height
-    d["width"] = o.width
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9032,10 +9447,11 @@ def _zero_User() -> User:
 
 
 def _enc_User(o: User) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "uid": o.uid,
+        "gid": o.gid,
+    }
     v: Any
-    d["uid"] = o.uid
-    d["gid"] = o.gid
     v = o.umask
     if v is not None:
         d["umask"] = v
@@ -9062,9 +9478,10 @@ def _zero_Root() -> Root:
 
 
 def _enc_Root(o: Root) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "path": o.path,
+    }
     v: Any
-    d["path"] = o.path
     v = o.readonly
     if v:
         d["readonly"] = v
@@ -9089,9 +9506,10 @@ def _zero_Mount() -> Mount:
 
 
 def _enc_Mount(o: Mount) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "destination": o.destination,
+    }
     v: Any
-    d["destination"] = o.destination
     v = o.type
     if v:
         d["type"] = v
@@ -9126,9 +9544,10 @@ def _zero_Hook() -> Hook:
 
 
 def _enc_Hook(o: Hook) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "path": o.path,
+    }
     v: Any
-    d["path"] = o.path
     v = o.args
     if v:
         d["args"] = v
@@ -9273,9 +9692,10 @@ def _zero_LinuxNamespace() -> LinuxNamespace:
 
 
 def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "type": o.type,
+    }
     v: Any
-    d["type"] = o.type
     v = o.path
     if v:
         d["path"] = v
@@ -9297,11 +9717,12 @@ def _zero_LinuxIDMapping() -> LinuxIDMapping:
 
 
 def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "containerID": o.container_id,
+        "hostID": o.host_id,
+        "size": o.size,
+    }
     v: Any
-    d["containerID"] = o.container_id
-    d["hostID"] = o.host_id
-    d["size"] = o.size
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9345,11 +9766,12 @@ def _zero_POSIXRlimit() -> POSIXRlimit:
 
 
 def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "type": o.type,
+        "hard": o.hard,
+        "soft": o.soft,
+    }
     v: Any
-    d["type"] = o.type
-    d["hard"] = o.hard
-    d["soft"] = o.soft
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9367,10 +9789,11 @@ def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
 
 
 def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "pageSize": o.pagesize,
+        "limit": o.limit,
+    }
     v: Any
-    d["pageSize"] = o.pagesize
-    d["limit"] = o.limit
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9388,10 +9811,11 @@ def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
 
 
 def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "name": o.name,
+        "priority": o.priority,
+    }
     v: Any
-    d["name"] = o.name
-    d["priority"] = o.priority
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9409,10 +9833,11 @@ def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
 
 
 def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "major": o.major,
+        "minor": o.minor,
+    }
     v: Any
-    d["major"] = o.major
-    d["minor"] = o.minor
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9432,10 +9857,11 @@ def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
 
 
 def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "major": o.major,
+        "minor": o.minor,
+    }
     v: Any
-    d["major"] = o.major
-    d["minor"] = o.minor
     v = o.weight
     if v is not None:
         d["weight"] = v
@@ -9460,11 +9886,12 @@ def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
 
 
 def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "major": o.major,
+        "minor": o.minor,
+        "rate": o.rate,
+    }
     v: Any
-    d["major"] = o.major
-    d["minor"] = o.minor
-    d["rate"] = o.rate
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9632,9 +10059,10 @@ def _zero_LinuxPids() -> LinuxPids:
 
 
 def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "limit": o.limit,
+    }
     v: Any
-    d["limit"] = o.limit
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -9760,12 +10188,13 @@ def _zero_LinuxDevice() -> LinuxDevice:
 
 
 def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "path": o.path,
+        "type": o.type,
+        "major": o.major,
+        "minor": o.minor,
+    }
     v: Any
-    d["path"] = o.path
-    d["type"] = o.type
-    d["major"] = o.major
-    d["minor"] = o.minor
     v = o.file_mode
     if v is not None:
         d["fileMode"] = v
@@ -9795,9 +10224,10 @@ def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
 
 
 def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "allow": o.allow,
+    }
     v: Any
-    d["allow"] = o.allow
     v = o.type
     if v:
         d["type"] = v
@@ -9827,9 +10257,10 @@ def _zero_LinuxPersonality() -> LinuxPersonality:
 
 
 def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "domain": o.domain,
+    }
     v: Any
-    d["domain"] = o.domain
     v = o.flags
     if v:
         d["flags"] = v
@@ -10030,10 +10461,11 @@ def _zero_WindowsDevice() -> WindowsDevice:
 
 
 def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "id": o.id,
+        "idType": o.id_type,
+    }
     v: Any
-    d["id"] = o.id
-    d["idType"] = o.id_type
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -10247,11 +10679,12 @@ def _zero_VM() -> VM:
 
 
 def _enc_VM(o: VM) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "hypervisor": _enc_VMHypervisor(o.hypervisor),
+        "kernel": _enc_VMKernel(o.kernel),
+        "image": _enc_VMImage(o.image),
+    }
     v: Any
-    d["hypervisor"] = _enc_VMHypervisor(o.hypervisor)
-    d["kernel"] = _enc_VMKernel(o.kernel)
-    d["image"] = _enc_VMImage(o.image)
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -10269,9 +10702,10 @@ def _zero_VMHypervisor() -> VMHypervisor:
 
 
 def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "path": o.path,
+    }
     v: Any
-    d["path"] = o.path
     v = o.parameters
     if v:
         d["parameters"] = v
@@ -10293,9 +10727,10 @@ def _zero_VMKernel() -> VMKernel:
 
 
 def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "path": o.path,
+    }
     v: Any
-    d["path"] = o.path
     v = o.parameters
     if v:
         d["parameters"] = v
@@ -10319,10 +10754,11 @@ def _zero_VMImage() -> VMImage:
 
 
 def _enc_VMImage(o: VMImage) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "path": o.path,
+        "format": o.format,
+    }
     v: Any
-    d["path"] = o.path
-    d["format"] = o.format
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -10345,9 +10781,10 @@ def _zero_LinuxSeccomp() -> LinuxSeccomp:
 
 
 def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "defaultAction": o.default_action,
+    }
     v: Any
-    d["defaultAction"] = o.default_action
     v = o.default_errno_ret
     if v is not None:
         d["defaultErrnoRet"] = v
@@ -10385,10 +10822,11 @@ def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
 
 
 def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "index": o.index,
+        "value": o.value,
+    }
     v: Any
-    d["index"] = o.index
-    d["value"] = o.value
     v = o.value_two
     if v:
         d["valueTwo"] = v
@@ -10498,9 +10936,10 @@ def _zero_ZOSNamespace() -> ZOSNamespace:
 
 
 def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "type": o.type,
+    }
     v: Any
-    d["type"] = o.type
     v = o.path
     if v:
         d["path"] = v
@@ -10525,11 +10964,12 @@ def _zero_State() -> State:
 
 
 def _enc_State(o: State) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "ociVersion": o.version,
+        "id": o.id,
+        "status": o.status,
+    }
     v: Any
-    d["ociVersion"] = o.version
-    d["id"] = o.id
-    d["status"] = o.status
     v = o.pid
     if v:
         d["pid"] = v
@@ -10557,9 +10997,10 @@ def _zero_ContainerProcessState() -> ContainerProcessState:
 
 
 def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "ociVersion": o.version,
+    }
     v: Any
-    d["ociVersion"] = o.version
     v = o.fds
     d["fds"] = None if v is None else v
     d["pid"] = o.pid

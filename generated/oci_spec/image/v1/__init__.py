@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping
 from ..._runtime import (
     _ABSENT,
     _EMPTY,
-    _HEX,
+    _SHA256,
     Timestamp,
     ValidationError,
     _any_out,
@@ -897,6 +897,20 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
     o: ImageConfig = _new(ImageConfig)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.user = ""
+        o.exposed_ports = None
+        o.env = None
+        o.entrypoint = None
+        o.cmd = None
+        o.volumes = None
+        o.working_dir = ""
+        o.labels = None
+        o.stop_signal = ""
+        o.args_escaped = False
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("User", _ABSENT)
     if v is _ABSENT:
@@ -1080,7 +1094,6 @@ def _dec_RootFS(d: Any) -> RootFS:
     o: RootFS = _new(RootFS)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["type"]
     except KeyError:
@@ -1102,7 +1115,7 @@ def _dec_RootFS(d: Any) -> RootFS:
         for x1 in v:
             if type(x1) is not str:
                 raise _type(None, "string", x1)
-            if not (len(x1) == 71 and x1[:7] == "sha256:" and not x1[7:].strip(_HEX)):
+            if not _SHA256(x1):
 
                 _digest(None, x1)
 
@@ -1110,6 +1123,7 @@ def _dec_RootFS(d: Any) -> RootFS:
         raise e._at(_index(v, x1))._at("diff_ids") from None
     o.diff_ids = v
 
+    n = 2
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_RootFS}
     )
@@ -1123,6 +1137,15 @@ def _dec_History(d: Any) -> History:
     o: History = _new(History)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.created = None
+        o.created_by = ""
+        o.author = ""
+        o.comment = ""
+        o.empty_layer = False
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("created", _ABSENT)
     if v is _ABSENT:
@@ -1198,6 +1221,44 @@ def _dec_Image(d: Any) -> Image:
     o: Image = _new(Image)
     v: Any
     w: Any
+    try:
+        v = d["architecture"]
+    except KeyError:
+        raise _missing("architecture") from None
+    if type(v) is not str:
+        raise _type("architecture", "string", v)
+
+    o.architecture = v
+
+    try:
+        v = d["os"]
+    except KeyError:
+        raise _missing("os") from None
+    if type(v) is not str:
+        raise _type("os", "string", v)
+
+    o.os = v
+
+    try:
+        v = d["rootfs"]
+    except KeyError:
+        raise _missing("rootfs") from None
+    try:
+        o.root_fs = _dec_RootFS(v)
+    except ValidationError as e:
+        raise e._at("rootfs") from None
+
+    if len(d) == 3:
+        # Only the required members (the common case): no lookups for the rest.
+        o.created = None
+        o.author = ""
+        o.os_version = ""
+        o.os_features = None
+        o.variant = ""
+        o.config = _zero_ImageConfig()
+        o.history = None
+        o.unknown_fields = None
+        return o
     n = 3
     v = d.get("created", _ABSENT)
     if v is _ABSENT:
@@ -1221,24 +1282,6 @@ def _dec_Image(d: Any) -> Image:
                 raise _type("author", "string", v)
 
             o.author = v
-
-    try:
-        v = d["architecture"]
-    except KeyError:
-        raise _missing("architecture") from None
-    if type(v) is not str:
-        raise _type("architecture", "string", v)
-
-    o.architecture = v
-
-    try:
-        v = d["os"]
-    except KeyError:
-        raise _missing("os") from None
-    if type(v) is not str:
-        raise _type("os", "string", v)
-
-    o.os = v
 
     v = d.get("os.version", _ABSENT)
     if v is _ABSENT:
@@ -1298,15 +1341,6 @@ def _dec_Image(d: Any) -> Image:
             except ValidationError as e:
                 raise e._at("config") from None
 
-    try:
-        v = d["rootfs"]
-    except KeyError:
-        raise _missing("rootfs") from None
-    try:
-        o.root_fs = _dec_RootFS(v)
-    except ValidationError as e:
-        raise e._at("rootfs") from None
-
     v = d.get("history", _ABSENT)
     if v is _ABSENT:
         o.history = None
@@ -1335,7 +1369,6 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     o: Descriptor = _new(Descriptor)
     v: Any
     w: Any
-    n = 3
     try:
         v = d["mediaType"]
     except KeyError:
@@ -1358,7 +1391,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
-    if not (len(v) == 71 and v[:7] == "sha256:" and not v[7:].strip(_HEX)):
+    if not _SHA256(v):
         if not _P2(v):
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
@@ -1378,6 +1411,16 @@ def _dec_Descriptor(d: Any) -> Descriptor:
         raise _range("size", -9223372036854775808, 9223372036854775807, v)
     o.size = v
 
+    if len(d) == 3:
+        # Only the required members (the common case): no lookups for the rest.
+        o.urls = None
+        o.annotations = None
+        o.data = None
+        o.platform = None
+        o.artifact_type = ""
+        o.unknown_fields = None
+        return o
+    n = 3
     v = d.get("urls", _ABSENT)
     if v is _ABSENT:
         o.urls = None
@@ -1476,7 +1519,6 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     o: Descriptor = _new(Descriptor)
     v: Any
     w: Any
-    n = 3
     try:
         v = d["mediaType"]
     except KeyError:
@@ -1499,7 +1541,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
-    if not (len(v) == 71 and v[:7] == "sha256:" and not v[7:].strip(_HEX)):
+    if not _SHA256(v):
         if not _P2(v):
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
@@ -1519,6 +1561,16 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
         raise _range("size", -9223372036854775808, 9223372036854775807, v)
     o.size = v
 
+    if len(d) == 3:
+        # Only the required members (the common case): no lookups for the rest.
+        o.urls = None
+        o.annotations = None
+        o.data = None
+        o.platform = None
+        o.artifact_type = ""
+        o.unknown_fields = None
+        return o
+    n = 3
     v = d.get("urls", _ABSENT)
     if v is _ABSENT:
         o.urls = None
@@ -1610,7 +1662,6 @@ def _dec_Platform_2(d: Any) -> Platform:
     o: Platform = _new(Platform)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["architecture"]
     except KeyError:
@@ -1629,6 +1680,14 @@ def _dec_Platform_2(d: Any) -> Platform:
 
     o.os = v
 
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.os_version = ""
+        o.os_features = None
+        o.variant = ""
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("os.version", _ABSENT)
     if v is _ABSENT:
         o.os_version = ""
@@ -1686,6 +1745,15 @@ def _dec_Platform(d: Any) -> Platform:
     o: Platform = _new(Platform)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.architecture = ""
+        o.os = ""
+        o.os_version = ""
+        o.os_features = None
+        o.variant = ""
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("architecture", _ABSENT)
     if v is _ABSENT:
@@ -1771,7 +1839,6 @@ def _dec_Index(d: Any) -> Index:
     o: Index = _new(Index)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["schemaVersion"]
     except KeyError:
@@ -1782,6 +1849,26 @@ def _dec_Index(d: Any) -> Index:
         raise _range("schemaVersion", 2, 2, v)
     o.schema_version = v
 
+    try:
+        v = d["manifests"]
+    except KeyError:
+        raise _missing("manifests") from None
+    if type(v) is not list:
+        raise _type("manifests", "array", v)
+    try:
+        o.manifests = [_dec_Descriptor_2(x1) for x1 in v]
+    except ValidationError as e:
+        raise _item_error(e, "manifests", v, _dec_Descriptor_2) from None
+
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.media_type = ""
+        o.artifact_type = ""
+        o.subject = None
+        o.annotations = None
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("mediaType", _ABSENT)
     if v is _ABSENT:
         o.media_type = ""
@@ -1821,17 +1908,6 @@ def _dec_Index(d: Any) -> Index:
                     )
 
             o.artifact_type = v
-
-    try:
-        v = d["manifests"]
-    except KeyError:
-        raise _missing("manifests") from None
-    if type(v) is not list:
-        raise _type("manifests", "array", v)
-    try:
-        o.manifests = [_dec_Descriptor_2(x1) for x1 in v]
-    except ValidationError as e:
-        raise _item_error(e, "manifests", v, _dec_Descriptor_2) from None
 
     v = d.get("subject", _ABSENT)
     if v is _ABSENT:
@@ -1878,7 +1954,6 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     o: ImageLayout = _new(ImageLayout)
     v: Any
     w: Any
-    n = 1
     try:
         v = d["imageLayoutVersion"]
     except KeyError:
@@ -1890,6 +1965,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
 
     o.version = v
 
+    n = 1
     o.unknown_fields = (
         None
         if len(d) == n
@@ -1905,7 +1981,6 @@ def _dec_Manifest(d: Any) -> Manifest:
     o: Manifest = _new(Manifest)
     v: Any
     w: Any
-    n = 3
     try:
         v = d["schemaVersion"]
     except KeyError:
@@ -1916,6 +1991,37 @@ def _dec_Manifest(d: Any) -> Manifest:
         raise _range("schemaVersion", 2, 2, v)
     o.schema_version = v
 
+    try:
+        v = d["config"]
+    except KeyError:
+        raise _missing("config") from None
+    try:
+        o.config = _dec_Descriptor(v)
+    except ValidationError as e:
+        raise e._at("config") from None
+
+    try:
+        v = d["layers"]
+    except KeyError:
+        raise _missing("layers") from None
+    if type(v) is not list:
+        raise _type("layers", "array", v)
+    if len(v) < 1:
+        raise _min_items("layers", 1, v)
+    try:
+        o.layers = [_dec_Descriptor(x1) for x1 in v]
+    except ValidationError as e:
+        raise _item_error(e, "layers", v, _dec_Descriptor) from None
+
+    if len(d) == 3:
+        # Only the required members (the common case): no lookups for the rest.
+        o.media_type = ""
+        o.artifact_type = ""
+        o.subject = None
+        o.annotations = None
+        o.unknown_fields = None
+        return o
+    n = 3
     v = d.get("mediaType", _ABSENT)
     if v is _ABSENT:
         o.media_type = ""
@@ -1955,28 +2061,6 @@ def _dec_Manifest(d: Any) -> Manifest:
                     )
 
             o.artifact_type = v
-
-    try:
-        v = d["config"]
-    except KeyError:
-        raise _missing("config") from None
-    try:
-        o.config = _dec_Descriptor(v)
-    except ValidationError as e:
-        raise e._at("config") from None
-
-    try:
-        v = d["layers"]
-    except KeyError:
-        raise _missing("layers") from None
-    if type(v) is not list:
-        raise _type("layers", "array", v)
-    if len(v) < 1:
-        raise _min_items("layers", 1, v)
-    try:
-        o.layers = [_dec_Descriptor(x1) for x1 in v]
-    except ValidationError as e:
-        raise _item_error(e, "layers", v, _dec_Descriptor) from None
 
     v = d.get("subject", _ABSENT)
     if v is _ABSENT:
@@ -2084,9 +2168,10 @@ def _zero_RootFS() -> RootFS:
 
 
 def _enc_RootFS(o: RootFS) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "type": o.type,
+    }
     v: Any
-    d["type"] = o.type
     v = o.diff_ids
     d["diff_ids"] = None if v is None else v
     if o.unknown_fields:
@@ -2198,11 +2283,12 @@ def _zero_Descriptor() -> Descriptor:
 
 
 def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "mediaType": o.media_type,
+        "digest": o.digest,
+        "size": o.size,
+    }
     v: Any
-    d["mediaType"] = o.media_type
-    d["digest"] = o.digest
-    d["size"] = o.size
     v = o.urls
     if v:
         d["urls"] = v
@@ -2238,10 +2324,11 @@ def _zero_Platform() -> Platform:
 
 
 def _enc_Platform(o: Platform) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "architecture": o.architecture,
+        "os": o.os,
+    }
     v: Any
-    d["architecture"] = o.architecture
-    d["os"] = o.os
     v = o.os_version
     if v:
         d["os.version"] = v
@@ -2272,9 +2359,10 @@ def _zero_Index() -> Index:
 
 
 def _enc_Index(o: Index) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "schemaVersion": o.schema_version,
+    }
     v: Any
-    d["schemaVersion"] = o.schema_version
     v = o.media_type
     if v:
         d["mediaType"] = v
@@ -2305,9 +2393,10 @@ def _zero_ImageLayout() -> ImageLayout:
 
 
 def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "imageLayoutVersion": o.version,
+    }
     v: Any
-    d["imageLayoutVersion"] = o.version
     if o.unknown_fields:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
@@ -2330,9 +2419,10 @@ def _zero_Manifest() -> Manifest:
 
 
 def _enc_Manifest(o: Manifest) -> dict[str, Any]:
-    d: dict[str, Any] = {}
+    d: dict[str, Any] = {
+        "schemaVersion": o.schema_version,
+    }
     v: Any
-    d["schemaVersion"] = o.schema_version
     v = o.media_type
     if v:
         d["mediaType"] = v

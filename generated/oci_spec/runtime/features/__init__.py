@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping
 from ..._runtime import (
     _ABSENT,
     _EMPTY,
-    _HEX,
+    _SHA256,
     Timestamp,
     ValidationError,
     _any_out,
@@ -673,7 +673,6 @@ def _dec_Features(d: Any) -> Features:
     o: Features = _new(Features)
     v: Any
     w: Any
-    n = 2
     try:
         v = d["ociVersionMin"]
     except KeyError:
@@ -692,6 +691,16 @@ def _dec_Features(d: Any) -> Features:
 
     o.oci_version_max = v
 
+    if len(d) == 2:
+        # Only the required members (the common case): no lookups for the rest.
+        o.hooks = None
+        o.mount_options = None
+        o.linux = None
+        o.annotations = None
+        o.potentially_unsafe_config_annotations = None
+        o.unknown_fields = None
+        return o
+    n = 2
     v = d.get("hooks", _ABSENT)
     if v is _ABSENT:
         o.hooks = None
@@ -796,6 +805,18 @@ def _dec_Linux(d: Any) -> Linux:
     o: Linux = _new(Linux)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.namespaces = None
+        o.capabilities = None
+        o.cgroup = None
+        o.seccomp = None
+        o.apparmor = None
+        o.selinux = None
+        o.intel_rdt = None
+        o.mount_extensions = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("namespaces", _ABSENT)
     if v is _ABSENT:
@@ -943,6 +964,15 @@ def _dec_Cgroup(d: Any) -> Cgroup:
     o: Cgroup = _new(Cgroup)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.v1 = None
+        o.v2 = None
+        o.systemd = None
+        o.systemd_user = None
+        o.rdma = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("v1", _ABSENT)
     if v is _ABSENT:
@@ -1017,6 +1047,16 @@ def _dec_Seccomp(d: Any) -> Seccomp:
     o: Seccomp = _new(Seccomp)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.enabled = None
+        o.actions = None
+        o.operators = None
+        o.archs = None
+        o.known_flags = None
+        o.supported_flags = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1220,6 +1260,11 @@ def _dec_Apparmor(d: Any) -> Apparmor:
     o: Apparmor = _new(Apparmor)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.enabled = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1246,6 +1291,11 @@ def _dec_Selinux(d: Any) -> Selinux:
     o: Selinux = _new(Selinux)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.enabled = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1272,6 +1322,11 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
     o: IntelRdt = _new(IntelRdt)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.enabled = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
@@ -1298,6 +1353,11 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     o: MountExtensions = _new(MountExtensions)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.id_map = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("idmap", _ABSENT)
     if v is _ABSENT:
@@ -1327,6 +1387,11 @@ def _dec_IDMap(d: Any) -> IDMap:
     o: IDMap = _new(IDMap)
     v: Any
     w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.enabled = None
+        o.unknown_fields = None
+        return o
     n = 0
     v = d.get("enabled", _ABSENT)
     if v is _ABSENT:
