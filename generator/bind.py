@@ -319,11 +319,24 @@ class Binder:
                         node.path if node else "", "constrained patternProperties values are not supported"
                     )
             value_node = self.schemas.resolve(value_ref) if value_ref is not None else None
+            keyed: list[tuple[str, TypeRef]] = []
+            if node is not None and node.properties:
+                for prop_name, prop_ref in node.properties:
+                    keyed_type, _ = self.go_type(pkg_dir, gtype.elem, prop_ref, f"{where}.{prop_name}", pos)
+                    keyed.append((prop_name, keyed_type))
+                self.lint(
+                    "map-fixed-keys",
+                    where,
+                    f"Go {gtype} but the schema lists keys {', '.join(k for k, _ in keyed)}; "
+                    "those keys get the schema's constraints, other keys Go's type only",
+                    node.path,
+                )
             return (
                 MapType(
                     value=value,
                     key_pattern=translate_pattern(key_pattern) if key_pattern else None,
                     value_nullable=value_nil and _null_ok(value_node),
+                    keyed=tuple(keyed),
                 ),
                 True,
             )
@@ -403,7 +416,7 @@ class Binder:
                     "the schema applies",
                     node.path if node else "",
                 )
-        elif not base.patterns:
+        elif not base.patterns and node is not None:
             # No schema enum: the schema accepts any string, so the enum stays open.
             self.lint(
                 "enum-open",
@@ -466,7 +479,12 @@ class Binder:
             prop = node.prop(wire) if node is not None else None
             prop_node = self.schemas.resolve(prop) if prop is not None else None
             if node is not None and prop is None and node.properties:
-                self.lint("go-only-field", where, f"Go field {f.name} has no schema property", str(f.pos))
+                self.lint(
+                    "go-only-field",
+                    where,
+                    f"Go field {f.name} ({f.pos}) has no schema property here; only Go's type applies",
+                    node.path,
+                )
             mtype, nullable = self.go_type(flat.pkg, f.type, prop, where, f.pos)
             rule = self.rules.get((f"{flat.pkg}.{struct.name}", f.name))
             if rule is not None:

@@ -70,6 +70,8 @@ class MapType:
     # (re.search semantics); other keys get the Go type check only.
     key_pattern: str | None = None
     value_nullable: bool = False
+    # Schema "properties" on a Go map: those keys' values get their own constraints.
+    keyed: tuple[tuple[str, TypeRef], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ def converts(t: TypeRef) -> bool:
     if isinstance(t, ListType):
         return converts(t.item) or t.item_nullable
     if isinstance(t, MapType):
-        return converts(t.value) or t.value_nullable
+        return converts(t.value) or t.value_nullable or any(converts(k) for _, k in t.keyed)
     return False
 
 
@@ -216,6 +216,8 @@ def walk(t: TypeRef) -> Iterable[TypeRef]:
         yield from walk(t.item)
     elif isinstance(t, MapType):
         yield from walk(t.value)
+        for _, keyed in t.keyed:
+            yield from walk(keyed)
     elif isinstance(t, EnumType):
         yield t.base
 

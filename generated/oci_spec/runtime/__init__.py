@@ -1492,12 +1492,12 @@ class LinuxTimeOffset:
     @classmethod
     def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxTimeOffset:
         """Parse and fully validate a JSON document; raises ValidationError."""
-        return _dec_LinuxTimeOffset(_load(data))
+        return _dec_LinuxTimeOffset_2(_load(data))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LinuxTimeOffset:
         """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
-        return _dec_LinuxTimeOffset(data if type(data) is dict else dict(data))
+        return _dec_LinuxTimeOffset_2(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1515,7 +1515,7 @@ class LinuxTimeOffset:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxTimeOffset(_load(text))
+        _dec_LinuxTimeOffset_2(_load(text))
 
 
 @dataclass(kw_only=True, slots=True)
@@ -5713,7 +5713,14 @@ def _dec_Linux(d: Any) -> Linux:
             m1 = {}
             try:
                 for k1, x1 in v.items():
-                    y1 = _dec_LinuxTimeOffset(x1)
+                    if k1 == "boottime":
+                        y1 = _dec_LinuxTimeOffset_2(x1)
+
+                    elif k1 == "monotonic":
+                        y1 = _dec_LinuxTimeOffset_2(x1)
+
+                    else:
+                        y1 = _dec_LinuxTimeOffset(x1)
 
                     m1[k1] = y1
             except ValidationError as e:
@@ -5826,6 +5833,56 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
         None
         if len(d) == n
         else {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
+    )
+    return o
+
+
+def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
+    # Bound at defs-linux.json#/definitions/TimeOffsets
+    if type(d) is not dict:
+        raise _expect_object(d)
+    o: LinuxTimeOffset = _new(LinuxTimeOffset)
+    v: Any
+    w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.secs = 0
+        o.nanosecs = 0
+        o.unknown_fields = None
+        return o
+    n = 0
+    v = d.get("secs", _ABSENT)
+    if v is _ABSENT:
+        o.secs = 0
+    else:
+        n += 1
+        if v is None:
+            raise _null("secs", "integer")
+        else:
+            if type(v) is not int:
+                raise _type("secs", "integer", v)
+            if not -9223372036854775808 <= v <= 9223372036854775807:
+                raise _range("secs", -9223372036854775808, 9223372036854775807, v)
+            o.secs = v
+
+    v = d.get("nanosecs", _ABSENT)
+    if v is _ABSENT:
+        o.nanosecs = 0
+    else:
+        n += 1
+        if v is None:
+            raise _null("nanosecs", "integer")
+        else:
+            if type(v) is not int:
+                raise _type("nanosecs", "integer", v)
+            if not 0 <= v <= 4294967295:
+                raise _range("nanosecs", 0, 4294967295, v)
+            o.nanosecs = v
+
+    o.unknown_fields = (
+        None
+        if len(d) == n
+        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
     )
     return o
 
