@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,10 @@ def load(spec_dir: Path, display: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise GeneratorError(file, getattr(e, "lineno", 0), f"not valid TOML: {e}") from None
+        # TOMLDecodeError has .lineno only from Python 3.14; older ones say it.
+        found = re.search(r"at line (\d+)", str(e))
+        line = getattr(e, "lineno", 0) or (int(found.group(1)) if found else 0)
+        raise GeneratorError(file, line, f"not valid TOML: {e}") from None
 
     def need(table: dict[str, Any], key: str, where: str) -> Any:
         if key not in table:

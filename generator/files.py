@@ -14,9 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# The folders under the output root that ocigen owns; anything else there (the
-# distribution's packaging files) is left alone.
+# The folders under the output root that ocigen owns; anything else there (build
+# artefacts, a virtualenv, ...) is left alone.
 OWNED = ("oci_spec", "lint")
+# Single files at the top of the output root that ocigen owns too: the
+# distribution's metadata, rendered from templates/dist_*.j2.
+OWNED_FILES = ("pyproject.toml", "README.md")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,15 @@ def _existing(root: Path) -> dict[str, Path]:
             for p in sorted(base.rglob("*")):
                 if p.is_file() and "__pycache__" not in p.parts:
                     found[p.relative_to(root).as_posix()] = p
+    for name in OWNED_FILES:
+        if (root / name).is_file():
+            found[name] = root / name
     return found
+
+
+def existing(root: Path) -> dict[str, Path]:
+    """The files under ``root`` that ocigen owns: {relative path: path}."""
+    return _existing(root)
 
 
 def compare(files: dict[str, str], root: Path) -> Drift:
@@ -67,26 +78,42 @@ def compare(files: dict[str, str], root: Path) -> Drift:
 
 
 def write(files: dict[str, str], root: Path) -> None:
-    """Replace the owned folders of ``root`` with exactly ``files``: everything is
-    written to a staging folder first, so a failure leaves the old tree as it was."""
+    """Replace the owned entries of ``root`` with exactly ``files``.
+
+    Everything is written to a staging folder first; then each owned entry is
+    swapped in by renames, journalled so that a failure part-way puts every
+    entry back as it was."""
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".ocigen-", dir=root))
+    journal: list[tuple[str, Path, Path]] = []  # ("moved"|"placed", from, to)
     try:
         for rel, text in files.items():
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
-        for owned in OWNED:
-            target = root / owned
-            old = root / f".{owned}.old"
-            if old.exists():
-                shutil.rmtree(old)
-            if target.exists():
-                os.rename(target, old)
-            if (staging / owned).exists():
-                os.rename(staging / owned, target)
-        for owned in OWNED:
-            shutil.rmtree(root / f".{owned}.old", ignore_errors=True)
+        try:
+            for name in (*OWNED, *OWNED_FILES):
+                target, old, new = root / name, root / f".{name}.old", staging / name
+                _remove(old)
+                if target.exists():
+                    os.rename(target, old)
+                    journal.append(("moved", target, old))
+                if new.exists():
+                    os.rename(new, target)
+                    journal.append(("placed", new, target))
+        except BaseException:
+            for _action, src, dst in reversed(journal):
+                os.rename(dst, src)  # undo: the placed tree back to staging, the old one back
+            raise
+        for name in (*OWNED, *OWNED_FILES):
+            _remove(root / f".{name}.old")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()

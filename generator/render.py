@@ -7,6 +7,7 @@ types and defaults.  Nothing here reads Go or schema files.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -28,6 +29,7 @@ from .model import (
     ObjectType,
     Spec,
     StrType,
+    Struct,
     StructType,
     TimeType,
     TypeRef,
@@ -187,12 +189,12 @@ def field_doc(f: Field) -> str:
     text = "".join(parts)
     if f.platforms:
         text += f"\n\nPlatforms: {', '.join(f.platforms)}."
-    if f.deprecated:
-        text += f"\n\nDeprecated: {f.deprecated}"
-    return escape_doc(text)
+    return escape_doc(text)  # a Deprecated: paragraph is part of the Go doc already
 
 
 def pyrepr(value: Any) -> str:
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()  # StrictUndefined does not trap repr()
     if isinstance(value, tuple):
         return "(" + "".join(pyrepr(v) + ", " for v in value) + ")"
     if isinstance(value, list):
@@ -241,6 +243,12 @@ class ModuleContext:
                             if values:
                                 self.sets.setdefault(values, f"_S{len(self.sets)}")
 
+    def struct(self, name: str) -> Struct:
+        for s in self.module.structs:
+            if s.py_name == name:
+                return s
+        raise KeyError(name)
+
     def pattern(self, p: str) -> str:
         return self.patterns[p]
 
@@ -278,6 +286,7 @@ def module_path(name: str) -> str:
 
 class Renderer:
     def __init__(self, templates: Path = TEMPLATES) -> None:
+        self.templates = templates
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             undefined=jinja2.StrictUndefined,
@@ -308,21 +317,44 @@ class Renderer:
         }
         self.env.filters.update(filters)
 
+    def _where(self, filename: str | None, fallback: str) -> str:
+        """A template's path for messages: relative to the repo when it is ours."""
+        if not filename:
+            return f"{self.templates.name}/{fallback}"
+        path = Path(filename)
+        try:
+            return path.resolve().relative_to(TEMPLATES.parent).as_posix()
+        except ValueError:
+            return str(path)
+
     def _template(self, name: str) -> jinja2.Template:
         try:
             return self.env.get_template(name)
         except jinja2.TemplateSyntaxError as e:
-            raise GeneratorError(f"templates/{e.name or name}", e.lineno, e.message or "") from None
+            where = self._where(e.filename, e.name or name)
+            raise GeneratorError(where, e.lineno, e.message or "syntax error") from None
         except jinja2.TemplateNotFound as e:
-            raise GeneratorError(f"templates/{name}", 0, f"template not found: {e}") from None
+            raise GeneratorError(self._where(None, name), 0, f"template not found: {e}") from None
 
     def _render(self, name: str, out_path: str, **context: Any) -> str:
         template = self._template(name)
         try:
             text = template.render(**context)
-        except jinja2.TemplateError as e:
-            lineno = getattr(e, "lineno", 0) or 0
-            raise GeneratorError(f"templates/{name}", lineno, f"{type(e).__name__}: {e}") from None
+        except jinja2.TemplateSyntaxError as e:  # an imported partial
+            raise GeneratorError(
+                self._where(e.filename, e.name or name), e.lineno, e.message or "syntax error"
+            ) from None
+        except Exception as e:
+            # jinja2 rewrites tracebacks so template frames carry the template's
+            # file and line: report the innermost one.
+            file, line = self._where(None, name), 0
+            tb = e.__traceback__
+            while tb is not None:
+                code = tb.tb_frame.f_code
+                if code.co_filename.endswith(".j2"):
+                    file, line = self._where(code.co_filename, name), tb.tb_lineno
+                tb = tb.tb_next
+            raise GeneratorError(file, line, f"{type(e).__name__}: {e}") from None
         return format_python(text, out_path)
 
     def render(self, specs: list[Spec]) -> dict[str, str]:
@@ -364,8 +396,14 @@ def format_python(text: str, path: str) -> str:
         out = black.format_str(text, mode=BLACK_MODE)
         ast.parse(out)
     except Exception as e:  # black.InvalidInput, SyntaxError
-        numbered = "\n".join(f"{i + 1:5}: {line}" for i, line in enumerate(text.splitlines()))
+        lines = text.splitlines()
+        lineno = getattr(e, "lineno", 0) or 0
+        if not lineno:
+            found = re.search(r"(\d+):\d+", str(e))
+            lineno = int(found.group(1)) if found else 0
+        shown = lines[lineno - 1].strip()[:80] if 0 < lineno <= len(lines) else ""
+        message = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise GeneratorError(
-            path, getattr(e, "lineno", 0) or 0, f"rendered code is not valid Python: {e}\n{numbered[:20000]}"
+            f"{path} (rendered)", lineno, f"rendered code is not valid Python: {message}: {shown!r}"
         ) from None
     return out

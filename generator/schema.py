@@ -134,7 +134,7 @@ class Schemas:
             try:
                 resolved = ref.resolver.lookup(target)
             except referencing.exceptions.Unresolvable as e:
-                raise self.error(ref.path, f"dangling $ref {target!r}: {e}") from None
+                raise self.error(ref.path, f"dangling $ref {target!r}: no such schema or location") from None
             uri, frag = urldefrag(target)
             name = uri.rsplit("/", 1)[-1] if uri else ref.path.partition("#")[0]
             path = f"{name}#{frag}"

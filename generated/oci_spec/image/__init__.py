@@ -40,6 +40,7 @@ from .._runtime import (
 )
 
 __all__ = [
+    "VERSION",
     "VERSION_MAJOR",
     "VERSION_MINOR",
     "VERSION_PATCH",
@@ -140,7 +141,6 @@ def _dec_Versioned(d: Any) -> Versioned:
                     "schemaVersion", -9223372036854775808, 9223372036854775807, v
                 )
             o.schema_version = v
-
     o.unknown_fields = (
         None
         if len(d) == n

@@ -40,6 +40,7 @@ from .._runtime import (
 )
 
 __all__ = [
+    "VERSION",
     "SECCOMP_FD_NAME",
     "VERSION_MAJOR",
     "VERSION_MINOR",
@@ -248,16 +249,16 @@ class LinuxSeccompFlag(str, enum.Enum):
 
     LOG = "SECCOMP_FILTER_FLAG_LOG"
     """LinuxSeccompFlagLog is a seccomp flag to request all returned
-actions except SECCOMP_RET_ALLOW to be logged. An administrator may
-override this filter flag by preventing specific actions from being
-logged via the /proc/sys/kernel/seccomp/actions_logged file. (since
-Linux 4.14)"""
+    actions except SECCOMP_RET_ALLOW to be logged. An administrator may
+    override this filter flag by preventing specific actions from being
+    logged via the /proc/sys/kernel/seccomp/actions_logged file. (since
+    Linux 4.14)"""
     SPEC_ALLOW = "SECCOMP_FILTER_FLAG_SPEC_ALLOW"
     """LinuxSeccompFlagSpecAllow can be used to disable Speculative Store
-Bypass mitigation. (since Linux 4.17)"""
+    Bypass mitigation. (since Linux 4.17)"""
     WAIT_KILLABLE_RECV = "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"
     """LinuxSeccompFlagWaitKillableRecv can be used to switch to the wait
-killable semantics. (since Linux 5.19)"""
+    killable semantics. (since Linux 5.19)"""
 
     def __str__(self) -> str:
         return str(self.value)
@@ -412,7 +413,7 @@ class ContainerState(str, enum.Enum):
     """StateCreated indicates that the runtime has finished the create operation"""
     STATE_RUNNING = "running"
     """StateRunning indicates that the container process has executed the
-user-specified program but has not exited"""
+    user-specified program but has not exited"""
     STATE_STOPPED = "stopped"
     """StateStopped indicates that the container process has exited"""
 
@@ -444,29 +445,29 @@ class Spec:
     hooks: Hooks | None = None
     """``hooks`` (Go ``*Hooks``): Hooks configures callbacks for container lifecycle events.
 
-Platforms: linux, solaris, zos."""
+    Platforms: linux, solaris, zos."""
     annotations: dict[str, str] | None = None
     """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the container."""
     linux: Linux | None = None
     """``linux`` (Go ``*Linux``): Linux is platform-specific configuration for Linux based containers.
 
-Platforms: linux."""
+    Platforms: linux."""
     solaris: Solaris | None = None
     """``solaris`` (Go ``*Solaris``): Solaris is platform-specific configuration for Solaris based containers.
 
-Platforms: solaris."""
+    Platforms: solaris."""
     windows: Windows | None = None
     """``windows`` (Go ``*Windows``): Windows is platform-specific configuration for Windows based containers.
 
-Platforms: windows."""
+    Platforms: windows."""
     vm: VM | None = None
     """``vm`` (Go ``*VM``): VM specifies configuration for virtual-machine-based containers.
 
-Platforms: vm."""
+    Platforms: vm."""
     zos: ZOS | None = None
     """``zos`` (Go ``*ZOS``): ZOS is platform-specific configuration for z/OS based containers.
 
-Platforms: zos."""
+    Platforms: zos."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -544,7 +545,7 @@ class Scheduler:
     """``flags`` (Go ``[]LinuxSchedulerFlag``): Flags is an array of scheduling flags."""
     runtime: int = 0
     """``runtime`` (Go ``uint64``): Runtime is the amount of time in nanoseconds during which the process
-is allowed to run in a given period."""
+    is allowed to run in a given period."""
     deadline: int = 0
     """``deadline`` (Go ``uint64``): Deadline is the absolute deadline for the process to complete its execution."""
     period: int = 0
@@ -609,48 +610,48 @@ class Process:
     command_line: str = ""
     """``commandLine`` (Go ``string``): CommandLine specifies the full command line for the application to execute on Windows.
 
-Platforms: windows."""
+    Platforms: windows."""
     env: list[str] | None = None
     """``env`` (Go ``[]string``): Env populates the process environment for the process."""
     cwd: str
     """``cwd`` (Go ``string``): Cwd is the current working directory for the process and must be
-relative to the container's root."""
+    relative to the container's root."""
     capabilities: LinuxCapabilities | None = None
     """``capabilities`` (Go ``*LinuxCapabilities``): Capabilities are Linux capabilities that are kept for the process.
 
-Platforms: linux."""
+    Platforms: linux."""
     rlimits: list[POSIXRlimit] | None = None
     """``rlimits`` (Go ``[]POSIXRlimit``): Rlimits specifies rlimit options to apply to the process.
 
-Platforms: linux, solaris, zos."""
+    Platforms: linux, solaris, zos."""
     no_new_privileges: bool = False
     """``noNewPrivileges`` (Go ``bool``): NoNewPrivileges controls whether additional privileges could be gained by processes in the container.
 
-Platforms: linux, zos."""
+    Platforms: linux, zos."""
     apparmor_profile: str = ""
     """``apparmorProfile`` (Go ``string``): ApparmorProfile specifies the apparmor profile for the container.
 
-Platforms: linux."""
+    Platforms: linux."""
     oom_score_adj: int | None = None
     """``oomScoreAdj`` (Go ``*int``): Specify an oom_score_adj for the container.
 
-Platforms: linux."""
+    Platforms: linux."""
     scheduler: Scheduler | None = None
     """``scheduler`` (Go ``*Scheduler``): Scheduler specifies the scheduling attributes for a process
 
-Platforms: linux."""
+    Platforms: linux."""
     selinux_label: str = ""
     """``selinuxLabel`` (Go ``string``): SelinuxLabel specifies the selinux context that the container process is run as.
 
-Platforms: linux."""
+    Platforms: linux."""
     io_priority: LinuxIOPriority | None = None
     """``ioPriority`` (Go ``*LinuxIOPriority``): IOPriority contains the I/O priority settings for the cgroup.
 
-Platforms: linux."""
+    Platforms: linux."""
     exec_cpu_affinity: CPUAffinity | None = None
     """``execCPUAffinity`` (Go ``*CPUAffinity``): ExecCPUAffinity specifies CPU affinity for exec processes.
 
-Platforms: linux."""
+    Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -731,23 +732,23 @@ class LinuxCapabilities:
     bounding: list[str] | None = None
     """``bounding`` (Go ``[]string``): Bounding is the set of capabilities checked by the kernel.
 
-Platforms: linux."""
+    Platforms: linux."""
     effective: list[str] | None = None
     """``effective`` (Go ``[]string``): Effective is the set of capabilities checked by the kernel.
 
-Platforms: linux."""
+    Platforms: linux."""
     inheritable: list[str] | None = None
     """``inheritable`` (Go ``[]string``): Inheritable is the capabilities preserved across execve.
 
-Platforms: linux."""
+    Platforms: linux."""
     permitted: list[str] | None = None
     """``permitted`` (Go ``[]string``): Permitted is the limiting superset for effective capabilities.
 
-Platforms: linux."""
+    Platforms: linux."""
     ambient: list[str] | None = None
     """``ambient`` (Go ``[]string``): Ambient is the ambient set of capabilities that are kept.
 
-Platforms: linux."""
+    Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -948,23 +949,23 @@ class User:
     uid: int = 0
     """``uid`` (Go ``uint32``): UID is the user id.
 
-Platforms: linux, solaris, zos."""
+    Platforms: linux, solaris, zos."""
     gid: int = 0
     """``gid`` (Go ``uint32``): GID is the group id.
 
-Platforms: linux, solaris, zos."""
+    Platforms: linux, solaris, zos."""
     umask: int | None = None
     """``umask`` (Go ``*uint32``): Umask is the umask for the init process.
 
-Platforms: linux, solaris, zos."""
+    Platforms: linux, solaris, zos."""
     additional_gids: list[int] | None = None
     """``additionalGids`` (Go ``[]uint32``): AdditionalGids are additional group ids set for the container's process.
 
-Platforms: linux, solaris."""
+    Platforms: linux, solaris."""
     username: str = ""
     """``username`` (Go ``string``): Username is the user name.
 
-Platforms: windows."""
+    Platforms: windows."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1086,20 +1087,20 @@ class Mount:
     type: str = ""
     """``type`` (Go ``string``): Type specifies the mount kind.
 
-Platforms: linux, solaris, zos."""
+    Platforms: linux, solaris, zos."""
     source: str = ""
     """``source`` (Go ``string``): Source specifies the source path of the mount."""
     options: list[str] | None = None
     """``options`` (Go ``[]string``): Options are fstab style mount options."""
     uid_mappings: list[LinuxIDMapping] | None = None
     """``uidMappings`` (Go ``[]LinuxIDMapping``): UID/GID mappings used for changing file owners w/o calling chown, fs should support it.
-Every mount point could have its own mapping.
+    Every mount point could have its own mapping.
 
-Platforms: linux."""
+    Platforms: linux."""
     gid_mappings: list[LinuxIDMapping] | None = None
     """``gidMappings`` (Go ``[]LinuxIDMapping``).
 
-Platforms: linux."""
+    Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1213,28 +1214,26 @@ class Hooks:
 
     prestart: list[Hook] | None = None
     """``prestart`` (Go ``[]Hook``): Prestart is Deprecated. Prestart is a list of hooks to be run before the container process is executed.
-It is called in the Runtime Namespace
+    It is called in the Runtime Namespace
 
-Deprecated: use [Hooks.CreateRuntime], [Hooks.CreateContainer], and
-[Hooks.StartContainer] instead, which allow more granular hook control
-during the create and start phase.
-
-Deprecated: use [Hooks.CreateRuntime], [Hooks.CreateContainer], and [Hooks.StartContainer] instead, which allow more granular hook control during the create and start phase."""
+    Deprecated: use [Hooks.CreateRuntime], [Hooks.CreateContainer], and
+    [Hooks.StartContainer] instead, which allow more granular hook control
+    during the create and start phase."""
     create_runtime: list[Hook] | None = None
     """``createRuntime`` (Go ``[]Hook``): CreateRuntime is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
-It is called in the Runtime Namespace"""
+    It is called in the Runtime Namespace"""
     create_container: list[Hook] | None = None
     """``createContainer`` (Go ``[]Hook``): CreateContainer is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
-It is called in the Container Namespace"""
+    It is called in the Container Namespace"""
     start_container: list[Hook] | None = None
     """``startContainer`` (Go ``[]Hook``): StartContainer is a list of hooks to be run after the start operation is called but before the container process is started
-It is called in the Container Namespace"""
+    It is called in the Container Namespace"""
     poststart: list[Hook] | None = None
     """``poststart`` (Go ``[]Hook``): Poststart is a list of hooks to be run after the container process is started.
-It is called in the Runtime Namespace"""
+    It is called in the Runtime Namespace"""
     poststop: list[Hook] | None = None
     """``poststop`` (Go ``[]Hook``): Poststop is a list of hooks to be run after the container process exits.
-It is called in the Runtime Namespace"""
+    It is called in the Runtime Namespace"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1291,11 +1290,11 @@ class Linux:
     """``sysctl`` (Go ``map[string]string``): Sysctl are a set of key value pairs that are set for the container on start"""
     resources: LinuxResources | None = None
     """``resources`` (Go ``*LinuxResources``): Resources contain cgroup information for handling resource constraints
-for the container"""
+    for the container"""
     cgroups_path: str = ""
     """``cgroupsPath`` (Go ``string``): CgroupsPath specifies the path to cgroups that are created and/or joined by the container.
-The path is expected to be relative to the cgroups mountpoint.
-If resources are specified, the cgroups at CgroupsPath will be updated based on resources."""
+    The path is expected to be relative to the cgroups mountpoint.
+    If resources are specified, the cgroups at CgroupsPath will be updated based on resources."""
     namespaces: list[LinuxNamespace] | None = None
     """``namespaces`` (Go ``[]LinuxNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
     devices: list[LinuxDevice] | None = None
@@ -1312,7 +1311,7 @@ If resources are specified, the cgroups at CgroupsPath will be updated based on 
     """``mountLabel`` (Go ``string``): MountLabel specifies the selinux context for the mounts in the container."""
     intel_rdt: LinuxIntelRdt | None = None
     """``intelRdt`` (Go ``*LinuxIntelRdt``): IntelRdt contains Intel Resource Director Technology (RDT) information for
-handling resource constraints and monitoring metrics (e.g., L3 cache, memory bandwidth) for the container"""
+    handling resource constraints and monitoring metrics (e.g., L3 cache, memory bandwidth) for the container"""
     personality: LinuxPersonality | None = None
     """``personality`` (Go ``*LinuxPersonality``): Personality contains configuration for the Linux personality syscall"""
     time_offsets: dict[str, LinuxTimeOffset] | None = None
@@ -1378,7 +1377,7 @@ class LinuxNamespace:
     """``type`` (Go ``LinuxNamespaceType``): Type is the type of namespace"""
     path: str = ""
     """``path`` (Go ``string``): Path is a path to an existing namespace persisted on disk that can be joined
-and is of the same type"""
+    and is of the same type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1577,7 +1576,7 @@ class LinuxHugepageLimit:
 
     pagesize: str
     """``pageSize`` (Go ``string``): Pagesize is the hugepage size.
-Format: "<size><unit-prefix>B' (e.g. 64KB, 2MB, 1GB, etc.)."""
+    Format: "<size><unit-prefix>B' (e.g. 64KB, 2MB, 1GB, etc.)."""
     limit: int
     """``limit`` (Go ``uint64``): Limit is the limit of "hugepagesize" hugetlb reservations (if supported) or usage."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -1905,13 +1904,11 @@ class LinuxMemory:
     kernel: int | None = None
     """``kernel`` (Go ``*int64``): Kernel memory limit (in bytes).
 
-Deprecated: kernel-memory limits are not supported in cgroups v2, and
-were obsoleted in [kernel v5.4]. This field should no longer be used,
-as it may be ignored by runtimes.
+    Deprecated: kernel-memory limits are not supported in cgroups v2, and
+    were obsoleted in [kernel v5.4]. This field should no longer be used,
+    as it may be ignored by runtimes.
 
-[kernel v5.4]: https://github.com/torvalds/linux/commit/0158115f702b0ba208ab0
-
-Deprecated: kernel-memory limits are not supported in cgroups v2, and were obsoleted in [kernel v5.4]. This field should no longer be used, as it may be ignored by runtimes."""
+    [kernel v5.4]: https://github.com/torvalds/linux/commit/0158115f702b0ba208ab0"""
     kernel_tcp: int | None = None
     """``kernelTCP`` (Go ``*int64``): Kernel memory limit for tcp (in bytes)"""
     swappiness: int | None = None
@@ -1922,8 +1919,8 @@ Deprecated: kernel-memory limits are not supported in cgroups v2, and were obsol
     """``useHierarchy`` (Go ``*bool``): Enables hierarchical memory accounting"""
     check_before_update: bool | None = None
     """``checkBeforeUpdate`` (Go ``*bool``): CheckBeforeUpdate enables checking if a new memory limit is lower
-than the current usage during update, and if so, rejecting the new
-limit."""
+    than the current usage during update, and if so, rejecting the new
+    limit."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1981,7 +1978,7 @@ class LinuxCPU:
     """``quota`` (Go ``*int64``): CPU hardcap limit (in usecs). Allowed cpu time in a given period."""
     burst: int | None = None
     """``burst`` (Go ``*uint64``): CPU hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst in a
-given period."""
+    given period."""
     period: int | None = None
     """``period`` (Go ``*uint64``): CPU period to be used for hardcapping (in usecs)."""
     realtime_runtime: int | None = None
@@ -2202,8 +2199,8 @@ class LinuxResources:
     """``network`` (Go ``*LinuxNetwork``): Network restriction configuration"""
     rdma: dict[str, LinuxRdma] | None = None
     """``rdma`` (Go ``map[string]LinuxRdma``): Rdma resource restriction configuration.
-Limits are a set of key value pairs that define RDMA resource limits,
-where the key is device name and value is resource limits."""
+    Limits are a set of key value pairs that define RDMA resource limits,
+    where the key is device name and value is resource limits."""
     unified: dict[str, str] | None = None
     """``unified`` (Go ``map[string]string``): Unified resources."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -2858,20 +2855,20 @@ class WindowsCPUResources:
 
     count: int | None = None
     """``count`` (Go ``*uint64``): Count is the number of CPUs available to the container. It represents the
-fraction of the configured processor `count` in a container in relation
-to the processors available in the host. The fraction ultimately
-determines the portion of processor cycles that the threads in a
-container can use during each scheduling interval, as the number of
-cycles per 10,000 cycles."""
+    fraction of the configured processor `count` in a container in relation
+    to the processors available in the host. The fraction ultimately
+    determines the portion of processor cycles that the threads in a
+    container can use during each scheduling interval, as the number of
+    cycles per 10,000 cycles."""
     shares: int | None = None
     """``shares`` (Go ``*uint16``): Shares limits the share of processor time given to the container relative
-to other workloads on the processor. The processor `shares` (`weight` at
-the platform level) is a value between 0 and 10000."""
+    to other workloads on the processor. The processor `shares` (`weight` at
+    the platform level) is a value between 0 and 10000."""
     maximum: int | None = None
     """``maximum`` (Go ``*uint16``): Maximum determines the portion of processor cycles that the threads in a
-container can use during each scheduling interval, as the number of
-cycles per 10,000 cycles. Set processor `maximum` to a percentage times
-100."""
+    container can use during each scheduling interval, as the number of
+    cycles per 10,000 cycles. Set processor `maximum` to a percentage times
+    100."""
     affinity: list[WindowsCPUGroupAffinity] | None = None
     """``affinity`` (Go ``[]WindowsCPUGroupAffinity``): Set of CPUs to affinitize for this container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -3504,18 +3501,18 @@ class LinuxIntelRdt:
     """``closID`` (Go ``string``): The identity for RDT Class of Service"""
     l3_cache_schema: str = ""
     """``l3CacheSchema`` (Go ``string``): The schema for L3 cache id and capacity bitmask (CBM)
-Format: "L3:<cache_id0>=<cbm0>;<cache_id1>=<cbm1>;...\""""
+    Format: "L3:<cache_id0>=<cbm0>;<cache_id1>=<cbm1>;...\""""
     mem_bw_schema: str = ""
     """``memBwSchema`` (Go ``string``): The schema of memory bandwidth per L3 cache id
-Format: "MB:<cache_id0>=bandwidth0;<cache_id1>=bandwidth1;..."
-The unit of memory bandwidth is specified in "percentages" by
-default, and in "MBps" if MBA Software Controller is enabled."""
+    Format: "MB:<cache_id0>=bandwidth0;<cache_id1>=bandwidth1;..."
+    The unit of memory bandwidth is specified in "percentages" by
+    default, and in "MBps" if MBA Software Controller is enabled."""
     enable_cmt: bool = False
     """``enableCMT`` (Go ``bool``): EnableCMT is the flag to indicate if the Intel RDT CMT is enabled. CMT (Cache Monitoring Technology) supports monitoring of
-the last-level cache (LLC) occupancy for the container."""
+    the last-level cache (LLC) occupancy for the container."""
     enable_mbm: bool = False
     """``enableMBM`` (Go ``bool``): EnableMBM is the flag to indicate if the Intel RDT MBM is enabled. MBM (Memory Bandwidth Monitoring) supports monitoring of
-total and local memory bandwidth for the container."""
+    total and local memory bandwidth for the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3612,7 +3609,7 @@ class ZOSNamespace:
     """``type`` (Go ``ZOSNamespaceType``): Type is the type of namespace"""
     path: str = ""
     """``path`` (Go ``string``): Path is a path to an existing namespace persisted on disk that can be joined
-and is of the same type"""
+    and is of the same type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3723,8 +3720,8 @@ class ContainerProcessState:
     """``ociVersion`` (Go ``string``): Version is the version of the specification that is supported."""
     fds: list[str] | None = None
     """``fds`` (Go ``[]string``): Fds is a string array containing the names of the file descriptors passed.
-The index of the name in this array corresponds to index of the file
-descriptor in the `SCM_RIGHTS` array."""
+    The index of the name in this array corresponds to index of the file
+    descriptor in the `SCM_RIGHTS` array."""
     pid: int = 0
     """``pid`` (Go ``int``): Pid is the process ID as seen by the runtime."""
     metadata: str = ""
@@ -4154,9 +4151,7 @@ def _dec_Spec(d: Any) -> Spec:
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
-
     o.version = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.process = None
@@ -4186,7 +4181,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.process = _dec_Process(v)
             except ValidationError as e:
                 raise e._at("process") from None
-
     v = d.get("root", _ABSENT)
     if v is _ABSENT:
         o.root = None
@@ -4199,7 +4193,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.root = _dec_Root(v)
             except ValidationError as e:
                 raise e._at("root") from None
-
     v = d.get("hostname", _ABSENT)
     if v is _ABSENT:
         o.hostname = ""
@@ -4210,9 +4203,7 @@ def _dec_Spec(d: Any) -> Spec:
         else:
             if type(v) is not str:
                 raise _type("hostname", "string", v)
-
             o.hostname = v
-
     v = d.get("domainname", _ABSENT)
     if v is _ABSENT:
         o.domainname = ""
@@ -4223,9 +4214,7 @@ def _dec_Spec(d: Any) -> Spec:
         else:
             if type(v) is not str:
                 raise _type("domainname", "string", v)
-
             o.domainname = v
-
     v = d.get("mounts", _ABSENT)
     if v is _ABSENT:
         o.mounts = None
@@ -4240,7 +4229,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.mounts = [_dec_Mount(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "mounts", v, _dec_Mount) from None
-
     v = d.get("hooks", _ABSENT)
     if v is _ABSENT:
         o.hooks = None
@@ -4253,7 +4241,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.hooks = _dec_Hooks(v)
             except ValidationError as e:
                 raise e._at("hooks") from None
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -4268,11 +4255,9 @@ def _dec_Spec(d: Any) -> Spec:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     v = d.get("linux", _ABSENT)
     if v is _ABSENT:
         o.linux = None
@@ -4285,7 +4270,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.linux = _dec_Linux(v)
             except ValidationError as e:
                 raise e._at("linux") from None
-
     v = d.get("solaris", _ABSENT)
     if v is _ABSENT:
         o.solaris = None
@@ -4298,7 +4282,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.solaris = _dec_Solaris(v)
             except ValidationError as e:
                 raise e._at("solaris") from None
-
     v = d.get("windows", _ABSENT)
     if v is _ABSENT:
         o.windows = None
@@ -4311,7 +4294,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.windows = _dec_Windows(v)
             except ValidationError as e:
                 raise e._at("windows") from None
-
     v = d.get("vm", _ABSENT)
     if v is _ABSENT:
         o.vm = None
@@ -4324,7 +4306,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.vm = _dec_VM(v)
             except ValidationError as e:
                 raise e._at("vm") from None
-
     v = d.get("zos", _ABSENT)
     if v is _ABSENT:
         o.zos = None
@@ -4337,7 +4318,6 @@ def _dec_Spec(d: Any) -> Spec:
                 o.zos = _dec_ZOS(v)
             except ValidationError as e:
                 raise e._at("zos") from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Spec}
     )
@@ -4373,7 +4353,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             v,
         )
     o.policy = w
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.nice = 0
@@ -4398,7 +4377,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not -2147483648 <= v <= 2147483647:
                 raise _range("nice", -2147483648, 2147483647, v)
             o.nice = v
-
     v = d.get("priority", _ABSENT)
     if v is _ABSENT:
         o.priority = 0
@@ -4412,7 +4390,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not -2147483648 <= v <= 2147483647:
                 raise _range("priority", -2147483648, 2147483647, v)
             o.priority = v
-
     v = d.get("flags", _ABSENT)
     if v is _ABSENT:
         o.flags = None
@@ -4444,12 +4421,10 @@ def _dec_Scheduler(d: Any) -> Scheduler:
                             x1,
                         )
                     y1 = w
-
                     l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
             o.flags = l1
-
     v = d.get("runtime", _ABSENT)
     if v is _ABSENT:
         o.runtime = 0
@@ -4463,7 +4438,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("runtime", 0, 18446744073709551615, v)
             o.runtime = v
-
     v = d.get("deadline", _ABSENT)
     if v is _ABSENT:
         o.deadline = 0
@@ -4477,7 +4451,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("deadline", 0, 18446744073709551615, v)
             o.deadline = v
-
     v = d.get("period", _ABSENT)
     if v is _ABSENT:
         o.period = 0
@@ -4491,7 +4464,6 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("period", 0, 18446744073709551615, v)
             o.period = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -4513,9 +4485,7 @@ def _dec_Process(d: Any) -> Process:
         raise _missing("cwd") from None
     if type(v) is not str:
         raise _type("cwd", "string", v)
-
     o.cwd = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.terminal = False
@@ -4547,7 +4517,6 @@ def _dec_Process(d: Any) -> Process:
             if type(v) is not bool:
                 raise _type("terminal", "boolean", v)
             o.terminal = v
-
     v = d.get("consoleSize", _ABSENT)
     if v is _ABSENT:
         o.console_size = None
@@ -4560,7 +4529,6 @@ def _dec_Process(d: Any) -> Process:
                 o.console_size = _dec_Box(v)
             except ValidationError as e:
                 raise e._at("consoleSize") from None
-
     v = d.get("user", _ABSENT)
     if v is _ABSENT:
         o.user = _zero_User()
@@ -4573,7 +4541,6 @@ def _dec_Process(d: Any) -> Process:
                 o.user = _dec_User(v)
             except ValidationError as e:
                 raise e._at("user") from None
-
     v = d.get("args", _ABSENT)
     if v is _ABSENT:
         o.args = None
@@ -4588,11 +4555,9 @@ def _dec_Process(d: Any) -> Process:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("args") from None
             o.args = v
-
     v = d.get("commandLine", _ABSENT)
     if v is _ABSENT:
         o.command_line = ""
@@ -4603,9 +4568,7 @@ def _dec_Process(d: Any) -> Process:
         else:
             if type(v) is not str:
                 raise _type("commandLine", "string", v)
-
             o.command_line = v
-
     v = d.get("env", _ABSENT)
     if v is _ABSENT:
         o.env = None
@@ -4620,11 +4583,9 @@ def _dec_Process(d: Any) -> Process:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("env") from None
             o.env = v
-
     v = d.get("capabilities", _ABSENT)
     if v is _ABSENT:
         o.capabilities = None
@@ -4637,7 +4598,6 @@ def _dec_Process(d: Any) -> Process:
                 o.capabilities = _dec_LinuxCapabilities(v)
             except ValidationError as e:
                 raise e._at("capabilities") from None
-
     v = d.get("rlimits", _ABSENT)
     if v is _ABSENT:
         o.rlimits = None
@@ -4652,7 +4612,6 @@ def _dec_Process(d: Any) -> Process:
                 o.rlimits = [_dec_POSIXRlimit(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "rlimits", v, _dec_POSIXRlimit) from None
-
     v = d.get("noNewPrivileges", _ABSENT)
     if v is _ABSENT:
         o.no_new_privileges = False
@@ -4664,7 +4623,6 @@ def _dec_Process(d: Any) -> Process:
             if type(v) is not bool:
                 raise _type("noNewPrivileges", "boolean", v)
             o.no_new_privileges = v
-
     v = d.get("apparmorProfile", _ABSENT)
     if v is _ABSENT:
         o.apparmor_profile = ""
@@ -4675,9 +4633,7 @@ def _dec_Process(d: Any) -> Process:
         else:
             if type(v) is not str:
                 raise _type("apparmorProfile", "string", v)
-
             o.apparmor_profile = v
-
     v = d.get("oomScoreAdj", _ABSENT)
     if v is _ABSENT:
         o.oom_score_adj = None
@@ -4693,7 +4649,6 @@ def _dec_Process(d: Any) -> Process:
                     "oomScoreAdj", -9223372036854775808, 9223372036854775807, v
                 )
             o.oom_score_adj = v
-
     v = d.get("scheduler", _ABSENT)
     if v is _ABSENT:
         o.scheduler = None
@@ -4706,7 +4661,6 @@ def _dec_Process(d: Any) -> Process:
                 o.scheduler = _dec_Scheduler(v)
             except ValidationError as e:
                 raise e._at("scheduler") from None
-
     v = d.get("selinuxLabel", _ABSENT)
     if v is _ABSENT:
         o.selinux_label = ""
@@ -4717,9 +4671,7 @@ def _dec_Process(d: Any) -> Process:
         else:
             if type(v) is not str:
                 raise _type("selinuxLabel", "string", v)
-
             o.selinux_label = v
-
     v = d.get("ioPriority", _ABSENT)
     if v is _ABSENT:
         o.io_priority = None
@@ -4732,7 +4684,6 @@ def _dec_Process(d: Any) -> Process:
                 o.io_priority = _dec_LinuxIOPriority(v)
             except ValidationError as e:
                 raise e._at("ioPriority") from None
-
     v = d.get("execCPUAffinity", _ABSENT)
     if v is _ABSENT:
         o.exec_cpu_affinity = None
@@ -4745,7 +4696,6 @@ def _dec_Process(d: Any) -> Process:
                 o.exec_cpu_affinity = _dec_CPUAffinity(v)
             except ValidationError as e:
                 raise e._at("execCPUAffinity") from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Process}
     )
@@ -4783,11 +4733,9 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("bounding") from None
             o.bounding = v
-
     v = d.get("effective", _ABSENT)
     if v is _ABSENT:
         o.effective = None
@@ -4802,11 +4750,9 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("effective") from None
             o.effective = v
-
     v = d.get("inheritable", _ABSENT)
     if v is _ABSENT:
         o.inheritable = None
@@ -4821,11 +4767,9 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("inheritable") from None
             o.inheritable = v
-
     v = d.get("permitted", _ABSENT)
     if v is _ABSENT:
         o.permitted = None
@@ -4840,11 +4784,9 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("permitted") from None
             o.permitted = v
-
     v = d.get("ambient", _ABSENT)
     if v is _ABSENT:
         o.ambient = None
@@ -4859,11 +4801,9 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("ambient") from None
             o.ambient = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -4897,7 +4837,6 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
             v,
         )
     o.class_ = w
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.priority = 0
@@ -4917,7 +4856,6 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
             if not -2147483648 <= v <= 2147483647:
                 raise _range("priority", -2147483648, 2147483647, v)
             o.priority = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -4952,9 +4890,7 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
                 raise _type("initial", "string", v)
             if not _P0(v):
                 raise _pattern("initial", "^[0-9, -]*\\Z", v)
-
             o.initial = v
-
     v = d.get("final", _ABSENT)
     if v is _ABSENT:
         o.final = ""
@@ -4967,9 +4903,7 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
                 raise _type("final", "string", v)
             if not _P0(v):
                 raise _pattern("final", "^[0-9, -]*\\Z", v)
-
             o.final = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -4994,7 +4928,6 @@ def _dec_Box(d: Any) -> Box:
     if not 0 <= v <= 18446744073709551615:
         raise _range("height", 0, 18446744073709551615, v)
     o.height = v
-
     try:
         v = d["width"]
     except KeyError:
@@ -5004,7 +4937,6 @@ def _dec_Box(d: Any) -> Box:
     if not 0 <= v <= 18446744073709551615:
         raise _range("width", 0, 18446744073709551615, v)
     o.width = v
-
     n = 2
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Box}
@@ -5042,7 +4974,6 @@ def _dec_User(d: Any) -> User:
             if not 0 <= v <= 4294967295:
                 raise _range("uid", 0, 4294967295, v)
             o.uid = v
-
     v = d.get("gid", _ABSENT)
     if v is _ABSENT:
         o.gid = 0
@@ -5056,7 +4987,6 @@ def _dec_User(d: Any) -> User:
             if not 0 <= v <= 4294967295:
                 raise _range("gid", 0, 4294967295, v)
             o.gid = v
-
     v = d.get("umask", _ABSENT)
     if v is _ABSENT:
         o.umask = None
@@ -5070,7 +5000,6 @@ def _dec_User(d: Any) -> User:
             if not 0 <= v <= 4294967295:
                 raise _range("umask", 0, 4294967295, v)
             o.umask = v
-
     v = d.get("additionalGids", _ABSENT)
     if v is _ABSENT:
         o.additional_gids = None
@@ -5087,11 +5016,9 @@ def _dec_User(d: Any) -> User:
                         raise _type(None, "integer", x1)
                     if not 0 <= x1 <= 4294967295:
                         raise _range(None, 0, 4294967295, x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("additionalGids") from None
             o.additional_gids = v
-
     v = d.get("username", _ABSENT)
     if v is _ABSENT:
         o.username = ""
@@ -5102,9 +5029,7 @@ def _dec_User(d: Any) -> User:
         else:
             if type(v) is not str:
                 raise _type("username", "string", v)
-
             o.username = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_User}
     )
@@ -5124,9 +5049,7 @@ def _dec_Root(d: Any) -> Root:
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
-
     o.path = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.readonly = False
@@ -5144,7 +5067,6 @@ def _dec_Root(d: Any) -> Root:
             if type(v) is not bool:
                 raise _type("readonly", "boolean", v)
             o.readonly = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Root}
     )
@@ -5164,9 +5086,7 @@ def _dec_Mount(d: Any) -> Mount:
         raise _missing("destination") from None
     if type(v) is not str:
         raise _type("destination", "string", v)
-
     o.destination = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.type = ""
@@ -5187,9 +5107,7 @@ def _dec_Mount(d: Any) -> Mount:
         else:
             if type(v) is not str:
                 raise _type("type", "string", v)
-
             o.type = v
-
     v = d.get("source", _ABSENT)
     if v is _ABSENT:
         o.source = ""
@@ -5200,9 +5118,7 @@ def _dec_Mount(d: Any) -> Mount:
         else:
             if type(v) is not str:
                 raise _type("source", "string", v)
-
             o.source = v
-
     v = d.get("options", _ABSENT)
     if v is _ABSENT:
         o.options = None
@@ -5217,11 +5133,9 @@ def _dec_Mount(d: Any) -> Mount:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("options") from None
             o.options = v
-
     v = d.get("uidMappings", _ABSENT)
     if v is _ABSENT:
         o.uid_mappings = None
@@ -5236,7 +5150,6 @@ def _dec_Mount(d: Any) -> Mount:
                 o.uid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "uidMappings", v, _dec_LinuxIDMapping) from None
-
     v = d.get("gidMappings", _ABSENT)
     if v is _ABSENT:
         o.gid_mappings = None
@@ -5251,7 +5164,6 @@ def _dec_Mount(d: Any) -> Mount:
                 o.gid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "gidMappings", v, _dec_LinuxIDMapping) from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Mount}
     )
@@ -5271,9 +5183,7 @@ def _dec_Hook(d: Any) -> Hook:
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
-
     o.path = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.args = None
@@ -5296,11 +5206,9 @@ def _dec_Hook(d: Any) -> Hook:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("args") from None
             o.args = v
-
     v = d.get("env", _ABSENT)
     if v is _ABSENT:
         o.env = None
@@ -5315,11 +5223,9 @@ def _dec_Hook(d: Any) -> Hook:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("env") from None
             o.env = v
-
     v = d.get("timeout", _ABSENT)
     if v is _ABSENT:
         o.timeout = None
@@ -5333,7 +5239,6 @@ def _dec_Hook(d: Any) -> Hook:
             if not 1 <= v <= 9223372036854775807:
                 raise _range("timeout", 1, 9223372036854775807, v)
             o.timeout = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hook}
     )
@@ -5372,7 +5277,6 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.prestart = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "prestart", v, _dec_Hook) from None
-
     v = d.get("createRuntime", _ABSENT)
     if v is _ABSENT:
         o.create_runtime = None
@@ -5387,7 +5291,6 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.create_runtime = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "createRuntime", v, _dec_Hook) from None
-
     v = d.get("createContainer", _ABSENT)
     if v is _ABSENT:
         o.create_container = None
@@ -5402,7 +5305,6 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.create_container = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "createContainer", v, _dec_Hook) from None
-
     v = d.get("startContainer", _ABSENT)
     if v is _ABSENT:
         o.start_container = None
@@ -5417,7 +5319,6 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.start_container = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "startContainer", v, _dec_Hook) from None
-
     v = d.get("poststart", _ABSENT)
     if v is _ABSENT:
         o.poststart = None
@@ -5432,7 +5333,6 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.poststart = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "poststart", v, _dec_Hook) from None
-
     v = d.get("poststop", _ABSENT)
     if v is _ABSENT:
         o.poststop = None
@@ -5447,7 +5347,6 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.poststop = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "poststop", v, _dec_Hook) from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hooks}
     )
@@ -5495,7 +5394,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.uid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "uidMappings", v, _dec_LinuxIDMapping) from None
-
     v = d.get("gidMappings", _ABSENT)
     if v is _ABSENT:
         o.gid_mappings = None
@@ -5510,7 +5408,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.gid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "gidMappings", v, _dec_LinuxIDMapping) from None
-
     v = d.get("sysctl", _ABSENT)
     if v is _ABSENT:
         o.sysctl = None
@@ -5525,11 +5422,9 @@ def _dec_Linux(d: Any) -> Linux:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("sysctl") from None
             o.sysctl = v
-
     v = d.get("resources", _ABSENT)
     if v is _ABSENT:
         o.resources = None
@@ -5542,7 +5437,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.resources = _dec_LinuxResources(v)
             except ValidationError as e:
                 raise e._at("resources") from None
-
     v = d.get("cgroupsPath", _ABSENT)
     if v is _ABSENT:
         o.cgroups_path = ""
@@ -5553,9 +5447,7 @@ def _dec_Linux(d: Any) -> Linux:
         else:
             if type(v) is not str:
                 raise _type("cgroupsPath", "string", v)
-
             o.cgroups_path = v
-
     v = d.get("namespaces", _ABSENT)
     if v is _ABSENT:
         o.namespaces = None
@@ -5570,7 +5462,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.namespaces = [_dec_LinuxNamespace(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "namespaces", v, _dec_LinuxNamespace) from None
-
     v = d.get("devices", _ABSENT)
     if v is _ABSENT:
         o.devices = None
@@ -5585,7 +5476,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.devices = [_dec_LinuxDevice(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "devices", v, _dec_LinuxDevice) from None
-
     v = d.get("seccomp", _ABSENT)
     if v is _ABSENT:
         o.seccomp = None
@@ -5598,7 +5488,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.seccomp = _dec_LinuxSeccomp(v)
             except ValidationError as e:
                 raise e._at("seccomp") from None
-
     v = d.get("rootfsPropagation", _ABSENT)
     if v is _ABSENT:
         o.rootfs_propagation = ""
@@ -5620,9 +5509,7 @@ def _dec_Linux(d: Any) -> Linux:
                     ),
                     v,
                 )
-
             o.rootfs_propagation = v
-
     v = d.get("maskedPaths", _ABSENT)
     if v is _ABSENT:
         o.masked_paths = None
@@ -5637,11 +5524,9 @@ def _dec_Linux(d: Any) -> Linux:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("maskedPaths") from None
             o.masked_paths = v
-
     v = d.get("readonlyPaths", _ABSENT)
     if v is _ABSENT:
         o.readonly_paths = None
@@ -5656,11 +5541,9 @@ def _dec_Linux(d: Any) -> Linux:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("readonlyPaths") from None
             o.readonly_paths = v
-
     v = d.get("mountLabel", _ABSENT)
     if v is _ABSENT:
         o.mount_label = ""
@@ -5671,9 +5554,7 @@ def _dec_Linux(d: Any) -> Linux:
         else:
             if type(v) is not str:
                 raise _type("mountLabel", "string", v)
-
             o.mount_label = v
-
     v = d.get("intelRdt", _ABSENT)
     if v is _ABSENT:
         o.intel_rdt = None
@@ -5686,7 +5567,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.intel_rdt = _dec_LinuxIntelRdt(v)
             except ValidationError as e:
                 raise e._at("intelRdt") from None
-
     v = d.get("personality", _ABSENT)
     if v is _ABSENT:
         o.personality = None
@@ -5699,7 +5579,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.personality = _dec_LinuxPersonality(v)
             except ValidationError as e:
                 raise e._at("personality") from None
-
     v = d.get("timeOffsets", _ABSENT)
     if v is _ABSENT:
         o.time_offsets = None
@@ -5715,18 +5594,14 @@ def _dec_Linux(d: Any) -> Linux:
                 for k1, x1 in v.items():
                     if k1 == "boottime":
                         y1 = _dec_LinuxTimeOffset_2(x1)
-
                     elif k1 == "monotonic":
                         y1 = _dec_LinuxTimeOffset_2(x1)
-
                     else:
                         y1 = _dec_LinuxTimeOffset(x1)
-
                     m1[k1] = y1
             except ValidationError as e:
                 raise e._at(k1)._at("timeOffsets") from None
             o.time_offsets = m1
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
     )
@@ -5763,7 +5638,6 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
             v,
         )
     o.type = w
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.path = ""
@@ -5780,9 +5654,7 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
         else:
             if type(v) is not str:
                 raise _type("path", "string", v)
-
             o.path = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5807,7 +5679,6 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     if not 0 <= v <= 4294967295:
         raise _range("containerID", 0, 4294967295, v)
     o.container_id = v
-
     try:
         v = d["hostID"]
     except KeyError:
@@ -5817,7 +5688,6 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     if not 0 <= v <= 4294967295:
         raise _range("hostID", 0, 4294967295, v)
     o.host_id = v
-
     try:
         v = d["size"]
     except KeyError:
@@ -5827,7 +5697,6 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     if not 0 <= v <= 4294967295:
         raise _range("size", 0, 4294967295, v)
     o.size = v
-
     n = 3
     o.unknown_fields = (
         None
@@ -5864,7 +5733,6 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("secs", -9223372036854775808, 9223372036854775807, v)
             o.secs = v
-
     v = d.get("nanosecs", _ABSENT)
     if v is _ABSENT:
         o.nanosecs = 0
@@ -5878,7 +5746,6 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5913,7 +5780,6 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("secs", -9223372036854775808, 9223372036854775807, v)
             o.secs = v
-
     v = d.get("nanosecs", _ABSENT)
     if v is _ABSENT:
         o.nanosecs = 0
@@ -5927,7 +5793,6 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -5951,9 +5816,7 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
         raise _type("type", "string", v)
     if not _P1(v):
         raise _pattern("type", "^RLIMIT_[A-Z]+\\Z", v)
-
     o.type = v
-
     try:
         v = d["hard"]
     except KeyError:
@@ -5963,7 +5826,6 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     if not 0 <= v <= 18446744073709551615:
         raise _range("hard", 0, 18446744073709551615, v)
     o.hard = v
-
     try:
         v = d["soft"]
     except KeyError:
@@ -5973,7 +5835,6 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     if not 0 <= v <= 18446744073709551615:
         raise _range("soft", 0, 18446744073709551615, v)
     o.soft = v
-
     n = 3
     o.unknown_fields = (
         None
@@ -5998,9 +5859,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
         raise _type("pageSize", "string", v)
     if not _P2(v):
         raise _pattern("pageSize", "^[1-9][0-9]*[KMG]B\\Z", v)
-
     o.pagesize = v
-
     try:
         v = d["limit"]
     except KeyError:
@@ -6010,7 +5869,6 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     if not 0 <= v <= 18446744073709551615:
         raise _range("limit", 0, 18446744073709551615, v)
     o.limit = v
-
     n = 2
     o.unknown_fields = (
         None
@@ -6033,9 +5891,7 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
-
     o.name = v
-
     try:
         v = d["priority"]
     except KeyError:
@@ -6045,7 +5901,6 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     if not 0 <= v <= 4294967295:
         raise _range("priority", 0, 4294967295, v)
     o.priority = v
-
     n = 2
     o.unknown_fields = (
         None
@@ -6081,7 +5936,6 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("major", -9223372036854775808, 9223372036854775807, v)
             o.major = v
-
     v = d.get("minor", _ABSENT)
     if v is _ABSENT:
         o.minor = 0
@@ -6095,7 +5949,6 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("minor", -9223372036854775808, 9223372036854775807, v)
             o.minor = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6120,7 +5973,6 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("major", -9223372036854775808, 9223372036854775807, v)
     o.major = v
-
     try:
         v = d["minor"]
     except KeyError:
@@ -6130,7 +5982,6 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("minor", -9223372036854775808, 9223372036854775807, v)
     o.minor = v
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.weight = None
@@ -6151,7 +6002,6 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
             if not 0 <= v <= 65535:
                 raise _range("weight", 0, 65535, v)
             o.weight = v
-
     v = d.get("leafWeight", _ABSENT)
     if v is _ABSENT:
         o.leaf_weight = None
@@ -6165,7 +6015,6 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
             if not 0 <= v <= 65535:
                 raise _range("leafWeight", 0, 65535, v)
             o.leaf_weight = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6190,7 +6039,6 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("major", -9223372036854775808, 9223372036854775807, v)
     o.major = v
-
     try:
         v = d["minor"]
     except KeyError:
@@ -6200,7 +6048,6 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("minor", -9223372036854775808, 9223372036854775807, v)
     o.minor = v
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.rate = 0
@@ -6220,7 +6067,6 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("rate", 0, 18446744073709551615, v)
             o.rate = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6261,7 +6107,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
             if not 0 <= v <= 65535:
                 raise _range("weight", 0, 65535, v)
             o.weight = v
-
     v = d.get("leafWeight", _ABSENT)
     if v is _ABSENT:
         o.leaf_weight = None
@@ -6275,7 +6120,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
             if not 0 <= v <= 65535:
                 raise _range("leafWeight", 0, 65535, v)
             o.leaf_weight = v
-
     v = d.get("weightDevice", _ABSENT)
     if v is _ABSENT:
         o.weight_device = None
@@ -6292,7 +6136,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "weightDevice", v, _dec_LinuxWeightDevice
                 ) from None
-
     v = d.get("throttleReadBpsDevice", _ABSENT)
     if v is _ABSENT:
         o.throttle_read_bps_device = None
@@ -6309,7 +6152,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleReadBpsDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-
     v = d.get("throttleWriteBpsDevice", _ABSENT)
     if v is _ABSENT:
         o.throttle_write_bps_device = None
@@ -6326,7 +6168,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleWriteBpsDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-
     v = d.get("throttleReadIOPSDevice", _ABSENT)
     if v is _ABSENT:
         o.throttle_read_iops_device = None
@@ -6343,7 +6184,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleReadIOPSDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-
     v = d.get("throttleWriteIOPSDevice", _ABSENT)
     if v is _ABSENT:
         o.throttle_write_iops_device = None
@@ -6362,7 +6202,6 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleWriteIOPSDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6405,7 +6244,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("limit", -9223372036854775808, 9223372036854775807, v)
             o.limit = v
-
     v = d.get("reservation", _ABSENT)
     if v is _ABSENT:
         o.reservation = None
@@ -6421,7 +6259,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
                     "reservation", -9223372036854775808, 9223372036854775807, v
                 )
             o.reservation = v
-
     v = d.get("swap", _ABSENT)
     if v is _ABSENT:
         o.swap = None
@@ -6435,7 +6272,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("swap", -9223372036854775808, 9223372036854775807, v)
             o.swap = v
-
     v = d.get("kernel", _ABSENT)
     if v is _ABSENT:
         o.kernel = None
@@ -6449,7 +6285,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("kernel", -9223372036854775808, 9223372036854775807, v)
             o.kernel = v
-
     v = d.get("kernelTCP", _ABSENT)
     if v is _ABSENT:
         o.kernel_tcp = None
@@ -6463,7 +6298,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("kernelTCP", -9223372036854775808, 9223372036854775807, v)
             o.kernel_tcp = v
-
     v = d.get("swappiness", _ABSENT)
     if v is _ABSENT:
         o.swappiness = None
@@ -6477,7 +6311,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("swappiness", 0, 18446744073709551615, v)
             o.swappiness = v
-
     v = d.get("disableOOMKiller", _ABSENT)
     if v is _ABSENT:
         o.disable_oom_killer = None
@@ -6489,7 +6322,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if type(v) is not bool:
                 raise _type("disableOOMKiller", "boolean", v)
             o.disable_oom_killer = v
-
     v = d.get("useHierarchy", _ABSENT)
     if v is _ABSENT:
         o.use_hierarchy = None
@@ -6501,7 +6333,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if type(v) is not bool:
                 raise _type("useHierarchy", "boolean", v)
             o.use_hierarchy = v
-
     v = d.get("checkBeforeUpdate", _ABSENT)
     if v is _ABSENT:
         o.check_before_update = None
@@ -6513,7 +6344,6 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if type(v) is not bool:
                 raise _type("checkBeforeUpdate", "boolean", v)
             o.check_before_update = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6556,7 +6386,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("shares", 0, 18446744073709551615, v)
             o.shares = v
-
     v = d.get("quota", _ABSENT)
     if v is _ABSENT:
         o.quota = None
@@ -6570,7 +6399,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("quota", -9223372036854775808, 9223372036854775807, v)
             o.quota = v
-
     v = d.get("burst", _ABSENT)
     if v is _ABSENT:
         o.burst = None
@@ -6584,7 +6412,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("burst", 0, 18446744073709551615, v)
             o.burst = v
-
     v = d.get("period", _ABSENT)
     if v is _ABSENT:
         o.period = None
@@ -6598,7 +6425,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("period", 0, 18446744073709551615, v)
             o.period = v
-
     v = d.get("realtimeRuntime", _ABSENT)
     if v is _ABSENT:
         o.realtime_runtime = None
@@ -6614,7 +6440,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
                     "realtimeRuntime", -9223372036854775808, 9223372036854775807, v
                 )
             o.realtime_runtime = v
-
     v = d.get("realtimePeriod", _ABSENT)
     if v is _ABSENT:
         o.realtime_period = None
@@ -6628,7 +6453,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("realtimePeriod", 0, 18446744073709551615, v)
             o.realtime_period = v
-
     v = d.get("cpus", _ABSENT)
     if v is _ABSENT:
         o.cpus = ""
@@ -6639,9 +6463,7 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
         else:
             if type(v) is not str:
                 raise _type("cpus", "string", v)
-
             o.cpus = v
-
     v = d.get("mems", _ABSENT)
     if v is _ABSENT:
         o.mems = ""
@@ -6652,9 +6474,7 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
         else:
             if type(v) is not str:
                 raise _type("mems", "string", v)
-
             o.mems = v
-
     v = d.get("idle", _ABSENT)
     if v is _ABSENT:
         o.idle = None
@@ -6668,7 +6488,6 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("idle", -9223372036854775808, 9223372036854775807, v)
             o.idle = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
     )
@@ -6691,7 +6510,6 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("limit", -9223372036854775808, 9223372036854775807, v)
     o.limit = v
-
     n = 1
     o.unknown_fields = (
         None
@@ -6728,7 +6546,6 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
             if not 0 <= v <= 4294967295:
                 raise _range("classID", 0, 4294967295, v)
             o.class_id = v
-
     v = d.get("priorities", _ABSENT)
     if v is _ABSENT:
         o.priorities = None
@@ -6745,7 +6562,6 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
                 raise _item_error(
                     e, "priorities", v, _dec_LinuxInterfacePriority
                 ) from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6781,7 +6597,6 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
             if not 0 <= v <= 4294967295:
                 raise _range("hcaHandles", 0, 4294967295, v)
             o.hca_handles = v
-
     v = d.get("hcaObjects", _ABSENT)
     if v is _ABSENT:
         o.hca_objects = None
@@ -6795,7 +6610,6 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
             if not 0 <= v <= 4294967295:
                 raise _range("hcaObjects", 0, 4294967295, v)
             o.hca_objects = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6839,7 +6653,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 o.devices = [_dec_LinuxDeviceCgroup(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "devices", v, _dec_LinuxDeviceCgroup) from None
-
     v = d.get("memory", _ABSENT)
     if v is _ABSENT:
         o.memory = None
@@ -6852,7 +6665,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 o.memory = _dec_LinuxMemory(v)
             except ValidationError as e:
                 raise e._at("memory") from None
-
     v = d.get("cpu", _ABSENT)
     if v is _ABSENT:
         o.cpu = None
@@ -6865,7 +6677,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 o.cpu = _dec_LinuxCPU(v)
             except ValidationError as e:
                 raise e._at("cpu") from None
-
     v = d.get("pids", _ABSENT)
     if v is _ABSENT:
         o.pids = None
@@ -6878,7 +6689,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 o.pids = _dec_LinuxPids(v)
             except ValidationError as e:
                 raise e._at("pids") from None
-
     v = d.get("blockIO", _ABSENT)
     if v is _ABSENT:
         o.block_io = None
@@ -6891,7 +6701,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 o.block_io = _dec_LinuxBlockIO(v)
             except ValidationError as e:
                 raise e._at("blockIO") from None
-
     v = d.get("hugepageLimits", _ABSENT)
     if v is _ABSENT:
         o.hugepage_limits = None
@@ -6908,7 +6717,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 raise _item_error(
                     e, "hugepageLimits", v, _dec_LinuxHugepageLimit
                 ) from None
-
     v = d.get("network", _ABSENT)
     if v is _ABSENT:
         o.network = None
@@ -6921,7 +6729,6 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 o.network = _dec_LinuxNetwork(v)
             except ValidationError as e:
                 raise e._at("network") from None
-
     v = d.get("rdma", _ABSENT)
     if v is _ABSENT:
         o.rdma = None
@@ -6936,12 +6743,10 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
             try:
                 for k1, x1 in v.items():
                     y1 = _dec_LinuxRdma(x1)
-
                     m1[k1] = y1
             except ValidationError as e:
                 raise e._at(k1)._at("rdma") from None
             o.rdma = m1
-
     v = d.get("unified", _ABSENT)
     if v is _ABSENT:
         o.unified = None
@@ -6956,11 +6761,9 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("unified") from None
             o.unified = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -6982,9 +6785,7 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
-
     o.path = v
-
     try:
         v = d["type"]
     except KeyError:
@@ -6993,9 +6794,7 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
         raise _type("type", "string", v)
     if not _P3(v):
         raise _pattern("type", "^[cbup]\\Z", v)
-
     o.type = v
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.major = 0
@@ -7019,7 +6818,6 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("major", -9223372036854775808, 9223372036854775807, v)
             o.major = v
-
     v = d.get("minor", _ABSENT)
     if v is _ABSENT:
         o.minor = 0
@@ -7033,7 +6831,6 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("minor", -9223372036854775808, 9223372036854775807, v)
             o.minor = v
-
     v = d.get("fileMode", _ABSENT)
     if v is _ABSENT:
         o.file_mode = None
@@ -7047,7 +6844,6 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not 0 <= v <= 512:
                 raise _range("fileMode", 0, 512, v)
             o.file_mode = v
-
     v = d.get("uid", _ABSENT)
     if v is _ABSENT:
         o.uid = None
@@ -7061,7 +6857,6 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not 0 <= v <= 4294967295:
                 raise _range("uid", 0, 4294967295, v)
             o.uid = v
-
     v = d.get("gid", _ABSENT)
     if v is _ABSENT:
         o.gid = None
@@ -7075,7 +6870,6 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not 0 <= v <= 4294967295:
                 raise _range("gid", 0, 4294967295, v)
             o.gid = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7098,7 +6892,6 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     if type(v) is not bool:
         raise _type("allow", "boolean", v)
     o.allow = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.type = ""
@@ -7118,9 +6911,7 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
         else:
             if type(v) is not str:
                 raise _type("type", "string", v)
-
             o.type = v
-
     v = d.get("major", _ABSENT)
     if v is _ABSENT:
         o.major = None
@@ -7134,7 +6925,6 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("major", -9223372036854775808, 9223372036854775807, v)
             o.major = v
-
     v = d.get("minor", _ABSENT)
     if v is _ABSENT:
         o.minor = None
@@ -7148,7 +6938,6 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("minor", -9223372036854775808, 9223372036854775807, v)
             o.minor = v
-
     v = d.get("access", _ABSENT)
     if v is _ABSENT:
         o.access = ""
@@ -7159,9 +6948,7 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
         else:
             if type(v) is not str:
                 raise _type("access", "string", v)
-
             o.access = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7205,7 +6992,6 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
                     v,
                 )
             o.domain = w
-
     v = d.get("flags", _ABSENT)
     if v is _ABSENT:
         o.flags = None
@@ -7220,11 +7006,9 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
             o.flags = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7261,9 +7045,7 @@ def _dec_Solaris(d: Any) -> Solaris:
         else:
             if type(v) is not str:
                 raise _type("milestone", "string", v)
-
             o.milestone = v
-
     v = d.get("limitpriv", _ABSENT)
     if v is _ABSENT:
         o.limit_priv = ""
@@ -7274,9 +7056,7 @@ def _dec_Solaris(d: Any) -> Solaris:
         else:
             if type(v) is not str:
                 raise _type("limitpriv", "string", v)
-
             o.limit_priv = v
-
     v = d.get("maxShmMemory", _ABSENT)
     if v is _ABSENT:
         o.max_shm_memory = ""
@@ -7287,9 +7067,7 @@ def _dec_Solaris(d: Any) -> Solaris:
         else:
             if type(v) is not str:
                 raise _type("maxShmMemory", "string", v)
-
             o.max_shm_memory = v
-
     v = d.get("anet", _ABSENT)
     if v is _ABSENT:
         o.anet = None
@@ -7304,7 +7082,6 @@ def _dec_Solaris(d: Any) -> Solaris:
                 o.anet = [_dec_SolarisAnet(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "anet", v, _dec_SolarisAnet) from None
-
     v = d.get("cappedCPU", _ABSENT)
     if v is _ABSENT:
         o.capped_cpu = None
@@ -7317,7 +7094,6 @@ def _dec_Solaris(d: Any) -> Solaris:
                 o.capped_cpu = _dec_SolarisCappedCPU(v)
             except ValidationError as e:
                 raise e._at("cappedCPU") from None
-
     v = d.get("cappedMemory", _ABSENT)
     if v is _ABSENT:
         o.capped_memory = None
@@ -7330,7 +7106,6 @@ def _dec_Solaris(d: Any) -> Solaris:
                 o.capped_memory = _dec_SolarisCappedMemory(v)
             except ValidationError as e:
                 raise e._at("cappedMemory") from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Solaris}
     )
@@ -7360,9 +7135,7 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
         else:
             if type(v) is not str:
                 raise _type("ncpus", "string", v)
-
             o.ncpus = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7395,9 +7168,7 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
         else:
             if type(v) is not str:
                 raise _type("physical", "string", v)
-
             o.physical = v
-
     v = d.get("swap", _ABSENT)
     if v is _ABSENT:
         o.swap = ""
@@ -7408,9 +7179,7 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
         else:
             if type(v) is not str:
                 raise _type("swap", "string", v)
-
             o.swap = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7448,9 +7217,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("linkname", "string", v)
-
             o.linkname = v
-
     v = d.get("lowerLink", _ABSENT)
     if v is _ABSENT:
         o.lowerlink = ""
@@ -7461,9 +7228,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("lowerLink", "string", v)
-
             o.lowerlink = v
-
     v = d.get("allowedAddress", _ABSENT)
     if v is _ABSENT:
         o.allowedaddr = ""
@@ -7474,9 +7239,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("allowedAddress", "string", v)
-
             o.allowedaddr = v
-
     v = d.get("configureAllowedAddress", _ABSENT)
     if v is _ABSENT:
         o.configallowedaddr = ""
@@ -7487,9 +7250,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("configureAllowedAddress", "string", v)
-
             o.configallowedaddr = v
-
     v = d.get("defrouter", _ABSENT)
     if v is _ABSENT:
         o.defrouter = ""
@@ -7500,9 +7261,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("defrouter", "string", v)
-
             o.defrouter = v
-
     v = d.get("linkProtection", _ABSENT)
     if v is _ABSENT:
         o.linkprotection = ""
@@ -7513,9 +7272,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("linkProtection", "string", v)
-
             o.linkprotection = v
-
     v = d.get("macAddress", _ABSENT)
     if v is _ABSENT:
         o.macaddress = ""
@@ -7526,9 +7283,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("macAddress", "string", v)
-
             o.macaddress = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7556,11 +7311,9 @@ def _dec_Windows(d: Any) -> Windows:
         for x1 in v:
             if type(x1) is not str:
                 raise _type(None, "string", x1)
-
     except ValidationError as e:
         raise e._at(_index(v, x1))._at("layerFolders") from None
     o.layer_folders = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.devices = None
@@ -7587,7 +7340,6 @@ def _dec_Windows(d: Any) -> Windows:
                 o.devices = [_dec_WindowsDevice(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "devices", v, _dec_WindowsDevice) from None
-
     v = d.get("resources", _ABSENT)
     if v is _ABSENT:
         o.resources = None
@@ -7600,7 +7352,6 @@ def _dec_Windows(d: Any) -> Windows:
                 o.resources = _dec_WindowsResources(v)
             except ValidationError as e:
                 raise e._at("resources") from None
-
     v = d.get("credentialSpec", _ABSENT)
     if v is _ABSENT:
         o.credential_spec = None
@@ -7612,7 +7363,6 @@ def _dec_Windows(d: Any) -> Windows:
             if not (type(v) is dict):
                 raise _type("credentialSpec", "object", v)
             o.credential_spec = v
-
     v = d.get("servicing", _ABSENT)
     if v is _ABSENT:
         o.servicing = False
@@ -7624,7 +7374,6 @@ def _dec_Windows(d: Any) -> Windows:
             if type(v) is not bool:
                 raise _type("servicing", "boolean", v)
             o.servicing = v
-
     v = d.get("ignoreFlushesDuringBoot", _ABSENT)
     if v is _ABSENT:
         o.ignore_flushes_during_boot = False
@@ -7636,7 +7385,6 @@ def _dec_Windows(d: Any) -> Windows:
             if type(v) is not bool:
                 raise _type("ignoreFlushesDuringBoot", "boolean", v)
             o.ignore_flushes_during_boot = v
-
     v = d.get("hyperv", _ABSENT)
     if v is _ABSENT:
         o.hyper_v = None
@@ -7649,7 +7397,6 @@ def _dec_Windows(d: Any) -> Windows:
                 o.hyper_v = _dec_WindowsHyperV(v)
             except ValidationError as e:
                 raise e._at("hyperv") from None
-
     v = d.get("network", _ABSENT)
     if v is _ABSENT:
         o.network = None
@@ -7662,7 +7409,6 @@ def _dec_Windows(d: Any) -> Windows:
                 o.network = _dec_WindowsNetwork(v)
             except ValidationError as e:
                 raise e._at("network") from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Windows}
     )
@@ -7682,9 +7428,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
         raise _missing("id") from None
     if type(v) is not str:
         raise _type("id", "string", v)
-
     o.id = v
-
     try:
         v = d["idType"]
     except KeyError:
@@ -7693,9 +7437,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
         raise _type("idType", "string", v)
     if v not in _S6:
         raise _enum("idType", ("class",), v)
-
     o.id_type = v
-
     n = 2
     o.unknown_fields = (
         None
@@ -7732,7 +7474,6 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
                 o.memory = _dec_WindowsMemoryResources(v)
             except ValidationError as e:
                 raise e._at("memory") from None
-
     v = d.get("cpu", _ABSENT)
     if v is _ABSENT:
         o.cpu = None
@@ -7745,7 +7486,6 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
                 o.cpu = _dec_WindowsCPUResources(v)
             except ValidationError as e:
                 raise e._at("cpu") from None
-
     v = d.get("storage", _ABSENT)
     if v is _ABSENT:
         o.storage = None
@@ -7758,7 +7498,6 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
                 o.storage = _dec_WindowsStorageResources(v)
             except ValidationError as e:
                 raise e._at("storage") from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7793,7 +7532,6 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("limit", 0, 18446744073709551615, v)
             o.limit = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7831,7 +7569,6 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("count", 0, 18446744073709551615, v)
             o.count = v
-
     v = d.get("shares", _ABSENT)
     if v is _ABSENT:
         o.shares = None
@@ -7845,7 +7582,6 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
             if not 0 <= v <= 65535:
                 raise _range("shares", 0, 65535, v)
             o.shares = v
-
     v = d.get("maximum", _ABSENT)
     if v is _ABSENT:
         o.maximum = None
@@ -7859,7 +7595,6 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
             if not 0 <= v <= 65535:
                 raise _range("maximum", 0, 65535, v)
             o.maximum = v
-
     v = d.get("affinity", _ABSENT)
     if v is _ABSENT:
         o.affinity = None
@@ -7876,7 +7611,6 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
                 raise _item_error(
                     e, "affinity", v, _dec_WindowsCPUGroupAffinity
                 ) from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7911,7 +7645,6 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("mask", 0, 18446744073709551615, v)
             o.mask = v
-
     v = d.get("group", _ABSENT)
     if v is _ABSENT:
         o.group = 0
@@ -7925,7 +7658,6 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
             if not 0 <= v <= 4294967295:
                 raise _range("group", 0, 4294967295, v)
             o.group = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -7962,7 +7694,6 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("iops", 0, 18446744073709551615, v)
             o.iops = v
-
     v = d.get("bps", _ABSENT)
     if v is _ABSENT:
         o.bps = None
@@ -7976,7 +7707,6 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("bps", 0, 18446744073709551615, v)
             o.bps = v
-
     v = d.get("sandboxSize", _ABSENT)
     if v is _ABSENT:
         o.sandbox_size = None
@@ -7990,7 +7720,6 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("sandboxSize", 0, 18446744073709551615, v)
             o.sandbox_size = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8030,11 +7759,9 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("endpointList") from None
             o.endpoint_list = v
-
     v = d.get("allowUnqualifiedDNSQuery", _ABSENT)
     if v is _ABSENT:
         o.allow_unqualified_dns_query = False
@@ -8046,7 +7773,6 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
             if type(v) is not bool:
                 raise _type("allowUnqualifiedDNSQuery", "boolean", v)
             o.allow_unqualified_dns_query = v
-
     v = d.get("DNSSearchList", _ABSENT)
     if v is _ABSENT:
         o.dns_search_list = None
@@ -8061,11 +7787,9 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("DNSSearchList") from None
             o.dns_search_list = v
-
     v = d.get("networkSharedContainerName", _ABSENT)
     if v is _ABSENT:
         o.network_shared_container_name = ""
@@ -8076,9 +7800,7 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
         else:
             if type(v) is not str:
                 raise _type("networkSharedContainerName", "string", v)
-
             o.network_shared_container_name = v
-
     v = d.get("networkNamespace", _ABSENT)
     if v is _ABSENT:
         o.network_namespace = ""
@@ -8089,9 +7811,7 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
         else:
             if type(v) is not str:
                 raise _type("networkNamespace", "string", v)
-
             o.network_namespace = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8123,9 +7843,7 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
         else:
             if type(v) is not str:
                 raise _type("utilityVMPath", "string", v)
-
             o.utility_vm_path = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8149,7 +7867,6 @@ def _dec_VM(d: Any) -> VM:
         o.kernel = _dec_VMKernel(v)
     except ValidationError as e:
         raise e._at("kernel") from None
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.hypervisor = _zero_VMHypervisor()
@@ -8169,7 +7886,6 @@ def _dec_VM(d: Any) -> VM:
                 o.hypervisor = _dec_VMHypervisor(v)
             except ValidationError as e:
                 raise e._at("hypervisor") from None
-
     v = d.get("image", _ABSENT)
     if v is _ABSENT:
         o.image = _zero_VMImage()
@@ -8182,7 +7898,6 @@ def _dec_VM(d: Any) -> VM:
                 o.image = _dec_VMImage(v)
             except ValidationError as e:
                 raise e._at("image") from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VM}
     )
@@ -8202,9 +7917,7 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
-
     o.path = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.parameters = None
@@ -8225,11 +7938,9 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("parameters") from None
             o.parameters = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8251,9 +7962,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
-
     o.path = v
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.parameters = None
@@ -8275,11 +7984,9 @@ def _dec_VMKernel(d: Any) -> VMKernel:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("parameters") from None
             o.parameters = v
-
     v = d.get("initrd", _ABSENT)
     if v is _ABSENT:
         o.init_rd = ""
@@ -8290,9 +7997,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
         else:
             if type(v) is not str:
                 raise _type("initrd", "string", v)
-
             o.init_rd = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
     )
@@ -8312,9 +8017,7 @@ def _dec_VMImage(d: Any) -> VMImage:
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
-
     o.path = v
-
     try:
         v = d["format"]
     except KeyError:
@@ -8333,9 +8036,7 @@ def _dec_VMImage(d: Any) -> VMImage:
             ),
             v,
         )
-
     o.format = v
-
     n = 2
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMImage}
@@ -8374,7 +8075,6 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
             v,
         )
     o.default_action = w
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.default_errno_ret = None
@@ -8399,7 +8099,6 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
             if not 0 <= v <= 4294967295:
                 raise _range("defaultErrnoRet", 0, 4294967295, v)
             o.default_errno_ret = v
-
     v = d.get("architectures", _ABSENT)
     if v is _ABSENT:
         o.architectures = None
@@ -8447,12 +8146,10 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                             x1,
                         )
                     y1 = w
-
                     l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("architectures") from None
             o.architectures = l1
-
     v = d.get("flags", _ABSENT)
     if v is _ABSENT:
         o.flags = None
@@ -8481,15 +8178,12 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                                 ),
                                 x1,
                             )
-
                         w = x1
                     y1 = w
-
                     l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
             o.flags = l1
-
     v = d.get("listenerPath", _ABSENT)
     if v is _ABSENT:
         o.listener_path = ""
@@ -8500,9 +8194,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
         else:
             if type(v) is not str:
                 raise _type("listenerPath", "string", v)
-
             o.listener_path = v
-
     v = d.get("listenerMetadata", _ABSENT)
     if v is _ABSENT:
         o.listener_metadata = ""
@@ -8513,9 +8205,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
         else:
             if type(v) is not str:
                 raise _type("listenerMetadata", "string", v)
-
             o.listener_metadata = v
-
     v = d.get("syscalls", _ABSENT)
     if v is _ABSENT:
         o.syscalls = None
@@ -8530,7 +8220,6 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                 o.syscalls = [_dec_LinuxSyscall(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "syscalls", v, _dec_LinuxSyscall) from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8555,7 +8244,6 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     if not 0 <= v <= 4294967295:
         raise _range("index", 0, 4294967295, v)
     o.index = v
-
     try:
         v = d["value"]
     except KeyError:
@@ -8565,7 +8253,6 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     if not 0 <= v <= 18446744073709551615:
         raise _range("value", 0, 18446744073709551615, v)
     o.value = v
-
     try:
         v = d["op"]
     except KeyError:
@@ -8588,7 +8275,6 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
             v,
         )
     o.op = w
-
     if len(d) == 3:
         # Only the required members (the common case): no lookups for the rest.
         o.value_two = 0
@@ -8608,7 +8294,6 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("valueTwo", 0, 18446744073709551615, v)
             o.value_two = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8636,11 +8321,9 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
         for x1 in v:
             if type(x1) is not str:
                 raise _type(None, "string", x1)
-
     except ValidationError as e:
         raise e._at(_index(v, x1))._at("names") from None
     o.names = v
-
     try:
         v = d["action"]
     except KeyError:
@@ -8665,7 +8348,6 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
             v,
         )
     o.action = w
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.errno_ret = None
@@ -8686,7 +8368,6 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
             if not 0 <= v <= 4294967295:
                 raise _range("errnoRet", 0, 4294967295, v)
             o.errno_ret = v
-
     v = d.get("args", _ABSENT)
     if v is _ABSENT:
         o.args = None
@@ -8701,7 +8382,6 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
                 o.args = [_dec_LinuxSeccompArg(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "args", v, _dec_LinuxSeccompArg) from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8737,9 +8417,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
         else:
             if type(v) is not str:
                 raise _type("closID", "string", v)
-
             o.clos_id = v
-
     v = d.get("l3CacheSchema", _ABSENT)
     if v is _ABSENT:
         o.l3_cache_schema = ""
@@ -8750,9 +8428,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
         else:
             if type(v) is not str:
                 raise _type("l3CacheSchema", "string", v)
-
             o.l3_cache_schema = v
-
     v = d.get("memBwSchema", _ABSENT)
     if v is _ABSENT:
         o.mem_bw_schema = ""
@@ -8765,9 +8441,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
                 raise _type("memBwSchema", "string", v)
             if not _P4(v):
                 raise _pattern("memBwSchema", "^MB:[^\\n]*\\Z", v)
-
             o.mem_bw_schema = v
-
     v = d.get("enableCMT", _ABSENT)
     if v is _ABSENT:
         o.enable_cmt = False
@@ -8779,7 +8453,6 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
             if type(v) is not bool:
                 raise _type("enableCMT", "boolean", v)
             o.enable_cmt = v
-
     v = d.get("enableMBM", _ABSENT)
     if v is _ABSENT:
         o.enable_mbm = False
@@ -8791,7 +8464,6 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
             if type(v) is not bool:
                 raise _type("enableMBM", "boolean", v)
             o.enable_mbm = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8827,7 +8499,6 @@ def _dec_ZOS(d: Any) -> ZOS:
                 o.namespaces = [_dec_ZOSNamespace(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "namespaces", v, _dec_ZOSNamespace) from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_ZOS}
     )
@@ -8860,7 +8531,6 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
             v,
         )
     o.type = w
-
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.path = ""
@@ -8877,9 +8547,7 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
         else:
             if type(v) is not str:
                 raise _type("path", "string", v)
-
             o.path = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8901,18 +8569,14 @@ def _dec_State(d: Any) -> State:
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
-
     o.version = v
-
     try:
         v = d["id"]
     except KeyError:
         raise _missing("id") from None
     if type(v) is not str:
         raise _type("id", "string", v)
-
     o.id = v
-
     try:
         v = d["status"]
     except KeyError:
@@ -8932,16 +8596,13 @@ def _dec_State(d: Any) -> State:
             v,
         )
     o.status = w
-
     try:
         v = d["bundle"]
     except KeyError:
         raise _missing("bundle") from None
     if type(v) is not str:
         raise _type("bundle", "string", v)
-
     o.bundle = v
-
     if len(d) == 4:
         # Only the required members (the common case): no lookups for the rest.
         o.pid = 0
@@ -8962,7 +8623,6 @@ def _dec_State(d: Any) -> State:
             if not 0 <= v <= 9223372036854775807:
                 raise _range("pid", 0, 9223372036854775807, v)
             o.pid = v
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -8977,11 +8637,9 @@ def _dec_State(d: Any) -> State:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
     )
@@ -9015,9 +8673,7 @@ def _dec_State_2(d: Any) -> State:
         else:
             if type(v) is not str:
                 raise _type("ociVersion", "string", v)
-
             o.version = v
-
     v = d.get("id", _ABSENT)
     if v is _ABSENT:
         o.id = ""
@@ -9028,9 +8684,7 @@ def _dec_State_2(d: Any) -> State:
         else:
             if type(v) is not str:
                 raise _type("id", "string", v)
-
             o.id = v
-
     v = d.get("status", _ABSENT)
     if v is _ABSENT:
         o.status = _EMPTY
@@ -9046,7 +8700,6 @@ def _dec_State_2(d: Any) -> State:
 
                 w = v
             o.status = w
-
     v = d.get("pid", _ABSENT)
     if v is _ABSENT:
         o.pid = 0
@@ -9060,7 +8713,6 @@ def _dec_State_2(d: Any) -> State:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("pid", -9223372036854775808, 9223372036854775807, v)
             o.pid = v
-
     v = d.get("bundle", _ABSENT)
     if v is _ABSENT:
         o.bundle = ""
@@ -9071,9 +8723,7 @@ def _dec_State_2(d: Any) -> State:
         else:
             if type(v) is not str:
                 raise _type("bundle", "string", v)
-
             o.bundle = v
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -9088,11 +8738,9 @@ def _dec_State_2(d: Any) -> State:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
     )
@@ -9125,9 +8773,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
         else:
             if type(v) is not str:
                 raise _type("ociVersion", "string", v)
-
             o.version = v
-
     v = d.get("fds", _ABSENT)
     if v is _ABSENT:
         o.fds = None
@@ -9142,11 +8788,9 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("fds") from None
             o.fds = v
-
     v = d.get("pid", _ABSENT)
     if v is _ABSENT:
         o.pid = 0
@@ -9160,7 +8804,6 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("pid", -9223372036854775808, 9223372036854775807, v)
             o.pid = v
-
     v = d.get("metadata", _ABSENT)
     if v is _ABSENT:
         o.metadata = ""
@@ -9171,9 +8814,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
         else:
             if type(v) is not str:
                 raise _type("metadata", "string", v)
-
             o.metadata = v
-
     v = d.get("state", _ABSENT)
     if v is _ABSENT:
         o.state = _zero_State()
@@ -9186,7 +8827,6 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
                 o.state = _dec_State_2(v)
             except ValidationError as e:
                 raise e._at("state") from None
-
     o.unknown_fields = (
         None
         if len(d) == n

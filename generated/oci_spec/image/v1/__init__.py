@@ -177,9 +177,7 @@ the manifest but with distribution restrictions.
 Deprecated: Non-distributable layers are deprecated, and not recommended
 for future use. Implementations SHOULD NOT produce new non-distributable
 layers.
-https://github.com/opencontainers/image-spec/pull/965
-
-Deprecated: Non-distributable layers are deprecated, and not recommended for future use. Implementations SHOULD NOT produce new non-distributable layers. https://github.com/opencontainers/image-spec/pull/965"""
+https://github.com/opencontainers/image-spec/pull/965"""
 
 MEDIA_TYPE_IMAGE_LAYER_NON_DISTRIBUTABLE_GZIP = (
     "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
@@ -191,9 +189,7 @@ restrictions.
 Deprecated: Non-distributable layers are deprecated, and not recommended
 for future use. Implementations SHOULD NOT produce new non-distributable
 layers.
-https://github.com/opencontainers/image-spec/pull/965
-
-Deprecated: Non-distributable layers are deprecated, and not recommended for future use. Implementations SHOULD NOT produce new non-distributable layers. https://github.com/opencontainers/image-spec/pull/965"""
+https://github.com/opencontainers/image-spec/pull/965"""
 
 MEDIA_TYPE_IMAGE_LAYER_NON_DISTRIBUTABLE_ZSTD = (
     "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
@@ -205,9 +201,7 @@ restrictions.
 Deprecated: Non-distributable layers are deprecated, and not recommended
 for future use. Implementations SHOULD NOT produce new non-distributable
 layers.
-https://github.com/opencontainers/image-spec/pull/965
-
-Deprecated: Non-distributable layers are deprecated, and not recommended for future use. Implementations SHOULD NOT produce new non-distributable layers. https://github.com/opencontainers/image-spec/pull/965"""
+https://github.com/opencontainers/image-spec/pull/965"""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -235,15 +229,13 @@ class ImageConfig:
     args_escaped: bool = False
     """``ArgsEscaped`` (Go ``bool``): ArgsEscaped
 
-Deprecated: This field is present only for legacy compatibility with
-Docker and should not be used by new image builders.  It is used by Docker
-for Windows images to indicate that the `Entrypoint` or `Cmd` or both,
-contains only a single element array, that is a pre-escaped, and combined
-into a single string `CommandLine`. If `true` the value in `Entrypoint` or
-`Cmd` should be used as-is to avoid double escaping.
-https://github.com/opencontainers/image-spec/pull/892
-
-Deprecated: This field is present only for legacy compatibility with Docker and should not be used by new image builders.  It is used by Docker for Windows images to indicate that the `Entrypoint` or `Cmd` or both, contains only a single element array, that is a pre-escaped, and combined into a single string `CommandLine`. If `true` the value in `Entrypoint` or `Cmd` should be used as-is to avoid double escaping. https://github.com/opencontainers/image-spec/pull/892"""
+    Deprecated: This field is present only for legacy compatibility with
+    Docker and should not be used by new image builders.  It is used by Docker
+    for Windows images to indicate that the `Entrypoint` or `Cmd` or both,
+    contains only a single element array, that is a pre-escaped, and combined
+    into a single string `CommandLine`. If `true` the value in `Entrypoint` or
+    `Cmd` should be used as-is to avoid double escaping.
+    https://github.com/opencontainers/image-spec/pull/892"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -402,7 +394,7 @@ class Image:
     """Image is the JSON structure which describes some basic information about the image.
     This provides the `application/vnd.oci.image.config.v1+json` mediatype when marshalled to JSON.
 
-        Schema: ``config-schema.json``."""
+    Schema: ``config-schema.json``."""
 
     created: datetime | None = None
     """``created`` (Go ``*time.Time``): Created is the combined date and time at which the image was created, formatted as defined by RFC 3339, section 5.6."""
@@ -410,18 +402,18 @@ class Image:
     """``author`` (Go ``string``): Author defines the name and/or email address of the person or entity which created and is responsible for maintaining the image."""
     architecture: str
     """``architecture`` (Go ``string``): Architecture field specifies the CPU architecture, for example
-`amd64` or `ppc64le`."""
+    `amd64` or `ppc64le`."""
     os: str
     """``os`` (Go ``string``): OS specifies the operating system, for example `linux` or `windows`."""
     os_version: str = ""
     """``os.version`` (Go ``string``): OSVersion is an optional field specifying the operating system
-version, for example on Windows `10.0.14393.1066`."""
+    version, for example on Windows `10.0.14393.1066`."""
     os_features: list[str] | None = None
     """``os.features`` (Go ``[]string``): OSFeatures is an optional field specifying an array of strings,
-each listing a required OS feature (for example on Windows `win32k`)."""
+    each listing a required OS feature (for example on Windows `win32k`)."""
     variant: str = ""
     """``variant`` (Go ``string``): Variant is an optional field specifying a variant of the CPU, for
-example `v7` to specify ARMv7 when architecture is `arm`."""
+    example `v7` to specify ARMv7 when architecture is `arm`."""
     config: ImageConfig = field(default_factory=lambda: _zero_ImageConfig())
     """``config`` (Go ``ImageConfig``): Config defines the execution parameters which should be used as a base when running a container using the image."""
     root_fs: RootFS
@@ -482,7 +474,7 @@ class Descriptor:
     This structure provides `application/vnd.oci.descriptor.v1+json` mediatype
     when marshalled to JSON.
 
-        Schema: ``content-descriptor.json``."""
+    Schema: ``content-descriptor.json``."""
 
     media_type: str
     """``mediaType`` (Go ``string``): MediaType is the media type of the object this schema refers to."""
@@ -496,12 +488,12 @@ class Descriptor:
     """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata relating to the targeted content."""
     data: bytes | None = None
     """``data`` (Go ``[]byte``): Data is an embedding of the targeted content. This is encoded as a base64
-string when marshalled to JSON (automatically, by encoding/json). If
-present, Data can be used directly to avoid fetching the targeted content."""
+    string when marshalled to JSON (automatically, by encoding/json). If
+    present, Data can be used directly to avoid fetching the targeted content."""
     platform: Platform | None = None
     """``platform`` (Go ``*Platform``): Platform describes the platform which the image in the manifest runs on.
 
-This should only be used when referring to a manifest."""
+    This should only be used when referring to a manifest."""
     artifact_type: str = ""
     """``artifactType`` (Go ``string``): ArtifactType is the IANA media type of this artifact."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -556,18 +548,18 @@ class Platform:
 
     architecture: str
     """``architecture`` (Go ``string``): Architecture field specifies the CPU architecture, for example
-`amd64` or `ppc64le`."""
+    `amd64` or `ppc64le`."""
     os: str
     """``os`` (Go ``string``): OS specifies the operating system, for example `linux` or `windows`."""
     os_version: str = ""
     """``os.version`` (Go ``string``): OSVersion is an optional field specifying the operating system
-version, for example on Windows `10.0.14393.1066`."""
+    version, for example on Windows `10.0.14393.1066`."""
     os_features: list[str] | None = None
     """``os.features`` (Go ``[]string``): OSFeatures is an optional field specifying an array of strings,
-each listing a required OS feature (for example on Windows `win32k`)."""
+    each listing a required OS feature (for example on Windows `win32k`)."""
     variant: str = ""
     """``variant`` (Go ``string``): Variant is an optional field specifying a variant of the CPU, for
-example `v7` to specify ARMv7 when architecture is `arm`."""
+    example `v7` to specify ARMv7 when architecture is `arm`."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -616,7 +608,7 @@ class Index:
     """Index references manifests for various platforms.
     This structure provides `application/vnd.oci.image.index.v1+json` mediatype when marshalled to JSON.
 
-        Schema: ``image-index-schema.json``."""
+    Schema: ``image-index-schema.json``."""
 
     schema_version: int
     """``schemaVersion`` (Go ``int``): SchemaVersion is the image manifest schema that this image follows"""
@@ -679,7 +671,7 @@ class ImageLayout:
     """ImageLayout is the structure in the "oci-layout" file, found in the root
     of an OCI Image-layout directory.
 
-        Schema: ``image-layout-schema.json``."""
+    Schema: ``image-layout-schema.json``."""
 
     version: str
     """``imageLayoutVersion`` (Go ``string``)."""
@@ -736,7 +728,7 @@ class Manifest:
     """``artifactType`` (Go ``string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
     config: Descriptor
     """``config`` (Go ``Descriptor``): Config references a configuration object for a container, by digest.
-The referenced configuration object is a JSON blob that the runtime uses to set up the container."""
+    The referenced configuration object is a JSON blob that the runtime uses to set up the container."""
     layers: list[Descriptor]
     """``layers`` (Go ``[]Descriptor``): Layers is an indexed list of layers referenced by the manifest."""
     subject: Descriptor | None = None
@@ -786,15 +778,6 @@ The referenced configuration object is a JSON blob that the runtime uses to set 
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         _dec_Manifest(_load(text))
-
-
-DESCRIPTOR_EMPTY_JSON = Descriptor(
-    media_type="application/vnd.oci.empty.v1+json",
-    digest="sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
-    size=2,
-    data=b"{}",
-)
-"""DescriptorEmptyJSON is the descriptor of a blob with content of `{}`."""
 
 
 _P0 = re.compile("^[^=]+=.*\\Z", re.ASCII).search
@@ -922,9 +905,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
         else:
             if type(v) is not str:
                 raise _type("User", "string", v)
-
             o.user = v
-
     v = d.get("ExposedPorts", _ABSENT)
     if v is _ABSENT:
         o.exposed_ports = None
@@ -939,11 +920,9 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("ExposedPorts") from None
             o.exposed_ports = v
-
     v = d.get("Env", _ABSENT)
     if v is _ABSENT:
         o.env = None
@@ -960,11 +939,9 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                         raise _type(None, "string", x1)
                     if not _P0(x1):
                         raise _pattern(None, "^[^=]+=.*\\Z", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("Env") from None
             o.env = v
-
     v = d.get("Entrypoint", _ABSENT)
     if v is _ABSENT:
         o.entrypoint = None
@@ -979,11 +956,9 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("Entrypoint") from None
             o.entrypoint = v
-
     v = d.get("Cmd", _ABSENT)
     if v is _ABSENT:
         o.cmd = None
@@ -998,11 +973,9 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("Cmd") from None
             o.cmd = v
-
     v = d.get("Volumes", _ABSENT)
     if v is _ABSENT:
         o.volumes = None
@@ -1017,11 +990,9 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("Volumes") from None
             o.volumes = v
-
     v = d.get("WorkingDir", _ABSENT)
     if v is _ABSENT:
         o.working_dir = ""
@@ -1032,9 +1003,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
         else:
             if type(v) is not str:
                 raise _type("WorkingDir", "string", v)
-
             o.working_dir = v
-
     v = d.get("Labels", _ABSENT)
     if v is _ABSENT:
         o.labels = None
@@ -1049,11 +1018,9 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("Labels") from None
             o.labels = v
-
     v = d.get("StopSignal", _ABSENT)
     if v is _ABSENT:
         o.stop_signal = ""
@@ -1064,9 +1031,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
         else:
             if type(v) is not str:
                 raise _type("StopSignal", "string", v)
-
             o.stop_signal = v
-
     v = d.get("ArgsEscaped", _ABSENT)
     if v is _ABSENT:
         o.args_escaped = False
@@ -1078,7 +1043,6 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
             if type(v) is not bool:
                 raise _type("ArgsEscaped", "boolean", v)
             o.args_escaped = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -1102,9 +1066,7 @@ def _dec_RootFS(d: Any) -> RootFS:
         raise _type("type", "string", v)
     if v not in _S0:
         raise _enum("type", ("layers",), v)
-
     o.type = v
-
     try:
         v = d["diff_ids"]
     except KeyError:
@@ -1118,11 +1080,9 @@ def _dec_RootFS(d: Any) -> RootFS:
             if not _SHA256(x1):
 
                 _digest(None, x1)
-
     except ValidationError as e:
         raise e._at(_index(v, x1))._at("diff_ids") from None
     o.diff_ids = v
-
     n = 2
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_RootFS}
@@ -1156,7 +1116,6 @@ def _dec_History(d: Any) -> History:
             raise _null("created", "string")
         else:
             o.created = _time("created", v)
-
     v = d.get("created_by", _ABSENT)
     if v is _ABSENT:
         o.created_by = ""
@@ -1167,9 +1126,7 @@ def _dec_History(d: Any) -> History:
         else:
             if type(v) is not str:
                 raise _type("created_by", "string", v)
-
             o.created_by = v
-
     v = d.get("author", _ABSENT)
     if v is _ABSENT:
         o.author = ""
@@ -1180,9 +1137,7 @@ def _dec_History(d: Any) -> History:
         else:
             if type(v) is not str:
                 raise _type("author", "string", v)
-
             o.author = v
-
     v = d.get("comment", _ABSENT)
     if v is _ABSENT:
         o.comment = ""
@@ -1193,9 +1148,7 @@ def _dec_History(d: Any) -> History:
         else:
             if type(v) is not str:
                 raise _type("comment", "string", v)
-
             o.comment = v
-
     v = d.get("empty_layer", _ABSENT)
     if v is _ABSENT:
         o.empty_layer = False
@@ -1207,7 +1160,6 @@ def _dec_History(d: Any) -> History:
             if type(v) is not bool:
                 raise _type("empty_layer", "boolean", v)
             o.empty_layer = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_History}
     )
@@ -1227,18 +1179,14 @@ def _dec_Image(d: Any) -> Image:
         raise _missing("architecture") from None
     if type(v) is not str:
         raise _type("architecture", "string", v)
-
     o.architecture = v
-
     try:
         v = d["os"]
     except KeyError:
         raise _missing("os") from None
     if type(v) is not str:
         raise _type("os", "string", v)
-
     o.os = v
-
     try:
         v = d["rootfs"]
     except KeyError:
@@ -1247,7 +1195,6 @@ def _dec_Image(d: Any) -> Image:
         o.root_fs = _dec_RootFS(v)
     except ValidationError as e:
         raise e._at("rootfs") from None
-
     if len(d) == 3:
         # Only the required members (the common case): no lookups for the rest.
         o.created = None
@@ -1269,7 +1216,6 @@ def _dec_Image(d: Any) -> Image:
             raise _null("created", "string")
         else:
             o.created = _time("created", v)
-
     v = d.get("author", _ABSENT)
     if v is _ABSENT:
         o.author = ""
@@ -1280,9 +1226,7 @@ def _dec_Image(d: Any) -> Image:
         else:
             if type(v) is not str:
                 raise _type("author", "string", v)
-
             o.author = v
-
     v = d.get("os.version", _ABSENT)
     if v is _ABSENT:
         o.os_version = ""
@@ -1293,9 +1237,7 @@ def _dec_Image(d: Any) -> Image:
         else:
             if type(v) is not str:
                 raise _type("os.version", "string", v)
-
             o.os_version = v
-
     v = d.get("os.features", _ABSENT)
     if v is _ABSENT:
         o.os_features = None
@@ -1310,11 +1252,9 @@ def _dec_Image(d: Any) -> Image:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("os.features") from None
             o.os_features = v
-
     v = d.get("variant", _ABSENT)
     if v is _ABSENT:
         o.variant = ""
@@ -1325,9 +1265,7 @@ def _dec_Image(d: Any) -> Image:
         else:
             if type(v) is not str:
                 raise _type("variant", "string", v)
-
             o.variant = v
-
     v = d.get("config", _ABSENT)
     if v is _ABSENT:
         o.config = _zero_ImageConfig()
@@ -1340,7 +1278,6 @@ def _dec_Image(d: Any) -> Image:
                 o.config = _dec_ImageConfig(v)
             except ValidationError as e:
                 raise e._at("config") from None
-
     v = d.get("history", _ABSENT)
     if v is _ABSENT:
         o.history = None
@@ -1355,7 +1292,6 @@ def _dec_Image(d: Any) -> Image:
                 o.history = [_dec_History(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "history", v, _dec_History) from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Image}
     )
@@ -1382,9 +1318,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                 "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                 v,
             )
-
     o.media_type = v
-
     try:
         v = d["digest"]
     except KeyError:
@@ -1396,11 +1330,8 @@ def _dec_Descriptor(d: Any) -> Descriptor:
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
             )
-
         _digest("digest", v)
-
     o.digest = v
-
     try:
         v = d["size"]
     except KeyError:
@@ -1410,7 +1341,6 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("size", -9223372036854775808, 9223372036854775807, v)
     o.size = v
-
     if len(d) == 3:
         # Only the required members (the common case): no lookups for the rest.
         o.urls = None
@@ -1435,13 +1365,10 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
                     _uri(None, x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("urls") from None
             o.urls = v
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -1456,11 +1383,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     v = d.get("data", _ABSENT)
     if v is _ABSENT:
         o.data = None
@@ -1470,7 +1395,6 @@ def _dec_Descriptor(d: Any) -> Descriptor:
             raise _null("data", "string")
         else:
             o.data = _bytes("data", v)
-
     v = d.get("platform", _ABSENT)
     if v is _ABSENT:
         o.platform = None
@@ -1483,7 +1407,6 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                 o.platform = _dec_Platform(v)
             except ValidationError as e:
                 raise e._at("platform") from None
-
     v = d.get("artifactType", _ABSENT)
     if v is _ABSENT:
         o.artifact_type = ""
@@ -1501,9 +1424,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                         "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                         v,
                     )
-
             o.artifact_type = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -1532,9 +1453,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
                 "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                 v,
             )
-
     o.media_type = v
-
     try:
         v = d["digest"]
     except KeyError:
@@ -1546,11 +1465,8 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
             )
-
         _digest("digest", v)
-
     o.digest = v
-
     try:
         v = d["size"]
     except KeyError:
@@ -1560,7 +1476,6 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     if not -9223372036854775808 <= v <= 9223372036854775807:
         raise _range("size", -9223372036854775808, 9223372036854775807, v)
     o.size = v
-
     if len(d) == 3:
         # Only the required members (the common case): no lookups for the rest.
         o.urls = None
@@ -1585,13 +1500,10 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
                     _uri(None, x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("urls") from None
             o.urls = v
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -1606,11 +1518,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     v = d.get("data", _ABSENT)
     if v is _ABSENT:
         o.data = None
@@ -1620,7 +1530,6 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
             o.data = None
         else:
             o.data = _bytes("data", v)
-
     v = d.get("platform", _ABSENT)
     if v is _ABSENT:
         o.platform = None
@@ -1633,7 +1542,6 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
                 o.platform = _dec_Platform_2(v)
             except ValidationError as e:
                 raise e._at("platform") from None
-
     v = d.get("artifactType", _ABSENT)
     if v is _ABSENT:
         o.artifact_type = ""
@@ -1644,9 +1552,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
         else:
             if type(v) is not str:
                 raise _type("artifactType", "string", v)
-
             o.artifact_type = v
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -1668,18 +1574,14 @@ def _dec_Platform_2(d: Any) -> Platform:
         raise _missing("architecture") from None
     if type(v) is not str:
         raise _type("architecture", "string", v)
-
     o.architecture = v
-
     try:
         v = d["os"]
     except KeyError:
         raise _missing("os") from None
     if type(v) is not str:
         raise _type("os", "string", v)
-
     o.os = v
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.os_version = ""
@@ -1698,9 +1600,7 @@ def _dec_Platform_2(d: Any) -> Platform:
         else:
             if type(v) is not str:
                 raise _type("os.version", "string", v)
-
             o.os_version = v
-
     v = d.get("os.features", _ABSENT)
     if v is _ABSENT:
         o.os_features = None
@@ -1715,11 +1615,9 @@ def _dec_Platform_2(d: Any) -> Platform:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("os.features") from None
             o.os_features = v
-
     v = d.get("variant", _ABSENT)
     if v is _ABSENT:
         o.variant = ""
@@ -1730,9 +1628,7 @@ def _dec_Platform_2(d: Any) -> Platform:
         else:
             if type(v) is not str:
                 raise _type("variant", "string", v)
-
             o.variant = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
     )
@@ -1765,9 +1661,7 @@ def _dec_Platform(d: Any) -> Platform:
         else:
             if type(v) is not str:
                 raise _type("architecture", "string", v)
-
             o.architecture = v
-
     v = d.get("os", _ABSENT)
     if v is _ABSENT:
         o.os = ""
@@ -1778,9 +1672,7 @@ def _dec_Platform(d: Any) -> Platform:
         else:
             if type(v) is not str:
                 raise _type("os", "string", v)
-
             o.os = v
-
     v = d.get("os.version", _ABSENT)
     if v is _ABSENT:
         o.os_version = ""
@@ -1791,9 +1683,7 @@ def _dec_Platform(d: Any) -> Platform:
         else:
             if type(v) is not str:
                 raise _type("os.version", "string", v)
-
             o.os_version = v
-
     v = d.get("os.features", _ABSENT)
     if v is _ABSENT:
         o.os_features = None
@@ -1808,11 +1698,9 @@ def _dec_Platform(d: Any) -> Platform:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("os.features") from None
             o.os_features = v
-
     v = d.get("variant", _ABSENT)
     if v is _ABSENT:
         o.variant = ""
@@ -1823,9 +1711,7 @@ def _dec_Platform(d: Any) -> Platform:
         else:
             if type(v) is not str:
                 raise _type("variant", "string", v)
-
             o.variant = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
     )
@@ -1848,7 +1734,6 @@ def _dec_Index(d: Any) -> Index:
     if not 2 <= v <= 2:
         raise _range("schemaVersion", 2, 2, v)
     o.schema_version = v
-
     try:
         v = d["manifests"]
     except KeyError:
@@ -1859,7 +1744,6 @@ def _dec_Index(d: Any) -> Index:
         o.manifests = [_dec_Descriptor_2(x1) for x1 in v]
     except ValidationError as e:
         raise _item_error(e, "manifests", v, _dec_Descriptor_2) from None
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.media_type = ""
@@ -1886,9 +1770,7 @@ def _dec_Index(d: Any) -> Index:
                         "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                         v,
                     )
-
             o.media_type = v
-
     v = d.get("artifactType", _ABSENT)
     if v is _ABSENT:
         o.artifact_type = ""
@@ -1906,9 +1788,7 @@ def _dec_Index(d: Any) -> Index:
                         "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                         v,
                     )
-
             o.artifact_type = v
-
     v = d.get("subject", _ABSENT)
     if v is _ABSENT:
         o.subject = None
@@ -1921,7 +1801,6 @@ def _dec_Index(d: Any) -> Index:
                 o.subject = _dec_Descriptor(v)
             except ValidationError as e:
                 raise e._at("subject") from None
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -1936,11 +1815,9 @@ def _dec_Index(d: Any) -> Index:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Index}
     )
@@ -1962,9 +1839,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
         raise _type("imageLayoutVersion", "string", v)
     if v not in _S2:
         raise _enum("imageLayoutVersion", ("1.0.0",), v)
-
     o.version = v
-
     n = 1
     o.unknown_fields = (
         None
@@ -1990,7 +1865,6 @@ def _dec_Manifest(d: Any) -> Manifest:
     if not 2 <= v <= 2:
         raise _range("schemaVersion", 2, 2, v)
     o.schema_version = v
-
     try:
         v = d["config"]
     except KeyError:
@@ -1999,7 +1873,6 @@ def _dec_Manifest(d: Any) -> Manifest:
         o.config = _dec_Descriptor(v)
     except ValidationError as e:
         raise e._at("config") from None
-
     try:
         v = d["layers"]
     except KeyError:
@@ -2012,7 +1885,6 @@ def _dec_Manifest(d: Any) -> Manifest:
         o.layers = [_dec_Descriptor(x1) for x1 in v]
     except ValidationError as e:
         raise _item_error(e, "layers", v, _dec_Descriptor) from None
-
     if len(d) == 3:
         # Only the required members (the common case): no lookups for the rest.
         o.media_type = ""
@@ -2039,9 +1911,7 @@ def _dec_Manifest(d: Any) -> Manifest:
                         "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                         v,
                     )
-
             o.media_type = v
-
     v = d.get("artifactType", _ABSENT)
     if v is _ABSENT:
         o.artifact_type = ""
@@ -2059,9 +1929,7 @@ def _dec_Manifest(d: Any) -> Manifest:
                         "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
                         v,
                     )
-
             o.artifact_type = v
-
     v = d.get("subject", _ABSENT)
     if v is _ABSENT:
         o.subject = None
@@ -2074,7 +1942,6 @@ def _dec_Manifest(d: Any) -> Manifest:
                 o.subject = _dec_Descriptor(v)
             except ValidationError as e:
                 raise e._at("subject") from None
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -2089,11 +1956,9 @@ def _dec_Manifest(d: Any) -> Manifest:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Manifest}
     )
@@ -2442,3 +2307,13 @@ def _enc_Manifest(o: Manifest) -> dict[str, Any]:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
     return d
+
+
+# Go's composite literal; members it leaves out keep Go's zero value.
+DESCRIPTOR_EMPTY_JSON = Descriptor(
+    media_type="application/vnd.oci.empty.v1+json",
+    digest="sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+    size=2,
+    data=b"{}",
+)
+"""DescriptorEmptyJSON is the descriptor of a blob with content of `{}`."""

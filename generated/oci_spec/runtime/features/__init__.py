@@ -64,21 +64,21 @@ class Features:
     """``ociVersionMax`` (Go ``string``): OCIVersionMax is the maximum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.2-dev"."""
     hooks: list[str] | None = None
     """``hooks`` (Go ``[]string``): Hooks is the list of the recognized hook names, e.g., "createRuntime".
-Nil value means "unknown", not "no support for any hook"."""
+    Nil value means "unknown", not "no support for any hook"."""
     mount_options: list[str] | None = None
     """``mountOptions`` (Go ``[]string``): MountOptions is the list of the recognized mount options, e.g., "ro".
-Nil value means "unknown", not "no support for any mount option".
-This list does not contain filesystem-specific options passed to mount(2) syscall as (const void *)."""
+    Nil value means "unknown", not "no support for any mount option".
+    This list does not contain filesystem-specific options passed to mount(2) syscall as (const void *)."""
     linux: Linux | None = None
     """``linux`` (Go ``*Linux``): Linux is specific to Linux."""
     annotations: dict[str, str] | None = None
     """``annotations`` (Go ``map[string]string``): Annotations contains implementation-specific annotation strings,
-such as the implementation version, and third-party extensions."""
+    such as the implementation version, and third-party extensions."""
     potentially_unsafe_config_annotations: list[str] | None = None
     """``potentiallyUnsafeConfigAnnotations`` (Go ``[]string``): PotentiallyUnsafeConfigAnnotations the list of the potential unsafe annotations
-that may appear in `config.json`.
+    that may appear in `config.json`.
 
-A value that ends with "." is interpreted as a prefix of annotations."""
+    A value that ends with "." is interpreted as a prefix of annotations."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -130,10 +130,10 @@ class Linux:
 
     namespaces: list[str] | None = None
     """``namespaces`` (Go ``[]string``): Namespaces is the list of the recognized namespaces, e.g., "mount".
-Nil value means "unknown", not "no support for any namespace"."""
+    Nil value means "unknown", not "no support for any namespace"."""
     capabilities: list[str] | None = None
     """``capabilities`` (Go ``[]string``): Capabilities is the list of the recognized capabilities , e.g., "CAP_SYS_ADMIN".
-Nil value means "unknown", not "no support for any capability"."""
+    Nil value means "unknown", not "no support for any capability"."""
     cgroup: Cgroup | None = None
     """``cgroup`` (Go ``*Cgroup``)."""
     seccomp: Seccomp | None = None
@@ -198,24 +198,24 @@ class Cgroup:
 
     v1: bool | None = None
     """``v1`` (Go ``*bool``): V1 represents whether Cgroup v1 support is compiled in.
-Unrelated to whether the host uses cgroup v1 or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host uses cgroup v1 or not.
+    Nil value means "unknown", not "false"."""
     v2: bool | None = None
     """``v2`` (Go ``*bool``): V2 represents whether Cgroup v2 support is compiled in.
-Unrelated to whether the host uses cgroup v2 or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host uses cgroup v2 or not.
+    Nil value means "unknown", not "false"."""
     systemd: bool | None = None
     """``systemd`` (Go ``*bool``): Systemd represents whether systemd-cgroup support is compiled in.
-Unrelated to whether the host uses systemd or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host uses systemd or not.
+    Nil value means "unknown", not "false"."""
     systemd_user: bool | None = None
     """``systemdUser`` (Go ``*bool``): SystemdUser represents whether user-scoped systemd-cgroup support is compiled in.
-Unrelated to whether the host uses systemd or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host uses systemd or not.
+    Nil value means "unknown", not "false"."""
     rdma: bool | None = None
     """``rdma`` (Go ``*bool``): Rdma represents whether RDMA cgroup support is compiled in.
-Unrelated to whether the host supports RDMA or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host supports RDMA or not.
+    Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -265,24 +265,24 @@ class Seccomp:
 
     enabled: bool | None = None
     """``enabled`` (Go ``*bool``): Enabled is true if seccomp support is compiled in.
-Nil value means "unknown", not "false"."""
+    Nil value means "unknown", not "false"."""
     actions: list[str] | None = None
     """``actions`` (Go ``[]string``): Actions is the list of the recognized actions, e.g., "SCMP_ACT_NOTIFY".
-Nil value means "unknown", not "no support for any action"."""
+    Nil value means "unknown", not "no support for any action"."""
     operators: list[str] | None = None
     """``operators`` (Go ``[]string``): Operators is the list of the recognized operators, e.g., "SCMP_CMP_NE".
-Nil value means "unknown", not "no support for any operator"."""
+    Nil value means "unknown", not "no support for any operator"."""
     archs: list[str] | None = None
     """``archs`` (Go ``[]string``): Archs is the list of the recognized archs, e.g., "SCMP_ARCH_X86_64".
-Nil value means "unknown", not "no support for any arch"."""
+    Nil value means "unknown", not "no support for any arch"."""
     known_flags: list[str] | None = None
     """``knownFlags`` (Go ``[]string``): KnownFlags is the list of the recognized filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
-Nil value means "unknown", not "no flags are recognized"."""
+    Nil value means "unknown", not "no flags are recognized"."""
     supported_flags: list[str] | None = None
     """``supportedFlags`` (Go ``[]string``): SupportedFlags is the list of the supported filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
-This list may be a subset of KnownFlags due to some flags
-not supported by the current kernel and/or libseccomp.
-Nil value means "unknown", not "no flags are supported"."""
+    This list may be a subset of KnownFlags due to some flags
+    not supported by the current kernel and/or libseccomp.
+    Nil value means "unknown", not "no flags are supported"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -333,8 +333,8 @@ class Apparmor:
 
     enabled: bool | None = None
     """``enabled`` (Go ``*bool``): Enabled is true if AppArmor support is compiled in.
-Unrelated to whether the host supports AppArmor or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host supports AppArmor or not.
+    Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -380,8 +380,8 @@ class Selinux:
 
     enabled: bool | None = None
     """``enabled`` (Go ``*bool``): Enabled is true if SELinux support is compiled in.
-Unrelated to whether the host supports SELinux or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host supports SELinux or not.
+    Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -427,8 +427,8 @@ class IntelRdt:
 
     enabled: bool | None = None
     """``enabled`` (Go ``*bool``): Enabled is true if Intel RDT support is compiled in.
-Unrelated to whether the host supports Intel RDT or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host supports Intel RDT or not.
+    Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -519,8 +519,8 @@ class IDMap:
 
     enabled: bool | None = None
     """``enabled`` (Go ``*bool``): Enabled represents whether idmap mounts supports is compiled in.
-Unrelated to whether the host supports it or not.
-Nil value means "unknown", not "false"."""
+    Unrelated to whether the host supports it or not.
+    Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -679,18 +679,14 @@ def _dec_Features(d: Any) -> Features:
         raise _missing("ociVersionMin") from None
     if type(v) is not str:
         raise _type("ociVersionMin", "string", v)
-
     o.oci_version_min = v
-
     try:
         v = d["ociVersionMax"]
     except KeyError:
         raise _missing("ociVersionMax") from None
     if type(v) is not str:
         raise _type("ociVersionMax", "string", v)
-
     o.oci_version_max = v
-
     if len(d) == 2:
         # Only the required members (the common case): no lookups for the rest.
         o.hooks = None
@@ -715,11 +711,9 @@ def _dec_Features(d: Any) -> Features:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("hooks") from None
             o.hooks = v
-
     v = d.get("mountOptions", _ABSENT)
     if v is _ABSENT:
         o.mount_options = None
@@ -734,11 +728,9 @@ def _dec_Features(d: Any) -> Features:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("mountOptions") from None
             o.mount_options = v
-
     v = d.get("linux", _ABSENT)
     if v is _ABSENT:
         o.linux = None
@@ -751,7 +743,6 @@ def _dec_Features(d: Any) -> Features:
                 o.linux = _dec_Linux(v)
             except ValidationError as e:
                 raise e._at("linux") from None
-
     v = d.get("annotations", _ABSENT)
     if v is _ABSENT:
         o.annotations = None
@@ -766,11 +757,9 @@ def _dec_Features(d: Any) -> Features:
                 for k1, x1 in v.items():
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-
     v = d.get("potentiallyUnsafeConfigAnnotations", _ABSENT)
     if v is _ABSENT:
         o.potentially_unsafe_config_annotations = None
@@ -785,13 +774,11 @@ def _dec_Features(d: Any) -> Features:
                 for x1 in v:
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at(
                     "potentiallyUnsafeConfigAnnotations"
                 ) from None
             o.potentially_unsafe_config_annotations = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Features}
     )
@@ -847,11 +834,9 @@ def _dec_Linux(d: Any) -> Linux:
                             ),
                             x1,
                         )
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("namespaces") from None
             o.namespaces = v
-
     v = d.get("capabilities", _ABSENT)
     if v is _ABSENT:
         o.capabilities = None
@@ -868,11 +853,9 @@ def _dec_Linux(d: Any) -> Linux:
                         raise _type(None, "string", x1)
                     if not _P0(x1):
                         raise _pattern(None, "^CAP_[A-Z_]+\\Z", x1)
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("capabilities") from None
             o.capabilities = v
-
     v = d.get("cgroup", _ABSENT)
     if v is _ABSENT:
         o.cgroup = None
@@ -885,7 +868,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.cgroup = _dec_Cgroup(v)
             except ValidationError as e:
                 raise e._at("cgroup") from None
-
     v = d.get("seccomp", _ABSENT)
     if v is _ABSENT:
         o.seccomp = None
@@ -898,7 +880,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.seccomp = _dec_Seccomp(v)
             except ValidationError as e:
                 raise e._at("seccomp") from None
-
     v = d.get("apparmor", _ABSENT)
     if v is _ABSENT:
         o.apparmor = None
@@ -911,7 +892,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.apparmor = _dec_Apparmor(v)
             except ValidationError as e:
                 raise e._at("apparmor") from None
-
     v = d.get("selinux", _ABSENT)
     if v is _ABSENT:
         o.selinux = None
@@ -924,7 +904,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.selinux = _dec_Selinux(v)
             except ValidationError as e:
                 raise e._at("selinux") from None
-
     v = d.get("intelRdt", _ABSENT)
     if v is _ABSENT:
         o.intel_rdt = None
@@ -937,7 +916,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.intel_rdt = _dec_IntelRdt(v)
             except ValidationError as e:
                 raise e._at("intelRdt") from None
-
     v = d.get("mountExtensions", _ABSENT)
     if v is _ABSENT:
         o.mount_extensions = None
@@ -950,7 +928,6 @@ def _dec_Linux(d: Any) -> Linux:
                 o.mount_extensions = _dec_MountExtensions(v)
             except ValidationError as e:
                 raise e._at("mountExtensions") from None
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
     )
@@ -985,7 +962,6 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("v1", "boolean", v)
             o.v1 = v
-
     v = d.get("v2", _ABSENT)
     if v is _ABSENT:
         o.v2 = None
@@ -997,7 +973,6 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("v2", "boolean", v)
             o.v2 = v
-
     v = d.get("systemd", _ABSENT)
     if v is _ABSENT:
         o.systemd = None
@@ -1009,7 +984,6 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("systemd", "boolean", v)
             o.systemd = v
-
     v = d.get("systemdUser", _ABSENT)
     if v is _ABSENT:
         o.systemd_user = None
@@ -1021,7 +995,6 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("systemdUser", "boolean", v)
             o.systemd_user = v
-
     v = d.get("rdma", _ABSENT)
     if v is _ABSENT:
         o.rdma = None
@@ -1033,7 +1006,6 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("rdma", "boolean", v)
             o.rdma = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
     )
@@ -1069,7 +1041,6 @@ def _dec_Seccomp(d: Any) -> Seccomp:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-
     v = d.get("actions", _ABSENT)
     if v is _ABSENT:
         o.actions = None
@@ -1100,11 +1071,9 @@ def _dec_Seccomp(d: Any) -> Seccomp:
                             ),
                             x1,
                         )
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("actions") from None
             o.actions = v
-
     v = d.get("operators", _ABSENT)
     if v is _ABSENT:
         o.operators = None
@@ -1133,11 +1102,9 @@ def _dec_Seccomp(d: Any) -> Seccomp:
                             ),
                             x1,
                         )
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("operators") from None
             o.operators = v
-
     v = d.get("archs", _ABSENT)
     if v is _ABSENT:
         o.archs = None
@@ -1182,11 +1149,9 @@ def _dec_Seccomp(d: Any) -> Seccomp:
                             ),
                             x1,
                         )
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("archs") from None
             o.archs = v
-
     v = d.get("knownFlags", _ABSENT)
     if v is _ABSENT:
         o.known_flags = None
@@ -1212,11 +1177,9 @@ def _dec_Seccomp(d: Any) -> Seccomp:
                             ),
                             x1,
                         )
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("knownFlags") from None
             o.known_flags = v
-
     v = d.get("supportedFlags", _ABSENT)
     if v is _ABSENT:
         o.supported_flags = None
@@ -1242,11 +1205,9 @@ def _dec_Seccomp(d: Any) -> Seccomp:
                             ),
                             x1,
                         )
-
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("supportedFlags") from None
             o.supported_flags = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
     )
@@ -1277,7 +1238,6 @@ def _dec_Apparmor(d: Any) -> Apparmor:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
     )
@@ -1308,7 +1268,6 @@ def _dec_Selinux(d: Any) -> Selinux:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Selinux}
     )
@@ -1339,7 +1298,6 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
     )
@@ -1371,7 +1329,6 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
                 o.id_map = _dec_IDMap(v)
             except ValidationError as e:
                 raise e._at("idmap") from None
-
     o.unknown_fields = (
         None
         if len(d) == n
@@ -1404,7 +1361,6 @@ def _dec_IDMap(d: Any) -> IDMap:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IDMap}
     )
