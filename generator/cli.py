@@ -1,4 +1,4 @@
-"""``ocigen``: generate | check | lint | spec import | spec status.
+"""``ocigen``: generate | check | lint | diff | spec import | spec status.
 
 Exit codes: 0 done / up to date, 1 differences found, 2 error.
 """
@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import files, pipeline, spec_source
+from . import api_diff, files, pipeline, spec_source
 from .errors import GeneratorError
 
 REGENERATE = "make generate  (or: ocigen generate)"
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("generate", help="regenerate the output folder").set_defaults(func=cmd_generate)
     sub.add_parser("check", help="exit 1 if the output folder is stale").set_defaults(func=cmd_check)
     sub.add_parser("lint", help="print where Go and the schemas disagree").set_defaults(func=cmd_lint)
+    api_diff.add_cli(sub)
     spec_source.add_cli(sub)
     return parser
 

@@ -563,7 +563,62 @@ def _cmd_status(args: argparse.Namespace) -> int:
     broken = [s.name for s in statuses if not s.intact]
     if broken:
         return _error(f"vendored spec(s) not intact: {', '.join(broken)}")
-    return 0
+    return _generated_status(root, Path(getattr(args, "out", "generated")))
+
+
+def _generated_versions(out: Path) -> str | None:
+    """The spec versions ``out/oci_spec`` says it was generated from."""
+    import ast
+
+    try:
+        tree = ast.parse((out / "oci_spec" / "__init__.py").read_text("utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == ["SPEC_VERSIONS"]
+        ):
+            try:
+                versions = ast.literal_eval(node.value)
+            except ValueError:
+                return None
+            if isinstance(versions, dict):
+                return ", ".join(f"{k} {v}" for k, v in versions.items())
+    return None
+
+
+def _generated_status(spec_root: Path, out: Path) -> int:
+    """Is ``out`` what the vendored specs generate?  0 yes (or nothing to check),
+    1 stale, 2 the specs do not generate."""
+    from generator import files, pipeline
+    from generator.config import MAPPING_FILE
+    from generator.errors import GeneratorError
+
+    if not out.is_dir():
+        print(f"{out}: not checked (no such directory)")
+        return 0
+    if not any((d / MAPPING_FILE).is_file() for d in spec_root.iterdir()):
+        print(f"{out}: not checked (no spec folder with {MAPPING_FILE})")
+        return 0
+    try:
+        rendered = pipeline.render(pipeline.load(spec_root, spec_root.as_posix()))
+    except GeneratorError as e:
+        return _error(f"{out} not checked, the specs do not generate: {e}")
+    drift = files.compare(rendered, out)
+    made_from = _generated_versions(out)
+    label = f"{out} (generated from {made_from})" if made_from else str(out)
+    if drift.clean:
+        print(f"{label}: up to date ({len(rendered)} files)")
+        return 0
+    print(
+        f"{label}: out of date: {len(drift.stale)} stale, {len(drift.missing)} "
+        f"missing, {len(drift.orphan)} orphan file(s); run: make generate, "
+        "then review with: ocigen diff"
+    )
+    for name in drift.stale + drift.missing + drift.orphan:
+        print(f"  {out}/{name}")
+    return 1
 
 
 def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -577,7 +632,12 @@ def add_cli(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     imp.add_argument("path", help="a golang-*-dev .deb, a tarball or a directory")
     status = commands.add_parser(
-        "status", help="check the vendored specs against provenance.json"
+        "status",
+        help="check the vendored specs against provenance.json and whether "
+        "the output folder is up to date (exit 1 if stale, 2 if not intact)",
+    )
+    status.add_argument(
+        "--out", default="generated", help="output folder to check (default: generated)"
     )
     for p in (imp, status):
         p.add_argument(

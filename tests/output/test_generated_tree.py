@@ -40,12 +40,7 @@ def test_generation_is_deterministic_across_hash_seeds(tmp_path: Path, seeds: tu
     a = {p.relative_to(outs[0]): p.read_bytes() for p in sorted(outs[0].rglob("*")) if p.is_file()}
     b = {p.relative_to(outs[1]): p.read_bytes() for p in sorted(outs[1].rglob("*")) if p.is_file()}
     assert a == b
-    committed = {
-        p.relative_to(GENERATED): p.read_bytes()
-        for owned in files.OWNED
-        for p in sorted((GENERATED / owned).rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
-    }
+    committed = {Path(rel): p.read_bytes() for rel, p in files.existing(GENERATED).items()}
     assert a == committed
 
 

@@ -1,0 +1,252 @@
+"""``ocigen diff``: the reviewed reports of the real previous releases, the
+breaking/non-breaking rules, ordering, JSON, and the default (git HEAD) mode.
+
+The goldens under golden/ compare the previous releases (fixtures/spec-previous:
+image-spec 1.1.0 from golang-github-opencontainers-image-spec-dev 1.1.0-2,
+runtime-spec 1.2.0 from golang-github-opencontainers-specs-dev 1.2.0-2) with the
+vendored spec/.  ``OCIGEN_UPDATE_GOLDEN=1 pytest tests/workflow`` rewrites them;
+review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import api_diff, cli, pipeline
+from generator.model import Field, IntType, ListType, Origin, StrType, Struct
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "spec"
+HERE = Path(__file__).resolve().parent
+PREVIOUS = HERE / "fixtures" / "spec-previous"
+GOLDEN = HERE / "golden"
+UPDATE = os.environ.get("OCIGEN_UPDATE_GOLDEN") == "1"
+
+GOLDENS = {
+    "image-spec": "image-spec-1.1.0-to-1.1.1.md",
+    "runtime-spec": "runtime-spec-1.2.0-to-1.2.1.md",
+}
+
+
+@pytest.fixture(scope="module")
+def diffs() -> dict[str, api_diff.SpecDiff]:
+    return {d.name: d for d in api_diff.run(PREVIOUS, SPEC)}
+
+
+def _check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert path.is_file(), f"{path} missing; run with OCIGEN_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs from the report; if the change is intended, rerun with "
+        "OCIGEN_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
+@pytest.mark.parametrize("spec", sorted(GOLDENS))
+def test_golden_report(diffs: dict[str, api_diff.SpecDiff], spec: str) -> None:
+    _check_golden(GOLDENS[spec], api_diff.markdown([diffs[spec]]))
+
+
+def test_image_spec_1_1_1_narrows_the_media_type_grammar(
+    diffs: dict[str, api_diff.SpecDiff],
+) -> None:
+    d = diffs["image-spec"]
+    assert (d.from_version, d.to_version) == ("1.1.0", "1.1.1")
+    breaking = [(c.subject, c.change) for c in d.changes if c.breaking]
+    # defs-descriptor.json#/definitions/mediaType: "&-^" (a range that took in
+    # digits, '/', ':', '@', ...) became the literal characters "&^-".
+    assert breaking == [
+        ("Descriptor.media_type", "changed"),
+        ("Descriptor.artifact_type", "changed"),
+        ("Index.media_type", "changed"),
+        ("Index.artifact_type", "changed"),
+        ("Manifest.media_type", "changed"),
+        ("Manifest.artifact_type", "changed"),
+    ]
+    assert [c.subject for c in d.changes if not c.breaking] == ["VERSION_PATCH"]
+    assert d.lint == ()
+
+
+def test_the_narrowing_is_real() -> None:
+    """The breaking label is not only conservative: a media type the 1.1.0
+    models accept is rejected by the committed 1.1.1 package."""
+    from oci_spec import ValidationError
+    from oci_spec.image.v1 import Descriptor
+
+    digest = "sha256:" + "a" * 64
+    with pytest.raises(ValidationError):
+        Descriptor.from_dict({"mediaType": "application/a/b", "digest": digest, "size": 1})
+    Descriptor.from_dict({"mediaType": "application/vnd.a+json", "digest": digest, "size": 1})
+
+
+def test_runtime_spec_1_2_1_changes(diffs: dict[str, api_diff.SpecDiff]) -> None:
+    d = diffs["runtime-spec"]
+    assert (d.from_version, d.to_version) == ("1.2.0", "1.2.1")
+    assert [(c.subject, c.change) for c in d.changes if c.breaking] == [
+        ("ZOS.devices", "removed"),
+        ("ZOSDevice", "removed"),
+    ]
+    added = [c.subject for c in d.changes if c.change == "added"]
+    assert added == [
+        "WindowsCPUResources.affinity", "WindowsCPUGroupAffinity",
+        "Arch.LOONGARCH64", "Arch.M68_K", "Arch.SH", "Arch.SHEB",
+        "ZOS.namespaces", "ZOSNamespace", "ZOSNamespaceType",
+    ]  # fmt: skip
+    assert [x.line for x in d.lint if x.change == "new"] == [
+        "type-mismatch: WindowsCPUResources.affinity: Go []WindowsCPUGroupAffinity "
+        "but schema type object"
+    ]
+
+
+def test_same_tree_has_no_changes() -> None:
+    for d in api_diff.run(SPEC, SPEC):
+        assert d.changes == () and d.lint == ()
+
+
+def test_json_report(diffs: dict[str, api_diff.SpecDiff]) -> None:
+    data = json.loads(api_diff.to_json(list(diffs.values())))
+    image = data["specs"][0]
+    assert (image["name"], image["from_version"], image["to_version"]) == (
+        "image-spec", "1.1.0", "1.1.1",
+    )
+    assert image["breaking"] == 6
+    first = image["changes"][1]
+    assert set(first) == {"module", "subject", "change", "detail", "breaking", "label"}
+    assert (first["subject"], first["label"]) == ("Descriptor.media_type", "breaking")
+
+
+def test_cli_from_to_only_and_fail_on_breaking(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--spec-root", str(SPEC), "diff", "--from", str(PREVIOUS), "--only", "image-spec"]
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out == (GOLDEN / GOLDENS["image-spec"]).read_text("utf-8")
+    assert cli.main(args + ["--fail-on-breaking"]) == 1
+    capsys.readouterr()
+    assert cli.main(args + ["--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["specs"][0]["breaking"] == 6
+
+
+def test_default_compares_spec_at_head_with_the_working_tree(tmp_path: Path) -> None:
+    """In a repository whose HEAD has the previous releases under spec/ and whose
+    working tree has the current ones, plain ``ocigen diff`` is the golden report."""
+    repo = tmp_path / "repo"
+    shutil.copytree(PREVIOUS, repo / "spec")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+           "-c", "commit.gpgsign=false"]  # fmt: skip
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(git + ["add", "spec"], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "previous"], cwd=repo, check=True)
+    shutil.rmtree(repo / "spec")
+    shutil.copytree(SPEC, repo / "spec")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "diff"],
+        cwd=repo, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = api_diff.markdown(api_diff.run(PREVIOUS, SPEC))
+    assert result.stdout == expected
+    for name in GOLDENS.values():  # the per-spec goldens are sections of it
+        section = (GOLDEN / name).read_text("utf-8").split("\n## ", 1)[1]
+        assert "\n## " + section.split("\n### Lint findings")[0] in result.stdout
+
+
+def test_default_outside_git_is_a_clear_error(tmp_path: Path) -> None:
+    shutil.copytree(PREVIOUS, tmp_path / "spec")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "diff"],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "GIT_CEILING_DIRECTORIES": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("ocigen: error: ") and "cannot read spec/ at HEAD" in result.stderr
+
+
+# --- rules, on synthetic edits of the real model -------------------------------
+
+
+def _descriptor() -> Struct:
+    [spec] = [s for s in pipeline.load(SPEC) if s.name == "image-spec"]
+    [module] = [m for m in spec.modules if m.name == "oci_spec.image.v1"]
+    [struct] = [s for s in module.structs if s.py_name == "Descriptor"]
+    return struct
+
+
+def _field(name: str, **changes: object) -> Field:
+    base = Field(
+        go_name=name.title(), py_name=name, wire_name=name, type=StrType(),
+        omit="empty", nullable=False, required=False, null_ok=False, doc="",
+        deprecated=None, platforms=(), origin=Origin("x.go", 1), go_type="string",
+        schema_path=None,
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _labels(old: tuple[Field, ...], new: tuple[Field, ...]) -> list[tuple[str, str, bool]]:
+    return [(c.subject, c.change, c.breaking) for c in api_diff._diff_fields("m", "T", old, new)]
+
+
+def test_field_rules() -> None:
+    a = _field("a")
+    assert _labels((a,), (a, _field("b"))) == [("T.b", "added", False)]
+    assert _labels((a,), (a, _field("b", required=True))) == [("T.b", "added", True)]
+    assert _labels((a,), ()) == [("T.a", "removed", True)]
+    # optional -> required: breaking (the annotation is unchanged here)
+    assert _labels((a,), (_field("a", required=True),)) == [("T.a", "changed", True)]
+    assert _labels((_field("a", required=True),), (a,)) == [("T.a", "changed", False)]
+    # JSON name, platforms narrowed / widened
+    assert _labels((a,), (_field("a", wire_name="A"),))[0][2] is True
+    assert _labels((_field("a", platforms=("linux",)),), (_field("a", platforms=("linux", "zos")),)) == [
+        ("T.a", "changed", False)
+    ]
+    assert _labels((a,), (_field("a", platforms=("linux",)),)) == [("T.a", "changed", True)]
+
+
+def test_constraint_rules() -> None:
+    def labels(old: object, new: object) -> list[bool]:
+        return [b for _, b in api_diff.type_changes(old, new)]  # type: ignore[arg-type]
+
+    u8 = IntType(bits=8, signed=False)
+    assert labels(u8, IntType(8, False, maximum=100)) == [True]  # smaller max
+    assert labels(IntType(8, False, maximum=100), u8) == [False]  # widened
+    assert labels(StrType(), StrType(patterns=("^a",))) == [True]  # new pattern
+    assert labels(StrType(patterns=("^a",)), StrType()) == [False]
+    assert labels(StrType(patterns=("^a",)), StrType(patterns=("^b",))) == [True]
+    assert labels(StrType(enum=("a", "b")), StrType(enum=("a",))) == [True]
+    assert labels(StrType(enum=("a",)), StrType(enum=("a", "b"))) == [False]
+    assert labels(StrType(), StrType(enum=("a",))) == [True]
+    lst = ListType(StrType())
+    assert labels(lst, ListType(StrType(), min_items=1)) == [True]
+    assert labels(ListType(StrType(), min_items=1), lst) == [False]
+    assert labels(lst, ListType(StrType(enum=("x",)))) == [True]
+    assert labels(StrType(), u8) == [True]  # another kind
+
+
+def test_struct_and_enum_rules_and_order() -> None:
+    d = _descriptor()
+    fields = d.fields
+    # Dropping the second field and adding one at the end: the removal is
+    # reported where the field stood (Go order), the addition last.
+    new = dataclasses.replace(d, fields=(fields[0],) + fields[2:] + (_field("extra"),))
+    changes = api_diff._diff_struct("m", d, new)
+    assert [(c.subject, c.change, c.breaking) for c in changes] == [
+        (f"Descriptor.{fields[1].py_name}", "removed", True),
+        ("Descriptor.extra", "added", False),
+    ]
+    assert api_diff._diff_struct("m", None, d)[0].breaking is False
+    assert api_diff._diff_struct("m", d, None)[0].breaking is True
+
+
+def test_merged_order() -> None:
+    assert api_diff.merged_order(["a", "b", "c"], ["a", "c", "d"]) == ["a", "b", "c", "d"]
+    assert api_diff.merged_order(["x", "a"], ["a"]) == ["x", "a"]
+    assert api_diff.merged_order([], ["a"]) == ["a"]
