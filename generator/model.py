@@ -145,6 +145,36 @@ class Decoder:
 
 
 @dataclass(frozen=True)
+class StrictStep:
+    """One JSON member on the way from a struct to the value a strict rule reads."""
+
+    py_name: str
+    wire_name: str
+    kind: str  # render.kind of its type: "str", "int", "list", "struct", ...
+    nullable: bool  # the Python value may be None
+    required: bool  # the schema requires it at the struct's canonical site
+
+
+@dataclass(frozen=True)
+class StrictRule:
+    """A MUST of the spec text that strict mode checks (spec/<name>/strict.toml)."""
+
+    id: str  # stable, e.g. "descriptor-data-matches"
+    kind: str  # closed set: generator/strict.py KINDS
+    member: StrictStep  # the member the rule checks; error paths end here
+    message: str  # one line
+    section: str  # "descriptor.md#properties"
+    origin: Origin = field(compare=False)
+    values: tuple[str, ...] = ()  # equals-if-present: the allowed values; pattern: the regex
+    when: tuple[StrictStep, ...] = ()  # required-if / forbidden-if: the condition's path
+    when_in: tuple[str, ...] = ()  # ... its values (empty: the condition is "is set")
+    other: StrictStep | None = None  # not-lower-semver: the lower bound; data: the size
+    digest: StrictStep | None = None  # data-matches-size-and-digest: the digest
+    key: StrictStep | None = None  # unique-items-by: the member of each item
+    windows: bool = False  # absolute-path: a Windows absolute path is accepted too
+
+
+@dataclass(frozen=True)
 class Struct:
     go_name: str
     py_name: str
@@ -155,6 +185,9 @@ class Struct:
     fields: tuple[Field, ...]  # as bound at the canonical site
     decoder: str  # canonical decoder (root schema, else first use)
     root_schema: str | None  # schema file this struct is the root type of
+    # Strict mode (generator/strict.py attaches these from spec/<name>/strict.toml):
+    strict_rules: tuple[StrictRule, ...] = ()  # rules on this struct's own fields
+    strict_walk: tuple[str, ...] = ()  # py names of fields leading to structs with rules
 
 
 @dataclass(frozen=True)

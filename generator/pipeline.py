@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import bind, config
+from . import bind, config, packaging, strict
 from .golang import GoError
 from .errors import GeneratorError
 from .model import Spec
@@ -20,7 +20,8 @@ def load(spec_root: Path, display: str = "spec") -> list[Spec]:
     specs = []
     for directory in spec_dirs(spec_root):
         try:
-            specs.append(bind.build(directory, f"{display}/{directory.name}"))
+            spec = bind.build(directory, f"{display}/{directory.name}")
+            specs.append(strict.attach(spec, directory, f"{display}/{directory.name}"))
         except GoError as e:
             raise GeneratorError(e.pos.file, e.pos.line, e.message) from None
     if not specs:
@@ -43,4 +44,5 @@ def render(specs: list[Spec]) -> dict[str, str]:
     files = Renderer().render(specs)
     for spec in specs:
         files[f"lint/{spec.name}.txt"] = lint_report(spec)
+    files.update(packaging.render(specs))
     return dict(sorted(files.items()))

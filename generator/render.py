@@ -367,6 +367,9 @@ class Renderer:
         files[f"{PACKAGE}/_runtime.py"] = self._render(
             "_runtime.py.j2", f"{PACKAGE}/_runtime.py", source="ocigen's runtime template"
         )
+        files[f"{PACKAGE}/_strict.py"] = self._render(
+            "_strict_runtime.py.j2", f"{PACKAGE}/_strict.py", source="ocigen's strict-mode template"
+        )
         files[f"{PACKAGE}/py.typed"] = ""
         for spec in specs:
             for module in spec.modules:

@@ -146,6 +146,7 @@ def test_expected_file_set(rendered: dict[str, str]) -> None:
         "lint/mini-spec.txt",
         "oci_spec/__init__.py",
         "oci_spec/_runtime.py",
+        "oci_spec/_strict.py",
         "oci_spec/mini/__init__.py",
         "oci_spec/mini/v1/__init__.py",
         "oci_spec/py.typed",

@@ -16,6 +16,7 @@ from .._runtime import (
     _SHA256,
     Timestamp,
     ValidationError,
+    _any_in,
     _any_out,
     _bytes,
     _bytes_out,
@@ -37,6 +38,19 @@ from .._runtime import (
     _time_out,
     _type,
     _uri,
+)
+from .._strict import (
+    _NO_DUPS,
+    _absolute,
+    _absolute_any,
+    _data_mismatch,
+    _fail,
+    _first_duplicate,
+    _semver,
+    _semver_less,
+    _strict_check,
+    _strict_dict,
+    _strict_json,
 )
 
 __all__ = [
@@ -83,13 +97,24 @@ class Versioned:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Versioned:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Versioned:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Versioned, None, data)
         return _dec_Versioned(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Versioned:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Versioned:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Versioned, None, data)
         return _dec_Versioned(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,15 +125,19 @@ class Versioned:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Versioned(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Versioned(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Versioned(_load(text))
+        o = _dec_Versioned(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 _KEYS_Versioned = frozenset(["schemaVersion"])

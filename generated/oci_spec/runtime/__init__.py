@@ -16,6 +16,7 @@ from .._runtime import (
     _SHA256,
     Timestamp,
     ValidationError,
+    _any_in,
     _any_out,
     _bytes,
     _bytes_out,
@@ -37,6 +38,19 @@ from .._runtime import (
     _time_out,
     _type,
     _uri,
+)
+from .._strict import (
+    _NO_DUPS,
+    _absolute,
+    _absolute_any,
+    _data_mismatch,
+    _fail,
+    _first_duplicate,
+    _semver,
+    _semver_less,
+    _strict_check,
+    _strict_dict,
+    _strict_json,
 )
 
 __all__ = [
@@ -502,13 +516,24 @@ class Spec:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Spec:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Spec:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Spec, _strict_Spec, data)
         return _dec_Spec(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Spec:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Spec:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Spec, _strict_Spec, data)
         return _dec_Spec(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -519,15 +544,19 @@ class Spec:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Spec(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Spec(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Spec(_load(text))
+        o = _dec_Spec(_load(text))
+        if strict:
+            _strict_check(_strict_Spec, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -567,13 +596,24 @@ class Scheduler:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Scheduler:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Scheduler:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Scheduler, None, data)
         return _dec_Scheduler(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Scheduler:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Scheduler:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Scheduler, None, data)
         return _dec_Scheduler(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -584,15 +624,19 @@ class Scheduler:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Scheduler(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Scheduler(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Scheduler(_load(text))
+        o = _dec_Scheduler(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -696,13 +740,24 @@ class Process:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Process:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Process:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Process, _strict_Process, data)
         return _dec_Process(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Process:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Process:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Process, _strict_Process, data)
         return _dec_Process(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -713,15 +768,19 @@ class Process:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Process(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Process(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Process(_load(text))
+        o = _dec_Process(_load(text))
+        if strict:
+            _strict_check(_strict_Process, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -770,13 +829,26 @@ class LinuxCapabilities:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxCapabilities:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxCapabilities:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxCapabilities, None, data)
         return _dec_LinuxCapabilities(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxCapabilities:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxCapabilities:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxCapabilities, None, data)
         return _dec_LinuxCapabilities(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -787,15 +859,19 @@ class LinuxCapabilities:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxCapabilities(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxCapabilities(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxCapabilities(_load(text))
+        o = _dec_LinuxCapabilities(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -818,13 +894,26 @@ class LinuxIOPriority:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxIOPriority:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxIOPriority:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxIOPriority, None, data)
         return _dec_LinuxIOPriority(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxIOPriority:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxIOPriority:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxIOPriority, None, data)
         return _dec_LinuxIOPriority(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -835,15 +924,19 @@ class LinuxIOPriority:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxIOPriority(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxIOPriority(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxIOPriority(_load(text))
+        o = _dec_LinuxIOPriority(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -866,13 +959,24 @@ class CPUAffinity:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> CPUAffinity:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> CPUAffinity:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_CPUAffinity, None, data)
         return _dec_CPUAffinity(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CPUAffinity:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> CPUAffinity:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_CPUAffinity, None, data)
         return _dec_CPUAffinity(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -883,15 +987,19 @@ class CPUAffinity:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_CPUAffinity(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_CPUAffinity(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_CPUAffinity(_load(text))
+        o = _dec_CPUAffinity(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -914,13 +1022,24 @@ class Box:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Box:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Box:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Box, None, data)
         return _dec_Box(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Box:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Box:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Box, None, data)
         return _dec_Box(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -931,15 +1050,19 @@ class Box:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Box(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Box(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Box(_load(text))
+        o = _dec_Box(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1002,13 +1125,24 @@ class User:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> User:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> User:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_User, None, data)
         return _dec_User(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> User:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> User:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_User, None, data)
         return _dec_User(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1019,15 +1153,19 @@ class User:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_User(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_User(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_User(_load(text))
+        o = _dec_User(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1050,13 +1188,24 @@ class Root:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Root:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Root:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Root, None, data)
         return _dec_Root(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Root:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Root:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Root, None, data)
         return _dec_Root(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1067,15 +1216,19 @@ class Root:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Root(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Root(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Root(_load(text))
+        o = _dec_Root(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1125,13 +1278,24 @@ class Mount:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Mount:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Mount:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Mount, None, data)
         return _dec_Mount(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Mount:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Mount:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Mount, None, data)
         return _dec_Mount(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1142,15 +1306,19 @@ class Mount:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Mount(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Mount(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Mount(_load(text))
+        o = _dec_Mount(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1179,13 +1347,24 @@ class Hook:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Hook:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Hook:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Hook, _strict_Hook, data)
         return _dec_Hook(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Hook:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Hook:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Hook, _strict_Hook, data)
         return _dec_Hook(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1196,15 +1375,19 @@ class Hook:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Hook(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Hook(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Hook(_load(text))
+        o = _dec_Hook(_load(text))
+        if strict:
+            _strict_check(_strict_Hook, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1250,13 +1433,24 @@ class Hooks:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Hooks:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Hooks:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Hooks, _strict_Hooks, data)
         return _dec_Hooks(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Hooks:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Hooks:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Hooks, _strict_Hooks, data)
         return _dec_Hooks(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1267,15 +1461,19 @@ class Hooks:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Hooks(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Hooks(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Hooks(_load(text))
+        o = _dec_Hooks(_load(text))
+        if strict:
+            _strict_check(_strict_Hooks, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1341,13 +1539,24 @@ class Linux:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Linux:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Linux:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Linux, _strict_Linux, data)
         return _dec_Linux(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Linux:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Linux:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Linux, _strict_Linux, data)
         return _dec_Linux(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1358,15 +1567,19 @@ class Linux:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Linux(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Linux(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Linux(_load(text))
+        o = _dec_Linux(_load(text))
+        if strict:
+            _strict_check(_strict_Linux, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1390,13 +1603,24 @@ class LinuxNamespace:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxNamespace:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxNamespace:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxNamespace, _strict_LinuxNamespace, data)
         return _dec_LinuxNamespace(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxNamespace:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxNamespace:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxNamespace, _strict_LinuxNamespace, data)
         return _dec_LinuxNamespace(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1407,15 +1631,19 @@ class LinuxNamespace:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxNamespace(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxNamespace(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxNamespace(_load(text))
+        o = _dec_LinuxNamespace(_load(text))
+        if strict:
+            _strict_check(_strict_LinuxNamespace, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1441,13 +1669,24 @@ class LinuxIDMapping:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxIDMapping:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxIDMapping:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxIDMapping, None, data)
         return _dec_LinuxIDMapping(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxIDMapping:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxIDMapping:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxIDMapping, None, data)
         return _dec_LinuxIDMapping(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1458,15 +1697,19 @@ class LinuxIDMapping:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxIDMapping(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxIDMapping(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxIDMapping(_load(text))
+        o = _dec_LinuxIDMapping(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1489,13 +1732,26 @@ class LinuxTimeOffset:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxTimeOffset:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxTimeOffset:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxTimeOffset_2, None, data)
         return _dec_LinuxTimeOffset_2(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxTimeOffset:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxTimeOffset:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxTimeOffset_2, None, data)
         return _dec_LinuxTimeOffset_2(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1506,15 +1762,19 @@ class LinuxTimeOffset:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxTimeOffset(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxTimeOffset(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxTimeOffset_2(_load(text))
+        o = _dec_LinuxTimeOffset_2(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1540,13 +1800,24 @@ class POSIXRlimit:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> POSIXRlimit:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> POSIXRlimit:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_POSIXRlimit, None, data)
         return _dec_POSIXRlimit(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> POSIXRlimit:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> POSIXRlimit:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_POSIXRlimit, None, data)
         return _dec_POSIXRlimit(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1557,15 +1828,19 @@ class POSIXRlimit:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_POSIXRlimit(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_POSIXRlimit(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_POSIXRlimit(_load(text))
+        o = _dec_POSIXRlimit(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1592,14 +1867,25 @@ class LinuxHugepageLimit:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> LinuxHugepageLimit:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxHugepageLimit, None, data)
         return _dec_LinuxHugepageLimit(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxHugepageLimit:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxHugepageLimit:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxHugepageLimit, None, data)
         return _dec_LinuxHugepageLimit(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1610,15 +1896,19 @@ class LinuxHugepageLimit:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxHugepageLimit(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxHugepageLimit(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxHugepageLimit(_load(text))
+        o = _dec_LinuxHugepageLimit(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1642,14 +1932,25 @@ class LinuxInterfacePriority:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> LinuxInterfacePriority:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxInterfacePriority, None, data)
         return _dec_LinuxInterfacePriority(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxInterfacePriority:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxInterfacePriority:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxInterfacePriority, None, data)
         return _dec_LinuxInterfacePriority(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1660,15 +1961,19 @@ class LinuxInterfacePriority:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxInterfacePriority(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxInterfacePriority(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxInterfacePriority(_load(text))
+        o = _dec_LinuxInterfacePriority(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1692,14 +1997,25 @@ class LinuxBlockIODevice:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> LinuxBlockIODevice:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxBlockIODevice, None, data)
         return _dec_LinuxBlockIODevice(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxBlockIODevice:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxBlockIODevice:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxBlockIODevice, None, data)
         return _dec_LinuxBlockIODevice(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1710,15 +2026,19 @@ class LinuxBlockIODevice:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxBlockIODevice(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxBlockIODevice(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxBlockIODevice(_load(text))
+        o = _dec_LinuxBlockIODevice(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1747,13 +2067,26 @@ class LinuxWeightDevice:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxWeightDevice:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxWeightDevice:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxWeightDevice, None, data)
         return _dec_LinuxWeightDevice(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxWeightDevice:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxWeightDevice:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxWeightDevice, None, data)
         return _dec_LinuxWeightDevice(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1764,15 +2097,19 @@ class LinuxWeightDevice:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxWeightDevice(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxWeightDevice(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxWeightDevice(_load(text))
+        o = _dec_LinuxWeightDevice(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1799,14 +2136,25 @@ class LinuxThrottleDevice:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> LinuxThrottleDevice:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxThrottleDevice, None, data)
         return _dec_LinuxThrottleDevice(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxThrottleDevice:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxThrottleDevice:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxThrottleDevice, None, data)
         return _dec_LinuxThrottleDevice(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1817,15 +2165,19 @@ class LinuxThrottleDevice:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxThrottleDevice(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxThrottleDevice(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxThrottleDevice(_load(text))
+        o = _dec_LinuxThrottleDevice(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1863,13 +2215,24 @@ class LinuxBlockIO:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxBlockIO:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxBlockIO:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxBlockIO, None, data)
         return _dec_LinuxBlockIO(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxBlockIO:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxBlockIO:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxBlockIO, None, data)
         return _dec_LinuxBlockIO(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1880,15 +2243,19 @@ class LinuxBlockIO:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxBlockIO(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxBlockIO(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxBlockIO(_load(text))
+        o = _dec_LinuxBlockIO(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1940,13 +2307,24 @@ class LinuxMemory:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxMemory:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxMemory:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxMemory, None, data)
         return _dec_LinuxMemory(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxMemory:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxMemory:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxMemory, None, data)
         return _dec_LinuxMemory(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1957,15 +2335,19 @@ class LinuxMemory:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxMemory(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxMemory(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxMemory(_load(text))
+        o = _dec_LinuxMemory(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2010,13 +2392,24 @@ class LinuxCPU:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxCPU:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxCPU:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxCPU, None, data)
         return _dec_LinuxCPU(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxCPU:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxCPU:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxCPU, None, data)
         return _dec_LinuxCPU(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2027,15 +2420,19 @@ class LinuxCPU:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxCPU(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxCPU(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxCPU(_load(text))
+        o = _dec_LinuxCPU(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2055,13 +2452,24 @@ class LinuxPids:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxPids:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxPids:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxPids, None, data)
         return _dec_LinuxPids(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxPids:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxPids:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxPids, None, data)
         return _dec_LinuxPids(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2072,15 +2480,19 @@ class LinuxPids:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxPids(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxPids(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxPids(_load(text))
+        o = _dec_LinuxPids(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2103,13 +2515,24 @@ class LinuxNetwork:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxNetwork:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxNetwork:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxNetwork, None, data)
         return _dec_LinuxNetwork(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxNetwork:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxNetwork:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxNetwork, None, data)
         return _dec_LinuxNetwork(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2120,15 +2543,19 @@ class LinuxNetwork:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxNetwork(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxNetwork(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxNetwork(_load(text))
+        o = _dec_LinuxNetwork(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2151,13 +2578,24 @@ class LinuxRdma:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxRdma:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxRdma:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxRdma, None, data)
         return _dec_LinuxRdma(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxRdma:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxRdma:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxRdma, None, data)
         return _dec_LinuxRdma(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2168,15 +2606,19 @@ class LinuxRdma:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxRdma(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxRdma(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxRdma(_load(text))
+        o = _dec_LinuxRdma(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2222,13 +2664,24 @@ class LinuxResources:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxResources:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxResources:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxResources, None, data)
         return _dec_LinuxResources(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxResources:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxResources:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxResources, None, data)
         return _dec_LinuxResources(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2239,15 +2692,19 @@ class LinuxResources:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxResources(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxResources(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxResources(_load(text))
+        o = _dec_LinuxResources(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2285,13 +2742,24 @@ class LinuxDevice:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxDevice:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxDevice:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxDevice, None, data)
         return _dec_LinuxDevice(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxDevice:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxDevice:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxDevice, None, data)
         return _dec_LinuxDevice(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2302,15 +2770,19 @@ class LinuxDevice:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxDevice(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxDevice(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxDevice(_load(text))
+        o = _dec_LinuxDevice(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2343,13 +2815,26 @@ class LinuxDeviceCgroup:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxDeviceCgroup:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxDeviceCgroup:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxDeviceCgroup, None, data)
         return _dec_LinuxDeviceCgroup(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxDeviceCgroup:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxDeviceCgroup:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxDeviceCgroup, None, data)
         return _dec_LinuxDeviceCgroup(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2360,15 +2845,19 @@ class LinuxDeviceCgroup:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxDeviceCgroup(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxDeviceCgroup(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxDeviceCgroup(_load(text))
+        o = _dec_LinuxDeviceCgroup(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2391,13 +2880,26 @@ class LinuxPersonality:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxPersonality:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxPersonality:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxPersonality, None, data)
         return _dec_LinuxPersonality(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxPersonality:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxPersonality:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxPersonality, None, data)
         return _dec_LinuxPersonality(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2408,15 +2910,19 @@ class LinuxPersonality:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxPersonality(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxPersonality(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxPersonality(_load(text))
+        o = _dec_LinuxPersonality(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2451,13 +2957,24 @@ class Solaris:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Solaris:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Solaris:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Solaris, None, data)
         return _dec_Solaris(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Solaris:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Solaris:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Solaris, None, data)
         return _dec_Solaris(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2468,15 +2985,19 @@ class Solaris:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Solaris(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Solaris(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Solaris(_load(text))
+        o = _dec_Solaris(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2496,13 +3017,26 @@ class SolarisCappedCPU:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> SolarisCappedCPU:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> SolarisCappedCPU:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_SolarisCappedCPU, None, data)
         return _dec_SolarisCappedCPU(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SolarisCappedCPU:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> SolarisCappedCPU:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_SolarisCappedCPU, None, data)
         return _dec_SolarisCappedCPU(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2513,15 +3047,19 @@ class SolarisCappedCPU:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_SolarisCappedCPU(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_SolarisCappedCPU(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_SolarisCappedCPU(_load(text))
+        o = _dec_SolarisCappedCPU(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2545,14 +3083,25 @@ class SolarisCappedMemory:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> SolarisCappedMemory:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_SolarisCappedMemory, None, data)
         return _dec_SolarisCappedMemory(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SolarisCappedMemory:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> SolarisCappedMemory:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_SolarisCappedMemory, None, data)
         return _dec_SolarisCappedMemory(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2563,15 +3112,19 @@ class SolarisCappedMemory:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_SolarisCappedMemory(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_SolarisCappedMemory(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_SolarisCappedMemory(_load(text))
+        o = _dec_SolarisCappedMemory(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2609,13 +3162,24 @@ class SolarisAnet:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> SolarisAnet:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> SolarisAnet:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_SolarisAnet, None, data)
         return _dec_SolarisAnet(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SolarisAnet:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> SolarisAnet:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_SolarisAnet, None, data)
         return _dec_SolarisAnet(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2626,15 +3190,19 @@ class SolarisAnet:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_SolarisAnet(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_SolarisAnet(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_SolarisAnet(_load(text))
+        o = _dec_SolarisAnet(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2675,13 +3243,24 @@ class Windows:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Windows:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Windows:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Windows, None, data)
         return _dec_Windows(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Windows:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Windows:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Windows, None, data)
         return _dec_Windows(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2692,15 +3271,19 @@ class Windows:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Windows(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Windows(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Windows(_load(text))
+        o = _dec_Windows(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2723,13 +3306,24 @@ class WindowsDevice:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> WindowsDevice:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> WindowsDevice:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsDevice, None, data)
         return _dec_WindowsDevice(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsDevice:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> WindowsDevice:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsDevice, None, data)
         return _dec_WindowsDevice(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2740,15 +3334,19 @@ class WindowsDevice:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsDevice(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsDevice(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsDevice(_load(text))
+        o = _dec_WindowsDevice(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2774,13 +3372,26 @@ class WindowsResources:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> WindowsResources:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> WindowsResources:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsResources, None, data)
         return _dec_WindowsResources(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsResources:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> WindowsResources:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsResources, None, data)
         return _dec_WindowsResources(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2791,15 +3402,19 @@ class WindowsResources:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsResources(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsResources(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsResources(_load(text))
+        o = _dec_WindowsResources(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2820,14 +3435,25 @@ class WindowsMemoryResources:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> WindowsMemoryResources:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsMemoryResources, None, data)
         return _dec_WindowsMemoryResources(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsMemoryResources:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> WindowsMemoryResources:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsMemoryResources, None, data)
         return _dec_WindowsMemoryResources(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2838,15 +3464,19 @@ class WindowsMemoryResources:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsMemoryResources(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsMemoryResources(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsMemoryResources(_load(text))
+        o = _dec_WindowsMemoryResources(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2886,14 +3516,25 @@ class WindowsCPUResources:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> WindowsCPUResources:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsCPUResources, None, data)
         return _dec_WindowsCPUResources(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsCPUResources:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> WindowsCPUResources:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsCPUResources, None, data)
         return _dec_WindowsCPUResources(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2904,15 +3545,19 @@ class WindowsCPUResources:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsCPUResources(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsCPUResources(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsCPUResources(_load(text))
+        o = _dec_WindowsCPUResources(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2938,14 +3583,25 @@ class WindowsCPUGroupAffinity:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> WindowsCPUGroupAffinity:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsCPUGroupAffinity, None, data)
         return _dec_WindowsCPUGroupAffinity(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsCPUGroupAffinity:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> WindowsCPUGroupAffinity:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsCPUGroupAffinity, None, data)
         return _dec_WindowsCPUGroupAffinity(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2956,15 +3612,19 @@ class WindowsCPUGroupAffinity:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsCPUGroupAffinity(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsCPUGroupAffinity(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsCPUGroupAffinity(_load(text))
+        o = _dec_WindowsCPUGroupAffinity(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2991,14 +3651,25 @@ class WindowsStorageResources:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> WindowsStorageResources:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsStorageResources, None, data)
         return _dec_WindowsStorageResources(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsStorageResources:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> WindowsStorageResources:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsStorageResources, None, data)
         return _dec_WindowsStorageResources(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3009,15 +3680,19 @@ class WindowsStorageResources:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsStorageResources(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsStorageResources(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsStorageResources(_load(text))
+        o = _dec_WindowsStorageResources(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3049,13 +3724,24 @@ class WindowsNetwork:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> WindowsNetwork:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> WindowsNetwork:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsNetwork, None, data)
         return _dec_WindowsNetwork(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsNetwork:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> WindowsNetwork:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsNetwork, None, data)
         return _dec_WindowsNetwork(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3066,15 +3752,19 @@ class WindowsNetwork:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsNetwork(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsNetwork(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsNetwork(_load(text))
+        o = _dec_WindowsNetwork(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3094,13 +3784,24 @@ class WindowsHyperV:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> WindowsHyperV:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> WindowsHyperV:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_WindowsHyperV, None, data)
         return _dec_WindowsHyperV(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> WindowsHyperV:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> WindowsHyperV:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_WindowsHyperV, None, data)
         return _dec_WindowsHyperV(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3111,15 +3812,19 @@ class WindowsHyperV:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_WindowsHyperV(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_WindowsHyperV(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_WindowsHyperV(_load(text))
+        o = _dec_WindowsHyperV(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3145,13 +3850,24 @@ class VM:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> VM:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VM:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VM, _strict_VM, data)
         return _dec_VM(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> VM:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VM:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VM, _strict_VM, data)
         return _dec_VM(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3162,15 +3878,19 @@ class VM:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_VM(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_VM(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_VM(_load(text))
+        o = _dec_VM(_load(text))
+        if strict:
+            _strict_check(_strict_VM, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3193,13 +3913,24 @@ class VMHypervisor:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> VMHypervisor:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VMHypervisor:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VMHypervisor, _strict_VMHypervisor, data)
         return _dec_VMHypervisor(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> VMHypervisor:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMHypervisor:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VMHypervisor, _strict_VMHypervisor, data)
         return _dec_VMHypervisor(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3210,15 +3941,19 @@ class VMHypervisor:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_VMHypervisor(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_VMHypervisor(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_VMHypervisor(_load(text))
+        o = _dec_VMHypervisor(_load(text))
+        if strict:
+            _strict_check(_strict_VMHypervisor, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3244,13 +3979,24 @@ class VMKernel:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> VMKernel:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VMKernel:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VMKernel, _strict_VMKernel, data)
         return _dec_VMKernel(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> VMKernel:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMKernel:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VMKernel, _strict_VMKernel, data)
         return _dec_VMKernel(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3261,15 +4007,19 @@ class VMKernel:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_VMKernel(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_VMKernel(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_VMKernel(_load(text))
+        o = _dec_VMKernel(_load(text))
+        if strict:
+            _strict_check(_strict_VMKernel, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3292,13 +4042,24 @@ class VMImage:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> VMImage:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VMImage:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VMImage, _strict_VMImage, data)
         return _dec_VMImage(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> VMImage:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMImage:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VMImage, _strict_VMImage, data)
         return _dec_VMImage(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3309,15 +4070,19 @@ class VMImage:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_VMImage(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_VMImage(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_VMImage(_load(text))
+        o = _dec_VMImage(_load(text))
+        if strict:
+            _strict_check(_strict_VMImage, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3355,13 +4120,24 @@ class LinuxSeccomp:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxSeccomp:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxSeccomp:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxSeccomp, None, data)
         return _dec_LinuxSeccomp(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxSeccomp:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxSeccomp:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxSeccomp, None, data)
         return _dec_LinuxSeccomp(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3372,15 +4148,19 @@ class LinuxSeccomp:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxSeccomp(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxSeccomp(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxSeccomp(_load(text))
+        o = _dec_LinuxSeccomp(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3409,13 +4189,26 @@ class LinuxSeccompArg:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxSeccompArg:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxSeccompArg:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxSeccompArg, None, data)
         return _dec_LinuxSeccompArg(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxSeccompArg:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> LinuxSeccompArg:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxSeccompArg, None, data)
         return _dec_LinuxSeccompArg(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3426,15 +4219,19 @@ class LinuxSeccompArg:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxSeccompArg(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxSeccompArg(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxSeccompArg(_load(text))
+        o = _dec_LinuxSeccompArg(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3463,13 +4260,24 @@ class LinuxSyscall:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxSyscall:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxSyscall:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxSyscall, None, data)
         return _dec_LinuxSyscall(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxSyscall:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxSyscall:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxSyscall, None, data)
         return _dec_LinuxSyscall(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3480,15 +4288,19 @@ class LinuxSyscall:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxSyscall(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxSyscall(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxSyscall(_load(text))
+        o = _dec_LinuxSyscall(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3528,13 +4340,24 @@ class LinuxIntelRdt:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> LinuxIntelRdt:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> LinuxIntelRdt:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_LinuxIntelRdt, None, data)
         return _dec_LinuxIntelRdt(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LinuxIntelRdt:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> LinuxIntelRdt:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_LinuxIntelRdt, None, data)
         return _dec_LinuxIntelRdt(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3545,15 +4368,19 @@ class LinuxIntelRdt:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_LinuxIntelRdt(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_LinuxIntelRdt(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_LinuxIntelRdt(_load(text))
+        o = _dec_LinuxIntelRdt(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3573,13 +4400,24 @@ class ZOS:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> ZOS:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> ZOS:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_ZOS, None, data)
         return _dec_ZOS(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ZOS:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> ZOS:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_ZOS, None, data)
         return _dec_ZOS(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3590,15 +4428,19 @@ class ZOS:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_ZOS(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_ZOS(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_ZOS(_load(text))
+        o = _dec_ZOS(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3622,13 +4464,24 @@ class ZOSNamespace:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> ZOSNamespace:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> ZOSNamespace:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_ZOSNamespace, None, data)
         return _dec_ZOSNamespace(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ZOSNamespace:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> ZOSNamespace:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_ZOSNamespace, None, data)
         return _dec_ZOSNamespace(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3639,15 +4492,19 @@ class ZOSNamespace:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_ZOSNamespace(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_ZOSNamespace(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_ZOSNamespace(_load(text))
+        o = _dec_ZOSNamespace(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3684,13 +4541,24 @@ class State:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> State:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> State:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_State, _strict_State, data)
         return _dec_State(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> State:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> State:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_State, _strict_State, data)
         return _dec_State(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3701,15 +4569,19 @@ class State:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_State(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_State(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_State(_load(text))
+        o = _dec_State(_load(text))
+        if strict:
+            _strict_check(_strict_State, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -3744,14 +4616,29 @@ class ContainerProcessState:
 
     @classmethod
     def from_json(
-        cls, data: bytes | bytearray | memoryview | str
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
     ) -> ContainerProcessState:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(
+                _dec_ContainerProcessState, _strict_ContainerProcessState, data
+            )
         return _dec_ContainerProcessState(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ContainerProcessState:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> ContainerProcessState:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(
+                _dec_ContainerProcessState, _strict_ContainerProcessState, data
+            )
         return _dec_ContainerProcessState(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3762,15 +4649,19 @@ class ContainerProcessState:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_ContainerProcessState(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_ContainerProcessState(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_ContainerProcessState(_load(text))
+        o = _dec_ContainerProcessState(_load(text))
+        if strict:
+            _strict_check(_strict_ContainerProcessState, o)
 
 
 _P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search
@@ -7362,7 +8253,7 @@ def _dec_Windows(d: Any) -> Windows:
         else:
             if not (type(v) is dict):
                 raise _type("credentialSpec", "object", v)
-            o.credential_spec = v
+            o.credential_spec = _any_in("credentialSpec", v)
     v = d.get("servicing", _ABSENT)
     if v is _ABSENT:
         o.servicing = False
@@ -10709,3 +11600,359 @@ def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
     return d
+
+
+def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Spec (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # config-oci-version-semver: config.md#specification-version
+    v = o.version
+    if not _semver(v):
+        raise _fail(
+            "ociVersion",
+            "config-oci-version-semver",
+            "ociVersion MUST be in SemVer v2.0.0 format",
+            "config.md#specification-version",
+            v,
+        )
+
+    # config-annotations-key-non-empty: config.md#annotations
+    v = o.annotations
+    if v and "" in v:
+        raise _fail(
+            "",
+            "config-annotations-key-non-empty",
+            "annotation keys MUST NOT be an empty string",
+            "config.md#annotations",
+        )._at("annotations")
+
+    # root-absent-for-hyperv: config.md#root
+    if o.windows is not None and o.windows.hyper_v and o.root:
+        raise _fail(
+            "root",
+            "root-absent-for-hyperv",
+            "root MUST NOT be set for Hyper-V containers (windows.hyperv set)",
+            "config.md#root",
+        )
+
+    v = o.process
+    if v is not None:
+        try:
+            _strict_Process(v, dups)
+        except ValidationError as e:
+            raise e._at("process") from None
+
+    v = o.hooks
+    if v is not None:
+        try:
+            _strict_Hooks(v, dups)
+        except ValidationError as e:
+            raise e._at("hooks") from None
+
+    v = o.linux
+    if v is not None:
+        try:
+            _strict_Linux(v, dups)
+        except ValidationError as e:
+            raise e._at("linux") from None
+
+    v = o.vm
+    if v is not None:
+        try:
+            _strict_VM(v, dups)
+        except ValidationError as e:
+            raise e._at("vm") from None
+
+
+def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Process (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # process-cwd-absolute: config.md#process
+    v = o.cwd
+    if v and not _absolute_any(v):
+        raise _fail(
+            "cwd",
+            "process-cwd-absolute",
+            "cwd MUST be an absolute path",
+            "config.md#process",
+            v,
+        )
+
+    # process-rlimits-unique-type: config.md#process
+    v = o.rlimits
+    if v:
+        i = _first_duplicate([None if x is None else x.type for x in v])
+        if i >= 0:
+            raise _fail(
+                "type",
+                "process-rlimits-unique-type",
+                "rlimits MUST NOT contain two entries with the same type",
+                "config.md#process",
+                v[i].type,
+            )._at(i)._at("rlimits")
+
+
+def _strict_Hook(o: Hook, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Hook (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # hook-path-absolute: config.md#posix-platform-hooks
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "hook-path-absolute",
+            "a hook's path MUST be absolute",
+            "config.md#posix-platform-hooks",
+            v,
+        )
+
+
+def _strict_Hooks(o: Hooks, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Hooks (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.prestart
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Hook(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("prestart") from None
+
+    v = o.create_runtime
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Hook(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("createRuntime") from None
+
+    v = o.create_container
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Hook(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("createContainer") from None
+
+    v = o.start_container
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Hook(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("startContainer") from None
+
+    v = o.poststart
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Hook(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("poststart") from None
+
+    v = o.poststop
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Hook(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("poststop") from None
+
+
+def _strict_Linux(o: Linux, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Linux (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-namespaces-unique-type: config-linux.md#namespaces
+    v = o.namespaces
+    if v:
+        i = _first_duplicate([None if x is None else x.type for x in v])
+        if i >= 0:
+            raise _fail(
+                "type",
+                "linux-namespaces-unique-type",
+                "namespaces MUST NOT contain two entries with the same type",
+                "config-linux.md#namespaces",
+                v[i].type,
+            )._at(i)._at("namespaces")
+
+    # linux-masked-paths-absolute: config-linux.md#masked-paths
+    v = o.masked_paths
+    if v:
+        for i, x in enumerate(v):
+            if x is not None and not _absolute(x):
+                raise _fail(
+                    i,
+                    "linux-masked-paths-absolute",
+                    "maskedPaths MUST be absolute paths",
+                    "config-linux.md#masked-paths",
+                    x,
+                )._at("maskedPaths")
+
+    # linux-readonly-paths-absolute: config-linux.md#readonly-paths
+    v = o.readonly_paths
+    if v:
+        for i, x in enumerate(v):
+            if x is not None and not _absolute(x):
+                raise _fail(
+                    i,
+                    "linux-readonly-paths-absolute",
+                    "readonlyPaths MUST be absolute paths",
+                    "config-linux.md#readonly-paths",
+                    x,
+                )._at("readonlyPaths")
+
+    v = o.namespaces
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_LinuxNamespace(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("namespaces") from None
+
+
+def _strict_LinuxNamespace(o: LinuxNamespace, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxNamespace (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-namespace-path-absolute: config-linux.md#namespaces
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "linux-namespace-path-absolute",
+            "a namespace path MUST be absolute",
+            "config-linux.md#namespaces",
+            v,
+        )
+
+
+def _strict_VM(o: VM, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on VM (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.hypervisor
+    try:
+        _strict_VMHypervisor(v, dups)
+    except ValidationError as e:
+        raise e._at("hypervisor") from None
+
+    v = o.kernel
+    try:
+        _strict_VMKernel(v, dups)
+    except ValidationError as e:
+        raise e._at("kernel") from None
+
+    v = o.image
+    try:
+        _strict_VMImage(v, dups)
+    except ValidationError as e:
+        raise e._at("image") from None
+
+
+def _strict_VMHypervisor(o: VMHypervisor, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on VMHypervisor (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # vm-hypervisor-path-absolute: config-vm.md#hypervisor-object
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "vm-hypervisor-path-absolute",
+            "vm.hypervisor.path MUST be an absolute path",
+            "config-vm.md#hypervisor-object",
+            v,
+        )
+
+
+def _strict_VMKernel(o: VMKernel, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on VMKernel (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # vm-kernel-path-absolute: config-vm.md#kernel-object
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "vm-kernel-path-absolute",
+            "vm.kernel.path MUST be an absolute path",
+            "config-vm.md#kernel-object",
+            v,
+        )
+
+    # vm-kernel-initrd-absolute: config-vm.md#kernel-object
+    v = o.init_rd
+    if v and not _absolute(v):
+        raise _fail(
+            "initrd",
+            "vm-kernel-initrd-absolute",
+            "vm.kernel.initrd MUST be an absolute path",
+            "config-vm.md#kernel-object",
+            v,
+        )
+
+
+def _strict_VMImage(o: VMImage, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on VMImage (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # vm-image-path-absolute: config-vm.md#image-object
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "vm-image-path-absolute",
+            "vm.image.path MUST be an absolute path",
+            "config-vm.md#image-object",
+            v,
+        )
+
+
+def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on State (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # state-oci-version-semver: runtime.md#state
+    v = o.version
+    if not _semver(v):
+        raise _fail(
+            "ociVersion",
+            "state-oci-version-semver",
+            "ociVersion MUST be a SemVer v2.0.0 version of the runtime-spec",
+            "runtime.md#state",
+            v,
+        )
+
+    # state-pid-required: runtime.md#state
+    if (
+        o.status
+        in (
+            "created",
+            "running",
+        )
+        and not o.pid
+    ):
+        raise _fail(
+            "pid",
+            "state-pid-required",
+            "pid MUST be set when status is created or running",
+            "runtime.md#state",
+        )
+
+
+def _strict_ContainerProcessState(
+    o: ContainerProcessState, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on ContainerProcessState (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.state
+    try:
+        _strict_State(v, dups)
+    except ValidationError as e:
+        raise e._at("state") from None

@@ -16,6 +16,7 @@ from ..._runtime import (
     _SHA256,
     Timestamp,
     ValidationError,
+    _any_in,
     _any_out,
     _bytes,
     _bytes_out,
@@ -37,6 +38,19 @@ from ..._runtime import (
     _time_out,
     _type,
     _uri,
+)
+from ..._strict import (
+    _NO_DUPS,
+    _absolute,
+    _absolute_any,
+    _data_mismatch,
+    _fail,
+    _first_duplicate,
+    _semver,
+    _semver_less,
+    _strict_check,
+    _strict_dict,
+    _strict_json,
 )
 
 __all__ = [
@@ -256,13 +270,24 @@ class ImageConfig:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> ImageConfig:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> ImageConfig:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_ImageConfig, _strict_ImageConfig, data)
         return _dec_ImageConfig(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ImageConfig:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> ImageConfig:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_ImageConfig, _strict_ImageConfig, data)
         return _dec_ImageConfig(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,15 +298,19 @@ class ImageConfig:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_ImageConfig(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_ImageConfig(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_ImageConfig(_load(text))
+        o = _dec_ImageConfig(_load(text))
+        if strict:
+            _strict_check(_strict_ImageConfig, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -304,13 +333,24 @@ class RootFS:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> RootFS:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> RootFS:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_RootFS, None, data)
         return _dec_RootFS(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RootFS:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> RootFS:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_RootFS, None, data)
         return _dec_RootFS(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -321,15 +361,19 @@ class RootFS:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_RootFS(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_RootFS(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_RootFS(_load(text))
+        o = _dec_RootFS(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -361,13 +405,24 @@ class History:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> History:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> History:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_History, None, data)
         return _dec_History(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> History:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> History:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_History, None, data)
         return _dec_History(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -378,15 +433,19 @@ class History:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_History(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_History(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_History(_load(text))
+        o = _dec_History(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -440,13 +499,24 @@ class Image:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Image:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Image:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Image, _strict_Image, data)
         return _dec_Image(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Image:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Image:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Image, _strict_Image, data)
         return _dec_Image(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -457,15 +527,19 @@ class Image:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Image(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Image(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Image(_load(text))
+        o = _dec_Image(_load(text))
+        if strict:
+            _strict_check(_strict_Image, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -514,13 +588,24 @@ class Descriptor:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Descriptor:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Descriptor:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Descriptor, _strict_Descriptor, data)
         return _dec_Descriptor(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Descriptor:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Descriptor:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Descriptor, _strict_Descriptor, data)
         return _dec_Descriptor(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -531,15 +616,19 @@ class Descriptor:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Descriptor(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Descriptor(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Descriptor(_load(text))
+        o = _dec_Descriptor(_load(text))
+        if strict:
+            _strict_check(_strict_Descriptor, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -575,13 +664,24 @@ class Platform:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Platform:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Platform:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Platform_2, None, data)
         return _dec_Platform_2(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Platform:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Platform:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Platform_2, None, data)
         return _dec_Platform_2(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -592,15 +692,19 @@ class Platform:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Platform(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Platform(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Platform_2(_load(text))
+        o = _dec_Platform_2(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -638,13 +742,24 @@ class Index:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Index:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Index:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Index, _strict_Index, data)
         return _dec_Index(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Index:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Index:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Index, _strict_Index, data)
         return _dec_Index(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -655,15 +770,19 @@ class Index:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Index(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Index(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Index(_load(text))
+        o = _dec_Index(_load(text))
+        if strict:
+            _strict_check(_strict_Index, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -686,13 +805,24 @@ class ImageLayout:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> ImageLayout:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> ImageLayout:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_ImageLayout, None, data)
         return _dec_ImageLayout(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ImageLayout:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> ImageLayout:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_ImageLayout, None, data)
         return _dec_ImageLayout(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -703,15 +833,19 @@ class ImageLayout:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_ImageLayout(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_ImageLayout(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_ImageLayout(_load(text))
+        o = _dec_ImageLayout(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -752,13 +886,24 @@ class Manifest:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Manifest:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Manifest:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Manifest, _strict_Manifest, data)
         return _dec_Manifest(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Manifest:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Manifest:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Manifest, _strict_Manifest, data)
         return _dec_Manifest(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -769,15 +914,19 @@ class Manifest:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Manifest(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Manifest(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Manifest(_load(text))
+        o = _dec_Manifest(_load(text))
+        if strict:
+            _strict_check(_strict_Manifest, o)
 
 
 _P0 = re.compile("^[^=]+=.*\\Z", re.ASCII).search
@@ -2317,3 +2466,191 @@ DESCRIPTOR_EMPTY_JSON = Descriptor(
     data=b"{}",
 )
 """DescriptorEmptyJSON is the descriptor of a blob with content of `{}`."""
+
+
+def _strict_ImageConfig(o: ImageConfig, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on ImageConfig (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # config-labels-unique-keys: annotations.md#rules
+    v = o.labels
+    if v and dups:
+        w = dups.get(id(v))
+        if w:
+            raise _fail(
+                w[0],
+                "config-labels-unique-keys",
+                "label keys MUST be unique",
+                "annotations.md#rules",
+            )._at("Labels")
+
+
+def _strict_Image(o: Image, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Image (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.config
+    try:
+        _strict_ImageConfig(v, dups)
+    except ValidationError as e:
+        raise e._at("config") from None
+
+
+def _strict_Descriptor(o: Descriptor, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Descriptor (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # descriptor-data-matches: descriptor.md#properties
+    v = o.data
+    if v is not None:
+        w = _data_mismatch(v, o.size, o.digest)
+        if w is not None:
+            raise _fail(
+                "data",
+                "descriptor-data-matches",
+                "data MUST be identical to the referenced content (its size and digest)",
+                "descriptor.md#properties",
+                detail=w,
+            )
+
+    # descriptor-size-non-negative: descriptor.md#properties
+    v = o.size
+    if v < 0:
+        raise _fail(
+            "size",
+            "descriptor-size-non-negative",
+            "size is a number of bytes and MUST NOT be negative",
+            "descriptor.md#properties",
+            v,
+        )
+
+    # descriptor-artifact-type-rfc6838: descriptor.md#properties
+    v = o.artifact_type
+    if v and not re.fullmatch(
+        "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}",
+        v,
+        re.ASCII,
+    ):
+        raise _fail(
+            "artifactType",
+            "descriptor-artifact-type-rfc6838",
+            "artifactType MUST comply with RFC 6838 section 4.2 (type/subtype)",
+            "descriptor.md#properties",
+            v,
+        )
+
+    # descriptor-annotations-unique-keys: annotations.md#rules
+    v = o.annotations
+    if v and dups:
+        w = dups.get(id(v))
+        if w:
+            raise _fail(
+                w[0],
+                "descriptor-annotations-unique-keys",
+                "annotation keys MUST be unique",
+                "annotations.md#rules",
+            )._at("annotations")
+
+
+def _strict_Index(o: Index, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Index (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # index-media-type: image-index.md#image-index-property-descriptions
+    v = o.media_type
+    if v and v not in ("application/vnd.oci.image.index.v1+json",):
+        raise _fail(
+            "mediaType",
+            "index-media-type",
+            "mediaType, when used, MUST be application/vnd.oci.image.index.v1+json",
+            "image-index.md#image-index-property-descriptions",
+            v,
+        )
+
+    # index-annotations-unique-keys: annotations.md#rules
+    v = o.annotations
+    if v and dups:
+        w = dups.get(id(v))
+        if w:
+            raise _fail(
+                w[0],
+                "index-annotations-unique-keys",
+                "annotation keys MUST be unique",
+                "annotations.md#rules",
+            )._at("annotations")
+
+    v = o.manifests
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Descriptor(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("manifests") from None
+
+    v = o.subject
+    if v is not None:
+        try:
+            _strict_Descriptor(v, dups)
+        except ValidationError as e:
+            raise e._at("subject") from None
+
+
+def _strict_Manifest(o: Manifest, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Manifest (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # manifest-media-type: manifest.md#image-manifest-property-descriptions
+    v = o.media_type
+    if v and v not in ("application/vnd.oci.image.manifest.v1+json",):
+        raise _fail(
+            "mediaType",
+            "manifest-media-type",
+            "mediaType, when used, MUST be application/vnd.oci.image.manifest.v1+json",
+            "manifest.md#image-manifest-property-descriptions",
+            v,
+        )
+
+    # manifest-artifact-type-required: manifest.md#guidelines-for-artifact-usage
+    if (
+        o.config.media_type in ("application/vnd.oci.empty.v1+json",)
+        and not o.artifact_type
+    ):
+        raise _fail(
+            "artifactType",
+            "manifest-artifact-type-required",
+            "artifactType MUST be set when config.mediaType is application/vnd.oci.empty.v1+json",
+            "manifest.md#guidelines-for-artifact-usage",
+        )
+
+    # manifest-annotations-unique-keys: annotations.md#rules
+    v = o.annotations
+    if v and dups:
+        w = dups.get(id(v))
+        if w:
+            raise _fail(
+                w[0],
+                "manifest-annotations-unique-keys",
+                "annotation keys MUST be unique",
+                "annotations.md#rules",
+            )._at("annotations")
+
+    v = o.config
+    try:
+        _strict_Descriptor(v, dups)
+    except ValidationError as e:
+        raise e._at("config") from None
+
+    v = o.layers
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Descriptor(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("layers") from None
+
+    v = o.subject
+    if v is not None:
+        try:
+            _strict_Descriptor(v, dups)
+        except ValidationError as e:
+            raise e._at("subject") from None

@@ -16,6 +16,7 @@ from ..._runtime import (
     _SHA256,
     Timestamp,
     ValidationError,
+    _any_in,
     _any_out,
     _bytes,
     _bytes_out,
@@ -37,6 +38,19 @@ from ..._runtime import (
     _time_out,
     _type,
     _uri,
+)
+from ..._strict import (
+    _NO_DUPS,
+    _absolute,
+    _absolute_any,
+    _data_mismatch,
+    _fail,
+    _first_duplicate,
+    _semver,
+    _semver_less,
+    _strict_check,
+    _strict_dict,
+    _strict_json,
 )
 
 __all__ = [
@@ -96,13 +110,24 @@ class Features:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Features:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Features:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Features, _strict_Features, data)
         return _dec_Features(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Features:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Features:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Features, _strict_Features, data)
         return _dec_Features(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,15 +138,19 @@ class Features:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Features(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Features(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Features(_load(text))
+        o = _dec_Features(_load(text))
+        if strict:
+            _strict_check(_strict_Features, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -164,13 +193,24 @@ class Linux:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Linux:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Linux:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Linux, None, data)
         return _dec_Linux(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Linux:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Linux:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Linux, None, data)
         return _dec_Linux(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,15 +221,19 @@ class Linux:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Linux(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Linux(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Linux(_load(text))
+        o = _dec_Linux(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -231,13 +275,24 @@ class Cgroup:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Cgroup:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Cgroup:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Cgroup, None, data)
         return _dec_Cgroup(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Cgroup:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Cgroup:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Cgroup, None, data)
         return _dec_Cgroup(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -248,15 +303,19 @@ class Cgroup:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Cgroup(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Cgroup(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Cgroup(_load(text))
+        o = _dec_Cgroup(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -299,13 +358,24 @@ class Seccomp:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Seccomp:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Seccomp:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Seccomp, None, data)
         return _dec_Seccomp(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Seccomp:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Seccomp:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Seccomp, None, data)
         return _dec_Seccomp(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -316,15 +386,19 @@ class Seccomp:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Seccomp(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Seccomp(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Seccomp(_load(text))
+        o = _dec_Seccomp(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -346,13 +420,24 @@ class Apparmor:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Apparmor:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Apparmor:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Apparmor, None, data)
         return _dec_Apparmor(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Apparmor:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Apparmor:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Apparmor, None, data)
         return _dec_Apparmor(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -363,15 +448,19 @@ class Apparmor:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Apparmor(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Apparmor(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Apparmor(_load(text))
+        o = _dec_Apparmor(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -393,13 +482,24 @@ class Selinux:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Selinux:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Selinux:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Selinux, None, data)
         return _dec_Selinux(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Selinux:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Selinux:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Selinux, None, data)
         return _dec_Selinux(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -410,15 +510,19 @@ class Selinux:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Selinux(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Selinux(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Selinux(_load(text))
+        o = _dec_Selinux(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -440,13 +544,24 @@ class IntelRdt:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> IntelRdt:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> IntelRdt:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_IntelRdt, None, data)
         return _dec_IntelRdt(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> IntelRdt:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> IntelRdt:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_IntelRdt, None, data)
         return _dec_IntelRdt(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -457,15 +572,19 @@ class IntelRdt:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_IntelRdt(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_IntelRdt(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_IntelRdt(_load(text))
+        o = _dec_IntelRdt(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -485,13 +604,26 @@ class MountExtensions:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> MountExtensions:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> MountExtensions:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_MountExtensions, None, data)
         return _dec_MountExtensions(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> MountExtensions:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(
+        cls, data: Mapping[str, Any], strict: bool = False
+    ) -> MountExtensions:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_MountExtensions, None, data)
         return _dec_MountExtensions(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -502,15 +634,19 @@ class MountExtensions:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_MountExtensions(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_MountExtensions(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_MountExtensions(_load(text))
+        o = _dec_MountExtensions(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -532,13 +668,24 @@ class IDMap:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> IDMap:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> IDMap:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_IDMap, None, data)
         return _dec_IDMap(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> IDMap:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> IDMap:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_IDMap, None, data)
         return _dec_IDMap(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -549,15 +696,19 @@ class IDMap:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_IDMap(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_IDMap(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_IDMap(_load(text))
+        o = _dec_IDMap(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 _P0 = re.compile("^CAP_[A-Z_]+\\Z", re.ASCII).search
@@ -1642,3 +1793,52 @@ def _enc_IDMap(o: IDMap) -> dict[str, Any]:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
     return d
+
+
+def _strict_Features(o: Features, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Features (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-oci-version-min-semver: features.md#specification-version
+    v = o.oci_version_min
+    if not _semver(v):
+        raise _fail(
+            "ociVersionMin",
+            "features-oci-version-min-semver",
+            "ociVersionMin MUST be a SemVer v2.0.0 version",
+            "features.md#specification-version",
+            v,
+        )
+
+    # features-oci-version-max-semver: features.md#specification-version
+    v = o.oci_version_max
+    if not _semver(v):
+        raise _fail(
+            "ociVersionMax",
+            "features-oci-version-max-semver",
+            "ociVersionMax MUST be a SemVer v2.0.0 version",
+            "features.md#specification-version",
+            v,
+        )
+
+    # features-oci-version-order: features.md#specification-version
+    v = o.oci_version_max
+    w = o.oci_version_min
+    if _semver_less(v, w):
+        raise _fail(
+            "ociVersionMax",
+            "features-oci-version-order",
+            "ociVersionMax MUST NOT be lower than ociVersionMin",
+            "features.md#specification-version",
+            detail=f"{v} precedes {w}",
+        )
+
+    # features-annotations-key-non-empty: features.md#annotations
+    v = o.annotations
+    if v and "" in v:
+        raise _fail(
+            "",
+            "features-annotations-key-non-empty",
+            "annotation keys MUST NOT be an empty string",
+            "features.md#annotations",
+        )._at("annotations")

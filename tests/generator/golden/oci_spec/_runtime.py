@@ -11,6 +11,7 @@ import base64
 import binascii
 import codecs
 import json
+import os
 import re
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
@@ -208,7 +209,10 @@ def _no_constant(name: str) -> NoReturn:
 _DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
-def _load(data: bytes | bytearray | memoryview | str) -> Any:
+def _load(
+    data: bytes | bytearray | memoryview | str, decoder: json.JSONDecoder = _DECODER
+) -> Any:
+    # decoder: strict mode passes one that records duplicated keys (_strict.py).
     if isinstance(data, str):
         text = data
     elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -225,12 +229,33 @@ def _load(data: bytes | bytearray | memoryview | str) -> Any:
             f"expected JSON text as bytes or str, found {type(data).__name__}"
         )
     try:
-        return _DECODER.decode(text)
+        value = decoder.decode(text)
+        if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+            value = _no_surrogates(value)
+        return value
     except RecursionError:
         raise ValidationError("invalid JSON: nested too deeply") from None
     except ValueError as e:
         # JSONDecodeError, NaN/Infinity, and int() digit limits.
         raise ValidationError(f"invalid JSON: {e}") from None
+
+
+# A \uD800-\uDFFF escape; the JSON text may then decode to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(v: Any) -> Any:
+    # Go's decoder turns a lone surrogate escape into U+FFFD (pairs were already
+    # combined by both), in keys too, so keys that become equal collapse and the
+    # later member wins.  Only walked when the text has such an escape.
+    if isinstance(v, str):
+        return _SURROGATE.sub("\ufffd", v)
+    if isinstance(v, list):
+        return [_no_surrogates(x) for x in v]
+    if isinstance(v, dict):
+        return {_SURROGATE.sub("\ufffd", k): _no_surrogates(x) for k, x in v.items()}
+    return v
 
 
 def _expect_object(v: Any) -> ValidationError:
@@ -491,13 +516,75 @@ def _bytes_out(v: Any) -> str:
 # --- interface{} ------------------------------------------------------------------
 
 _EXACT = 1 << 53
+# Numbers that json cannot spell as Go does travel as marker strings that
+# _dumps turns into raw JSON numbers.  The nonce makes the marker unguessable, so
+# no decoded string can be taken for one.
+_RAW = "\ue000oci_spec-raw-number-" + binascii.hexlify(os.urandom(8)).decode() + ":"
+_RAW_STRING = re.compile('"' + re.escape(_RAW) + '([-+.0-9e]+)"')
+
+
+def _any_in(key: str | int | None, v: Any) -> Any:
+    """A JSON value as Go's ``interface{}`` holds it: numbers are float64, so
+    integers past 2**53 become floats and numbers beyond float64's range are
+    refused ("cannot unmarshal number ... of type float64")."""
+    if isinstance(v, dict):
+        out: dict[str, Any] = {}
+        for k, x in v.items():
+            try:
+                out[k] = _any_in(None, x)
+            except ValidationError as e:
+                raise (e._at(k) if key is None else e._at(k)._at(key)) from None
+        return out
+    if isinstance(v, list):
+        items: list[Any] = []
+        for i, x in enumerate(v):
+            try:
+                items.append(_any_in(None, x))
+            except ValidationError as e:
+                raise (e._at(i) if key is None else e._at(i)._at(key)) from None
+        return items
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return v
+    if isinstance(v, int) and -_EXACT <= v <= _EXACT:
+        return v
+    try:
+        f = float(v)
+    except OverflowError:
+        f = float("inf")
+    if f in (float("inf"), float("-inf")):
+        raise ValidationError(f"{_show(v)} is beyond the range of a float64", key)
+    return f
+
+
+def _go_number(f: float) -> Any:
+    # encoding/json floatEncoder: strconv 'f' format, shortest digits, unless
+    # abs < 1e-6 or abs >= 1e21: then 'e' with the exponent's leading zero cut.
+    if f == 0:
+        return _RAW + "-0" if str(f).startswith("-") else 0
+    text = repr(f)
+    a = abs(f)
+    if a < 1e-6 or a >= 1e21:
+        mantissa, _, exponent = text.partition("e")
+        sign, digits = exponent[0], exponent[1:].lstrip("0") or "0"
+        if a >= 1e21 and len(digits) < 2:
+            digits = digits.zfill(2)
+        text = f"{mantissa}e{sign}{digits}"
+        return _RAW + text
+    if "e" in text:  # repr chose exponent form where Go writes decimal
+        from decimal import Decimal
+
+        text = format(Decimal(text), "f")
+    if text.endswith(".0"):
+        text = text[:-2]
+    if "." not in text:
+        return int(text)  # json writes an int exactly as Go's 'f' digits
+    return float(text) if repr(float(text)) == text else _RAW + text
 
 
 def _any_out(v: Any) -> Any:
     """What Go writes back for a JSON value decoded into ``interface{}``: objects
-    became maps (sorted keys) and numbers float64, so integers beyond 2**53 lose
-    precision and 1.0 is written as 1.  Known gap: non-zero floats below 1e-4
-    and -0 keep Python's spelling (1e-05, -0.0) where Go writes 0.00001, -0."""
+    became maps (sorted keys), numbers float64 (shortest digits, 1e21 and
+    beyond in exponent form, integers past 2**53 rounded)."""
     if isinstance(v, dict):
         return {k: _any_out(v[k]) for k in sorted(v)}
     if isinstance(v, list):
@@ -505,9 +592,9 @@ def _any_out(v: Any) -> Any:
     if isinstance(v, bool) or v is None or isinstance(v, str):
         return v
     if isinstance(v, int):
-        return v if -_EXACT <= v <= _EXACT else int(float(v))
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e21:
-        return int(v)
+        return v if -_EXACT <= v <= _EXACT else _go_number(float(v))
+    if isinstance(v, float):
+        return _go_number(v)
     return v
 
 
@@ -520,7 +607,6 @@ _ESCAPES = (
     ("\u2028", "\\u2028"),
     ("\u2029", "\\u2029"),
 )
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -534,6 +620,8 @@ def _dumps(obj: Any) -> bytes:
     replacement over the whole text is exact.
     """
     text = _encode(obj)
+    if _RAW in text:
+        text = _RAW_STRING.sub(lambda m: m.group(1), text)
     for ch, esc in _ESCAPES:
         if ch in text:
             text = text.replace(ch, esc)

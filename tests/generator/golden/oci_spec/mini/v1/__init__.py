@@ -16,6 +16,7 @@ from ..._runtime import (
     _SHA256,
     Timestamp,
     ValidationError,
+    _any_in,
     _any_out,
     _bytes,
     _bytes_out,
@@ -37,6 +38,19 @@ from ..._runtime import (
     _time_out,
     _type,
     _uri,
+)
+from ..._strict import (
+    _NO_DUPS,
+    _absolute,
+    _absolute_any,
+    _data_mismatch,
+    _fail,
+    _first_duplicate,
+    _semver,
+    _semver_less,
+    _strict_check,
+    _strict_dict,
+    _strict_json,
 )
 
 __all__ = [
@@ -163,13 +177,24 @@ class Widget:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Widget:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Widget:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Widget, None, data)
         return _dec_Widget(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Widget:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Widget:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Widget, None, data)
         return _dec_Widget(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,15 +205,19 @@ class Widget:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Widget(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Widget(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Widget(_load(text))
+        o = _dec_Widget(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -213,13 +242,24 @@ class Part:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Part:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Part:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Part, None, data)
         return _dec_Part(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Part:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Part:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Part, None, data)
         return _dec_Part(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,15 +270,19 @@ class Part:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Part(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Part(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Part(_load(text))
+        o = _dec_Part(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -261,13 +305,24 @@ class Person:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Person:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Person:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Person, None, data)
         return _dec_Person(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Person:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Person:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Person, None, data)
         return _dec_Person(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -278,15 +333,19 @@ class Person:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Person(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Person(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Person(_load(text))
+        o = _dec_Person(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -309,13 +368,24 @@ class Blob:
     """Fields that apply only to some platforms (Go ``platform:`` tags)."""
 
     @classmethod
-    def from_json(cls, data: bytes | bytearray | memoryview | str) -> Blob:
-        """Parse and fully validate a JSON document; raises ValidationError."""
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Blob:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Blob, None, data)
         return _dec_Blob(_load(data))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Blob:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError."""
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Blob:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Blob, None, data)
         return _dec_Blob(data if type(data) is dict else dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -326,15 +396,19 @@ class Blob:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
         return _dumps(_enc_Blob(self))
 
-    def validate(self) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError."""
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
         try:
             text = _dumps(_enc_Blob(self))
         except (TypeError, ValueError, AttributeError) as e:
             if isinstance(e, ValidationError):
                 raise
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        _dec_Blob(_load(text))
+        o = _dec_Blob(_load(text))
+        if strict:
+            _strict_check(None, o)
 
 
 _P0 = re.compile(
