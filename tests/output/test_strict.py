@@ -748,3 +748,34 @@ def image_schema() -> Callable[[str], Any]:
         )
 
     return validator
+
+
+def _readme_block(doc: str) -> str:
+    """Each spec's "### Rules" table of the doc, as the README embeds them."""
+    out: list[str] = []
+    spec = ""
+    lines = doc.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("## "):
+            spec = lines[i][3:].strip()
+        if lines[i].strip() == "### Rules":
+            out += [f"**{spec}**", ""]
+            i += 1
+            while i < len(lines) and not lines[i].startswith("|"):
+                i += 1
+            while i < len(lines) and lines[i].startswith("|"):
+                out.append(lines[i])
+                i += 1
+            out.append("")
+            continue
+        i += 1
+    return "\n".join(out).rstrip() + "\n"
+
+
+def test_readme_rule_table_is_rendered_from_the_rule_files(specs: list[ModelSpec]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    begin = readme.index("<!-- strict-rules:begin")
+    begin = readme.index("\n", begin) + 1
+    end = readme.index("<!-- strict-rules:end -->")
+    assert readme[begin:end] == _readme_block(strict.render_doc(specs, SPEC_ROOT))
