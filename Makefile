@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e ..
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 generate: $(STAMP)
@@ -23,6 +23,18 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# The hostile-input suites at 50x the examples `make test` runs (5-10 minutes);
+# prints how many inputs were tried.  FUZZ_EXAMPLES=n to change the size.
+FUZZ_EXAMPLES ?= 7500
+fuzz: $(STAMP)
+	OCIGEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q tests/fuzz
+
+# Bench-only dependencies go into the same venv, constrained by requirements.txt
+# so that no pin of the generator or the tests moves; see docs/benchmarks.md.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.txt -r requirements-bench.txt
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis
