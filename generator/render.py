@@ -7,6 +7,9 @@ types and defaults.  Nothing here reads Go or schema files.
 from __future__ import annotations
 
 import ast
+import hashlib
+import importlib.metadata
+import os
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -394,7 +397,19 @@ class Renderer:
         return dict(sorted(files.items()))
 
 
+# black costs ~90% of a generation; its output depends only on its input, its
+# version and the mode, so outputs are cached by content (git-ignored).
+CACHE = Path(os.environ.get("OCIGEN_CACHE", TEMPLATES.parent / ".cache")) / "black"
+_CACHE_SALT = f"black {importlib.metadata.version('black')} {BLACK_MODE!r}\n".encode()
+
+
 def format_python(text: str, path: str) -> str:
+    key = hashlib.sha256(_CACHE_SALT + text.encode("utf-8")).hexdigest()
+    cached = CACHE / key[:2] / f"{key}.py"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
     try:
         out = black.format_str(text, mode=BLACK_MODE)
         ast.parse(out)
@@ -409,4 +424,11 @@ def format_python(text: str, path: str) -> str:
         raise GeneratorError(
             f"{path} (rendered)", lineno, f"rendered code is not valid Python: {message}: {shown!r}"
         ) from None
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(out, encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only checkout still generates, just without the cache
     return out
