@@ -206,7 +206,18 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+def _finite(text: str) -> float:
+    # A number beyond float64 (1e400) would come back as inf, which no JSON
+    # writer can spell; Go refuses it wherever it decodes the number.  Refused
+    # everywhere here, unknown members included (only floats come this way).
+    f = float(text)
+    if f in (_INF, -_INF):
+        raise ValueError(f"number {text[:40]} is beyond the range of a float64")
+    return f
+
+
+_INF = float("inf")
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 
 def _load(
@@ -291,20 +302,59 @@ def _digest(key: str | int | None, v: str) -> None:
 
 
 # format "uri", as upstream's validator asserts it (santhosh-tekuri/jsonschema:
-# Go's url.Parse succeeds and the URL is absolute).  url.Parse rejects control
-# characters, bad %-escapes, and hosts with spaces or a non-numeric port.
-_URI = re.compile(
-    r"[A-Za-z][A-Za-z0-9+.-]*:"  # scheme
-    r"(?://(?:[^@/?#]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^:/?#\[\] ]*)(?::[0-9]*)?(?=[/?#]|\Z)|(?!//))"
-    r"[^\x00-\x1f\x7f]*\Z"
-)
+# Go's url.Parse succeeds and the URL is absolute, and an IPv6 host is valid).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CTL = re.compile(r"[\x00-\x1f\x7f]")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# url.shouldEscape(c, encodeHost) is false for these ASCII bytes; '%' is checked
+# as an escape; bytes >= 0x80 pass.
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]|%[0-9A-Fa-f]{2}|[^\x00-\x7f])*\Z"
+)
+_HOST_ESCAPE = re.compile(r"%([0-7][0-9A-Fa-f])")  # an ASCII byte escaped
+_USERINFO = re.compile(r"[A-Za-z0-9\-._:~!$&'()*+,;=%@]*\Z")  # url.validUserinfo
+_IPV6 = re.compile(r"[0-9A-Fa-f:.]+(?:%25.+)?\Z")
+_PORT = re.compile(r"(?::[0-9]*)?\Z")  # url.validOptionalPort
+
+
+def _uri_ok(v: str) -> bool:
+    scheme = _SCHEME.match(v)
+    if scheme is None or _CTL.search(v):
+        return False  # relative (not absolute), or a control byte
+    rest, _, fragment = v[scheme.end() :].partition("#")
+    rest = rest.partition("?")[0]  # the query is not checked by url.Parse
+    if _BAD_ESCAPE.search(fragment):
+        return False
+    if rest.startswith("//"):
+        authority, slash, path = rest[2:].partition("/")
+        userinfo, at, host = authority.rpartition("@")
+        if at and not _USERINFO.match(userinfo):
+            return False
+        if host.startswith("["):
+            close = host.find("]")
+            if close < 0 or not _PORT.match(host[close + 1 :]):
+                return False
+            inside = host[1:close]
+            if ":" in inside and not _IPV6.match(inside):
+                return False
+        else:
+            name, colon, port = host.rpartition(":")
+            if colon and not port.isdigit() and port:
+                return False
+            name = name if colon else host
+            if not _HOST.match(name):
+                return False
+            if any(m.group(1) != "25" for m in _HOST_ESCAPE.finditer(name)):
+                return False
+        return not _BAD_ESCAPE.search(path)
+    if rest.startswith("/"):
+        return not _BAD_ESCAPE.search(rest)
+    return True  # opaque ("mailto:..."): url.Parse takes it as it is
 
 
 def _uri(key: str | int | None, v: str) -> None:
-    if _URI.match(v) and not _BAD_ESCAPE.search(v):
-        return
-    raise ValidationError(f"{_show(v)} is not an absolute URI", key)
+    if not _uri_ok(v):
+        raise ValidationError(f"{_show(v)} is not an absolute URI", key)
 
 
 # --- timestamps -----------------------------------------------------------------
