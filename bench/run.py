@@ -45,7 +45,7 @@ TARGETS = {
     "encode": 1.3,  # oci_spec to_json of manifest-200 / json.dumps
     "import_ms": 15.0,  # import oci_spec.image.v1, fresh process
     "memory": 1.0,  # retained bytes of decoded manifest-200 / json.loads dict
-    "generate_s": 1.5,  # ocigen generate, both specs, fresh process
+    "generate_s": 1.5,  # ocigen generate, both specs, fresh process, cold black cache
 }
 
 JSON = "json (floor)"
@@ -434,15 +434,24 @@ def main() -> int:
                              f"({last.replace(str(tmp), '$TMP')}); tried the other "
                              "argument order.")
         if gen_cmd:
-            times = []
+            # Cold: an empty black cache (OCIGEN_CACHE) for every run; warm: the
+            # cache a previous run left, as on a developer's machine.
+            times, warm = [], []
+            shared = dict(env_gen, OCIGEN_CACHE=str(tmp / "black-cache-shared"))
             for i in range(gen_reps):
                 out = tmp / f"ocigen-{i}"
                 cmd = [str(out) if c == str(tmp / "ocigen-warm") else c for c in gen_cmd]
-                t, err = rivals.time_cold(cmd, 1, cwd=ROOT, env=env_gen)
+                cold_env = dict(env_gen, OCIGEN_CACHE=str(tmp / f"black-cache-{i}"))
+                t, err = rivals.time_cold(cmd, 1, cwd=ROOT, env=cold_env)
                 times += t
                 if err:
                     errors.append(f"ocigen generate: {err}")
+                if i == 0:
+                    rivals.time_cold(cmd, 1, cwd=ROOT, env=shared)  # fills the cache
+                t, err = rivals.time_cold(cmd, 1, cwd=ROOT, env=shared)
+                warm += t
             gen["ocigen generate (image-spec + runtime-spec)"] = times
+            gen["ocigen generate, black cache warm"] = warm
         dcg_shown = {}
         for flavour in rivals.FLAVOURS:
             for spec, src in (("image-spec", tmp / "schemas-image"),
@@ -466,7 +475,8 @@ def main() -> int:
             cmd = [sys.executable, "-m", "cProfile", "-o", str(prof), gen_cmd[0],
                    *[str(tmp / "ocigen-prof") if c == str(tmp / "ocigen-warm") else c
                      for c in gen_cmd[1:]]]
-            subprocess.run(cmd, capture_output=True, cwd=ROOT, env=env_gen)
+            subprocess.run(cmd, capture_output=True, cwd=ROOT,
+                           env=dict(env_gen, OCIGEN_CACHE=str(tmp / "black-cache-prof")))
             gen_profile = pstats_rows(prof, 12)
 
         progress("adversarial regex inputs")
@@ -608,7 +618,7 @@ def write_report(rep: Report, stamp: str, source: str, docs, dec, enc, same, sca
         ["retained memory, decoded manifest-200 vs `json.loads` dicts", "≤ 1×",
          f"{mem_ratio:.2f}× ({fmt_bytes(mem[OCI])} vs {fmt_bytes(mem[JSON])})",
          verdict(ok["memory"])],
-        ["`ocigen generate`, both specs, fresh process", f"≤ {TARGETS['generate_s']} s",
+        ["`ocigen generate`, both specs, fresh process, empty black cache", f"≤ {TARGETS['generate_s']} s",
          f"{gen_s:.2f} s", verdict(ok["generate"])],
     ])
 

@@ -60,9 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--spec-root", default="spec", help="folder of vendored specs")
     parser.add_argument("--out", default="generated", help="output folder")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("generate", help="regenerate the output folder").set_defaults(func=cmd_generate)
-    sub.add_parser("check", help="exit 1 if the output folder is stale").set_defaults(func=cmd_check)
-    sub.add_parser("lint", help="print where Go and the schemas disagree").set_defaults(func=cmd_lint)
+    # The folder options are accepted after the command too (ocigen generate --out X).
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--spec-root", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    common.add_argument("--out", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    for name, func, text in (
+        ("generate", cmd_generate, "regenerate the output folder"),
+        ("check", cmd_check, "exit 1 if the output folder is stale"),
+        ("lint", cmd_lint, "print where Go and the schemas disagree"),
+    ):
+        sub.add_parser(name, help=text, parents=[common]).set_defaults(func=func)
     api_diff.add_cli(sub)
     spec_source.add_cli(sub)
     return parser
