@@ -14,7 +14,7 @@ import json
 import os
 import re
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, TypeVar
 
 __all__ = ["Timestamp", "ValidationError"]
 
@@ -58,10 +58,15 @@ class ValidationError(ValueError):
         for seg in reversed(self._rev):
             if isinstance(seg, int):
                 out.append(f"[{seg}]")
-            elif _IDENT.match(seg):
+            elif len(seg) <= _SHOW and _IDENT.match(seg):
                 out.append(f".{seg}" if out else seg)
             else:
-                out.append("[" + json.dumps(seg, ensure_ascii=False) + "]")
+                text = json.dumps(
+                    seg if len(seg) <= _SHOW else seg[:_SHOW], ensure_ascii=False
+                )
+                if len(seg) > _SHOW:  # a huge key would swamp the message
+                    text = text[:-1] + '…"'
+                out.append("[" + text + "]")
         return "".join(out) or "$"
 
     def __str__(self) -> str:
@@ -149,9 +154,13 @@ def _pattern(key: str | int | None, pattern: str, v: str) -> ValidationError:
 
 
 def _enum(key: str | int | None, allowed: tuple[str, ...], v: str) -> ValidationError:
-    shown = ", ".join(json.dumps(a) for a in allowed[:12])
-    more = ", …" if len(allowed) > 12 else ""
-    return ValidationError(f"expected one of {shown}{more}; found {_show(v)}", key)
+    shown = ""
+    for i, a in enumerate(allowed):
+        if len(shown) > 120:  # keep the message short: a few, then the count
+            shown += f", … ({len(allowed) - i} more)"
+            break
+        shown += (", " if shown else "") + json.dumps(a)
+    return ValidationError(f"expected one of {shown}; found {_show(v)}", key)
 
 
 def _range(
@@ -267,6 +276,16 @@ def _no_surrogates(v: Any) -> Any:
     if isinstance(v, dict):
         return {_SURROGATE.sub("\ufffd", k): _no_surrogates(x) for k, x in v.items()}
     return v
+
+
+def _as_dict(data: Any) -> dict[str, Any]:
+    # from_dict: a dict as it is, another Mapping copied, anything else refused
+    # with a path, as from_json would.
+    if type(data) is dict:
+        return data
+    if isinstance(data, Mapping):
+        return dict(data)
+    raise _expect_object(data)
 
 
 def _expect_object(v: Any) -> ValidationError:
@@ -676,7 +695,10 @@ def _dumps(obj: Any) -> bytes:
     (encode.go appendString).  Those can only occur inside strings, so a
     replacement over the whole text is exact.
     """
-    text = _encode(obj)
+    try:
+        text = _encode(obj)
+    except ValueError as e:  # NaN or infinity in an unknown member given to from_dict
+        raise ValidationError(f"cannot be written as JSON: {e}") from None
     if _RAW in text:
         text = _RAW_STRING.sub(lambda m: m.group(1), text)
     for ch, esc in _ESCAPES:

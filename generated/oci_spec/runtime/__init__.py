@@ -17,6 +17,7 @@ from .._runtime import (
     Timestamp,
     ValidationError,
     _any_in,
+    _as_dict,
     _any_out,
     _bytes,
     _bytes_out,
@@ -534,7 +535,7 @@ class Spec:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Spec, _strict_Spec, data)
-        return _dec_Spec(data if type(data) is dict else dict(data))
+        return _dec_Spec(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -614,7 +615,7 @@ class Scheduler:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Scheduler, None, data)
-        return _dec_Scheduler(data if type(data) is dict else dict(data))
+        return _dec_Scheduler(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -758,7 +759,7 @@ class Process:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Process, _strict_Process, data)
-        return _dec_Process(data if type(data) is dict else dict(data))
+        return _dec_Process(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -849,7 +850,7 @@ class LinuxCapabilities:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxCapabilities, None, data)
-        return _dec_LinuxCapabilities(data if type(data) is dict else dict(data))
+        return _dec_LinuxCapabilities(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -914,7 +915,7 @@ class LinuxIOPriority:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxIOPriority, None, data)
-        return _dec_LinuxIOPriority(data if type(data) is dict else dict(data))
+        return _dec_LinuxIOPriority(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -977,7 +978,7 @@ class CPUAffinity:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_CPUAffinity, None, data)
-        return _dec_CPUAffinity(data if type(data) is dict else dict(data))
+        return _dec_CPUAffinity(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1040,7 +1041,7 @@ class Box:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Box, None, data)
-        return _dec_Box(data if type(data) is dict else dict(data))
+        return _dec_Box(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1143,7 +1144,7 @@ class User:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_User, None, data)
-        return _dec_User(data if type(data) is dict else dict(data))
+        return _dec_User(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1206,7 +1207,7 @@ class Root:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Root, None, data)
-        return _dec_Root(data if type(data) is dict else dict(data))
+        return _dec_Root(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1296,7 +1297,7 @@ class Mount:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Mount, None, data)
-        return _dec_Mount(data if type(data) is dict else dict(data))
+        return _dec_Mount(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1365,7 +1366,7 @@ class Hook:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Hook, _strict_Hook, data)
-        return _dec_Hook(data if type(data) is dict else dict(data))
+        return _dec_Hook(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1451,7 +1452,7 @@ class Hooks:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Hooks, _strict_Hooks, data)
-        return _dec_Hooks(data if type(data) is dict else dict(data))
+        return _dec_Hooks(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1557,7 +1558,7 @@ class Linux:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Linux, _strict_Linux, data)
-        return _dec_Linux(data if type(data) is dict else dict(data))
+        return _dec_Linux(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1621,7 +1622,7 @@ class LinuxNamespace:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxNamespace, _strict_LinuxNamespace, data)
-        return _dec_LinuxNamespace(data if type(data) is dict else dict(data))
+        return _dec_LinuxNamespace(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1687,7 +1688,7 @@ class LinuxIDMapping:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxIDMapping, None, data)
-        return _dec_LinuxIDMapping(data if type(data) is dict else dict(data))
+        return _dec_LinuxIDMapping(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1752,7 +1753,7 @@ class LinuxTimeOffset:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxTimeOffset_2, None, data)
-        return _dec_LinuxTimeOffset_2(data if type(data) is dict else dict(data))
+        return _dec_LinuxTimeOffset_2(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1818,7 +1819,7 @@ class POSIXRlimit:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_POSIXRlimit, None, data)
-        return _dec_POSIXRlimit(data if type(data) is dict else dict(data))
+        return _dec_POSIXRlimit(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1886,7 +1887,7 @@ class LinuxHugepageLimit:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxHugepageLimit, None, data)
-        return _dec_LinuxHugepageLimit(data if type(data) is dict else dict(data))
+        return _dec_LinuxHugepageLimit(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -1951,7 +1952,7 @@ class LinuxInterfacePriority:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxInterfacePriority, None, data)
-        return _dec_LinuxInterfacePriority(data if type(data) is dict else dict(data))
+        return _dec_LinuxInterfacePriority(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2016,7 +2017,7 @@ class LinuxBlockIODevice:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxBlockIODevice, None, data)
-        return _dec_LinuxBlockIODevice(data if type(data) is dict else dict(data))
+        return _dec_LinuxBlockIODevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2087,7 +2088,7 @@ class LinuxWeightDevice:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxWeightDevice, None, data)
-        return _dec_LinuxWeightDevice(data if type(data) is dict else dict(data))
+        return _dec_LinuxWeightDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2155,7 +2156,7 @@ class LinuxThrottleDevice:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxThrottleDevice, None, data)
-        return _dec_LinuxThrottleDevice(data if type(data) is dict else dict(data))
+        return _dec_LinuxThrottleDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2233,7 +2234,7 @@ class LinuxBlockIO:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxBlockIO, None, data)
-        return _dec_LinuxBlockIO(data if type(data) is dict else dict(data))
+        return _dec_LinuxBlockIO(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2325,7 +2326,7 @@ class LinuxMemory:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxMemory, None, data)
-        return _dec_LinuxMemory(data if type(data) is dict else dict(data))
+        return _dec_LinuxMemory(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2410,7 +2411,7 @@ class LinuxCPU:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxCPU, None, data)
-        return _dec_LinuxCPU(data if type(data) is dict else dict(data))
+        return _dec_LinuxCPU(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2470,7 +2471,7 @@ class LinuxPids:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxPids, None, data)
-        return _dec_LinuxPids(data if type(data) is dict else dict(data))
+        return _dec_LinuxPids(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2533,7 +2534,7 @@ class LinuxNetwork:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxNetwork, None, data)
-        return _dec_LinuxNetwork(data if type(data) is dict else dict(data))
+        return _dec_LinuxNetwork(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2596,7 +2597,7 @@ class LinuxRdma:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxRdma, None, data)
-        return _dec_LinuxRdma(data if type(data) is dict else dict(data))
+        return _dec_LinuxRdma(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2682,7 +2683,7 @@ class LinuxResources:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxResources, None, data)
-        return _dec_LinuxResources(data if type(data) is dict else dict(data))
+        return _dec_LinuxResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2760,7 +2761,7 @@ class LinuxDevice:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxDevice, None, data)
-        return _dec_LinuxDevice(data if type(data) is dict else dict(data))
+        return _dec_LinuxDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2835,7 +2836,7 @@ class LinuxDeviceCgroup:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxDeviceCgroup, None, data)
-        return _dec_LinuxDeviceCgroup(data if type(data) is dict else dict(data))
+        return _dec_LinuxDeviceCgroup(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2900,7 +2901,7 @@ class LinuxPersonality:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxPersonality, None, data)
-        return _dec_LinuxPersonality(data if type(data) is dict else dict(data))
+        return _dec_LinuxPersonality(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -2975,7 +2976,7 @@ class Solaris:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Solaris, None, data)
-        return _dec_Solaris(data if type(data) is dict else dict(data))
+        return _dec_Solaris(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3037,7 +3038,7 @@ class SolarisCappedCPU:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_SolarisCappedCPU, None, data)
-        return _dec_SolarisCappedCPU(data if type(data) is dict else dict(data))
+        return _dec_SolarisCappedCPU(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3102,7 +3103,7 @@ class SolarisCappedMemory:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_SolarisCappedMemory, None, data)
-        return _dec_SolarisCappedMemory(data if type(data) is dict else dict(data))
+        return _dec_SolarisCappedMemory(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3180,7 +3181,7 @@ class SolarisAnet:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_SolarisAnet, None, data)
-        return _dec_SolarisAnet(data if type(data) is dict else dict(data))
+        return _dec_SolarisAnet(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3261,7 +3262,7 @@ class Windows:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Windows, None, data)
-        return _dec_Windows(data if type(data) is dict else dict(data))
+        return _dec_Windows(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3324,7 +3325,7 @@ class WindowsDevice:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsDevice, None, data)
-        return _dec_WindowsDevice(data if type(data) is dict else dict(data))
+        return _dec_WindowsDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3392,7 +3393,7 @@ class WindowsResources:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsResources, None, data)
-        return _dec_WindowsResources(data if type(data) is dict else dict(data))
+        return _dec_WindowsResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3454,7 +3455,7 @@ class WindowsMemoryResources:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsMemoryResources, None, data)
-        return _dec_WindowsMemoryResources(data if type(data) is dict else dict(data))
+        return _dec_WindowsMemoryResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3535,7 +3536,7 @@ class WindowsCPUResources:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsCPUResources, None, data)
-        return _dec_WindowsCPUResources(data if type(data) is dict else dict(data))
+        return _dec_WindowsCPUResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3602,7 +3603,7 @@ class WindowsCPUGroupAffinity:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsCPUGroupAffinity, None, data)
-        return _dec_WindowsCPUGroupAffinity(data if type(data) is dict else dict(data))
+        return _dec_WindowsCPUGroupAffinity(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3670,7 +3671,7 @@ class WindowsStorageResources:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsStorageResources, None, data)
-        return _dec_WindowsStorageResources(data if type(data) is dict else dict(data))
+        return _dec_WindowsStorageResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3742,7 +3743,7 @@ class WindowsNetwork:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsNetwork, None, data)
-        return _dec_WindowsNetwork(data if type(data) is dict else dict(data))
+        return _dec_WindowsNetwork(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3802,7 +3803,7 @@ class WindowsHyperV:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_WindowsHyperV, None, data)
-        return _dec_WindowsHyperV(data if type(data) is dict else dict(data))
+        return _dec_WindowsHyperV(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3868,7 +3869,7 @@ class VM:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_VM, _strict_VM, data)
-        return _dec_VM(data if type(data) is dict else dict(data))
+        return _dec_VM(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3931,7 +3932,7 @@ class VMHypervisor:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_VMHypervisor, _strict_VMHypervisor, data)
-        return _dec_VMHypervisor(data if type(data) is dict else dict(data))
+        return _dec_VMHypervisor(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -3997,7 +3998,7 @@ class VMKernel:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_VMKernel, _strict_VMKernel, data)
-        return _dec_VMKernel(data if type(data) is dict else dict(data))
+        return _dec_VMKernel(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4060,7 +4061,7 @@ class VMImage:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_VMImage, _strict_VMImage, data)
-        return _dec_VMImage(data if type(data) is dict else dict(data))
+        return _dec_VMImage(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4138,7 +4139,7 @@ class LinuxSeccomp:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxSeccomp, None, data)
-        return _dec_LinuxSeccomp(data if type(data) is dict else dict(data))
+        return _dec_LinuxSeccomp(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4209,7 +4210,7 @@ class LinuxSeccompArg:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxSeccompArg, None, data)
-        return _dec_LinuxSeccompArg(data if type(data) is dict else dict(data))
+        return _dec_LinuxSeccompArg(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4278,7 +4279,7 @@ class LinuxSyscall:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxSyscall, None, data)
-        return _dec_LinuxSyscall(data if type(data) is dict else dict(data))
+        return _dec_LinuxSyscall(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4358,7 +4359,7 @@ class LinuxIntelRdt:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_LinuxIntelRdt, None, data)
-        return _dec_LinuxIntelRdt(data if type(data) is dict else dict(data))
+        return _dec_LinuxIntelRdt(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4418,7 +4419,7 @@ class ZOS:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_ZOS, None, data)
-        return _dec_ZOS(data if type(data) is dict else dict(data))
+        return _dec_ZOS(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4482,7 +4483,7 @@ class ZOSNamespace:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_ZOSNamespace, None, data)
-        return _dec_ZOSNamespace(data if type(data) is dict else dict(data))
+        return _dec_ZOSNamespace(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4559,7 +4560,7 @@ class State:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_State, _strict_State, data)
-        return _dec_State(data if type(data) is dict else dict(data))
+        return _dec_State(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -4639,7 +4640,7 @@ class ContainerProcessState:
             return _strict_dict(
                 _dec_ContainerProcessState, _strict_ContainerProcessState, data
             )
-        return _dec_ContainerProcessState(data if type(data) is dict else dict(data))
+        return _dec_ContainerProcessState(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""

@@ -17,6 +17,7 @@ from ..._runtime import (
     Timestamp,
     ValidationError,
     _any_in,
+    _as_dict,
     _any_out,
     _bytes,
     _bytes_out,
@@ -288,7 +289,7 @@ class ImageConfig:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_ImageConfig, _strict_ImageConfig, data)
-        return _dec_ImageConfig(data if type(data) is dict else dict(data))
+        return _dec_ImageConfig(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -351,7 +352,7 @@ class RootFS:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_RootFS, None, data)
-        return _dec_RootFS(data if type(data) is dict else dict(data))
+        return _dec_RootFS(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -423,7 +424,7 @@ class History:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_History, None, data)
-        return _dec_History(data if type(data) is dict else dict(data))
+        return _dec_History(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -517,7 +518,7 @@ class Image:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Image, _strict_Image, data)
-        return _dec_Image(data if type(data) is dict else dict(data))
+        return _dec_Image(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -606,7 +607,7 @@ class Descriptor:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Descriptor, _strict_Descriptor, data)
-        return _dec_Descriptor(data if type(data) is dict else dict(data))
+        return _dec_Descriptor(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -682,7 +683,7 @@ class Platform:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Platform_2, None, data)
-        return _dec_Platform_2(data if type(data) is dict else dict(data))
+        return _dec_Platform_2(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -760,7 +761,7 @@ class Index:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Index, _strict_Index, data)
-        return _dec_Index(data if type(data) is dict else dict(data))
+        return _dec_Index(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -823,7 +824,7 @@ class ImageLayout:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_ImageLayout, None, data)
-        return _dec_ImageLayout(data if type(data) is dict else dict(data))
+        return _dec_ImageLayout(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -904,7 +905,7 @@ class Manifest:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Manifest, _strict_Manifest, data)
-        return _dec_Manifest(data if type(data) is dict else dict(data))
+        return _dec_Manifest(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""

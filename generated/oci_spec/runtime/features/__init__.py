@@ -17,6 +17,7 @@ from ..._runtime import (
     Timestamp,
     ValidationError,
     _any_in,
+    _as_dict,
     _any_out,
     _bytes,
     _bytes_out,
@@ -128,7 +129,7 @@ class Features:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Features, _strict_Features, data)
-        return _dec_Features(data if type(data) is dict else dict(data))
+        return _dec_Features(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -211,7 +212,7 @@ class Linux:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Linux, None, data)
-        return _dec_Linux(data if type(data) is dict else dict(data))
+        return _dec_Linux(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -293,7 +294,7 @@ class Cgroup:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Cgroup, None, data)
-        return _dec_Cgroup(data if type(data) is dict else dict(data))
+        return _dec_Cgroup(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -376,7 +377,7 @@ class Seccomp:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Seccomp, None, data)
-        return _dec_Seccomp(data if type(data) is dict else dict(data))
+        return _dec_Seccomp(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -438,7 +439,7 @@ class Apparmor:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Apparmor, None, data)
-        return _dec_Apparmor(data if type(data) is dict else dict(data))
+        return _dec_Apparmor(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -500,7 +501,7 @@ class Selinux:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Selinux, None, data)
-        return _dec_Selinux(data if type(data) is dict else dict(data))
+        return _dec_Selinux(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -562,7 +563,7 @@ class IntelRdt:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_IntelRdt, None, data)
-        return _dec_IntelRdt(data if type(data) is dict else dict(data))
+        return _dec_IntelRdt(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -624,7 +625,7 @@ class MountExtensions:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_MountExtensions, None, data)
-        return _dec_MountExtensions(data if type(data) is dict else dict(data))
+        return _dec_MountExtensions(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -686,7 +687,7 @@ class IDMap:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_IDMap, None, data)
-        return _dec_IDMap(data if type(data) is dict else dict(data))
+        return _dec_IDMap(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
