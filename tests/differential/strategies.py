@@ -386,7 +386,8 @@ def _strategy_from_message(tp: Any, message: str) -> st.SearchStrategy[Any] | No
     if "is not an absolute URI" in message:
         return uris
     if m := _ENUM.search(message):
-        shown = m.group(1).removesuffix(", …")
+        # The message lists the first alternatives, then ", … (N more)".
+        shown = re.sub(r", … \(\d+ more\)\Z", "", m.group(1))
         return st.sampled_from(json.loads(f"[{shown}]"))
     if m := _RANGE.search(message):
         bound = int(m.group(2))

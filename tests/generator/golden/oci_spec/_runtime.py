@@ -14,7 +14,7 @@ import json
 import os
 import re
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, TypeVar
 
 __all__ = ["Timestamp", "ValidationError"]
 
@@ -58,10 +58,15 @@ class ValidationError(ValueError):
         for seg in reversed(self._rev):
             if isinstance(seg, int):
                 out.append(f"[{seg}]")
-            elif _IDENT.match(seg):
+            elif len(seg) <= _SHOW and _IDENT.match(seg):
                 out.append(f".{seg}" if out else seg)
             else:
-                out.append("[" + json.dumps(seg, ensure_ascii=False) + "]")
+                text = json.dumps(
+                    seg if len(seg) <= _SHOW else seg[:_SHOW], ensure_ascii=False
+                )
+                if len(seg) > _SHOW:  # a huge key would swamp the message
+                    text = text[:-1] + '…"'
+                out.append("[" + text + "]")
         return "".join(out) or "$"
 
     def __str__(self) -> str:
@@ -149,9 +154,13 @@ def _pattern(key: str | int | None, pattern: str, v: str) -> ValidationError:
 
 
 def _enum(key: str | int | None, allowed: tuple[str, ...], v: str) -> ValidationError:
-    shown = ", ".join(json.dumps(a) for a in allowed[:12])
-    more = ", …" if len(allowed) > 12 else ""
-    return ValidationError(f"expected one of {shown}{more}; found {_show(v)}", key)
+    shown = ""
+    for i, a in enumerate(allowed):
+        if len(shown) > 120:  # keep the message short: a few, then the count
+            shown += f", … ({len(allowed) - i} more)"
+            break
+        shown += (", " if shown else "") + json.dumps(a)
+    return ValidationError(f"expected one of {shown}; found {_show(v)}", key)
 
 
 def _range(
@@ -206,7 +215,18 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+def _finite(text: str) -> float:
+    # A number beyond float64 (1e400) would come back as inf, which no JSON
+    # writer can spell; Go refuses it wherever it decodes the number.  Refused
+    # everywhere here, unknown members included (only floats come this way).
+    f = float(text)
+    if f in (_INF, -_INF):
+        raise ValueError(f"number {text[:40]} is beyond the range of a float64")
+    return f
+
+
+_INF = float("inf")
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 
 
 def _load(
@@ -258,6 +278,16 @@ def _no_surrogates(v: Any) -> Any:
     return v
 
 
+def _as_dict(data: Any) -> dict[str, Any]:
+    # from_dict: a dict as it is, another Mapping copied, anything else refused
+    # with a path, as from_json would.
+    if type(data) is dict:
+        return data
+    if isinstance(data, Mapping):
+        return dict(data)
+    raise _expect_object(data)
+
+
 def _expect_object(v: Any) -> ValidationError:
     return _type(None, "object", v)
 
@@ -291,20 +321,59 @@ def _digest(key: str | int | None, v: str) -> None:
 
 
 # format "uri", as upstream's validator asserts it (santhosh-tekuri/jsonschema:
-# Go's url.Parse succeeds and the URL is absolute).  url.Parse rejects control
-# characters, bad %-escapes, and hosts with spaces or a non-numeric port.
-_URI = re.compile(
-    r"[A-Za-z][A-Za-z0-9+.-]*:"  # scheme
-    r"(?://(?:[^@/?#]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^:/?#\[\] ]*)(?::[0-9]*)?(?=[/?#]|\Z)|(?!//))"
-    r"[^\x00-\x1f\x7f]*\Z"
-)
+# Go's url.Parse succeeds and the URL is absolute, and an IPv6 host is valid).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CTL = re.compile(r"[\x00-\x1f\x7f]")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# url.shouldEscape(c, encodeHost) is false for these ASCII bytes; '%' is checked
+# as an escape; bytes >= 0x80 pass.
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]|%[0-9A-Fa-f]{2}|[^\x00-\x7f])*\Z"
+)
+_HOST_ESCAPE = re.compile(r"%([0-7][0-9A-Fa-f])")  # an ASCII byte escaped
+_USERINFO = re.compile(r"[A-Za-z0-9\-._:~!$&'()*+,;=%@]*\Z")  # url.validUserinfo
+_IPV6 = re.compile(r"[0-9A-Fa-f:.]+(?:%25.+)?\Z")
+_PORT = re.compile(r"(?::[0-9]*)?\Z")  # url.validOptionalPort
+
+
+def _uri_ok(v: str) -> bool:
+    scheme = _SCHEME.match(v)
+    if scheme is None or _CTL.search(v):
+        return False  # relative (not absolute), or a control byte
+    rest, _, fragment = v[scheme.end() :].partition("#")
+    rest = rest.partition("?")[0]  # the query is not checked by url.Parse
+    if _BAD_ESCAPE.search(fragment):
+        return False
+    if rest.startswith("//"):
+        authority, slash, path = rest[2:].partition("/")
+        userinfo, at, host = authority.rpartition("@")
+        if at and not _USERINFO.match(userinfo):
+            return False
+        if host.startswith("["):
+            close = host.find("]")
+            if close < 0 or not _PORT.match(host[close + 1 :]):
+                return False
+            inside = host[1:close]
+            if ":" in inside and not _IPV6.match(inside):
+                return False
+        else:
+            name, colon, port = host.rpartition(":")
+            if colon and not port.isdigit() and port:
+                return False
+            name = name if colon else host
+            if not _HOST.match(name):
+                return False
+            if any(m.group(1) != "25" for m in _HOST_ESCAPE.finditer(name)):
+                return False
+        return not _BAD_ESCAPE.search(path)
+    if rest.startswith("/"):
+        return not _BAD_ESCAPE.search(rest)
+    return True  # opaque ("mailto:..."): url.Parse takes it as it is
 
 
 def _uri(key: str | int | None, v: str) -> None:
-    if _URI.match(v) and not _BAD_ESCAPE.search(v):
-        return
-    raise ValidationError(f"{_show(v)} is not an absolute URI", key)
+    if not _uri_ok(v):
+        raise ValidationError(f"{_show(v)} is not an absolute URI", key)
 
 
 # --- timestamps -----------------------------------------------------------------
@@ -626,7 +695,10 @@ def _dumps(obj: Any) -> bytes:
     (encode.go appendString).  Those can only occur inside strings, so a
     replacement over the whole text is exact.
     """
-    text = _encode(obj)
+    try:
+        text = _encode(obj)
+    except ValueError as e:  # NaN or infinity in an unknown member given to from_dict
+        raise ValidationError(f"cannot be written as JSON: {e}") from None
     if _RAW in text:
         text = _RAW_STRING.sub(lambda m: m.group(1), text)
     for ch, esc in _ESCAPES:

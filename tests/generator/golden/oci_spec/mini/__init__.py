@@ -17,6 +17,7 @@ from .._runtime import (
     Timestamp,
     ValidationError,
     _any_in,
+    _as_dict,
     _any_out,
     _bytes,
     _bytes_out,
@@ -113,7 +114,7 @@ class Versioned:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Versioned, None, data)
-        return _dec_Versioned(data if type(data) is dict else dict(data))
+        return _dec_Versioned(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""

@@ -17,6 +17,7 @@ from ..._runtime import (
     Timestamp,
     ValidationError,
     _any_in,
+    _as_dict,
     _any_out,
     _bytes,
     _bytes_out,
@@ -195,7 +196,7 @@ class Widget:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Widget, None, data)
-        return _dec_Widget(data if type(data) is dict else dict(data))
+        return _dec_Widget(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -260,7 +261,7 @@ class Part:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Part, None, data)
-        return _dec_Part(data if type(data) is dict else dict(data))
+        return _dec_Part(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -323,7 +324,7 @@ class Person:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Person, None, data)
-        return _dec_Person(data if type(data) is dict else dict(data))
+        return _dec_Person(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
@@ -386,7 +387,7 @@ class Blob:
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
             return _strict_dict(_dec_Blob, None, data)
-        return _dec_Blob(data if type(data) is dict else dict(data))
+        return _dec_Blob(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
