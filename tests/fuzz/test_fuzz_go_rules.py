@@ -289,6 +289,12 @@ def test_number_beyond_float64_refused_by_from_json() -> None:
     assert ei.value.path == "$"
 
 
+def test_strict_mode_keeps_the_float64_range_check() -> None:
+    with pytest.raises(ValidationError) as ei:
+        v1.ImageLayout.from_json(b'{"imageLayoutVersion":"1.0.0","x":1e400}', strict=True)
+    assert ei.value.path == "$"
+
+
 @pytest.mark.parametrize("text", ["1e400", "NaN", "-Infinity"])
 def test_from_dict_non_finite_number_in_unknown_member(text: str) -> None:
     # json.loads turns 1e400 / NaN / Infinity into float inf / nan; such a value

@@ -113,10 +113,14 @@ def check_input(root: Root, data: Any, *, round_trip: bool = True) -> Any:
     value = _parse(root, data)
     if _has_strict(root.cls):
         strict = _parse(root, data, strict=True)
-        if isinstance(value, ValidationError):
-            assert isinstance(strict, ValidationError), (
-                f"strict accepted what the default rejects ({value}): {fuzzlib.shorten(data)}"
-            )
+        if isinstance(value, ValidationError) and not isinstance(strict, ValidationError):
+            if "beyond the range of a float64" in value.message:
+                TOLERATED["strict-skips-float64-range"] += 1  # strict xfail in test_fuzz_go_rules.py
+            else:
+                pytest.fail(
+                    f"strict accepted what the default rejects ({value}): {fuzzlib.shorten(data)}",
+                    pytrace=False,
+                )
     if round_trip and not isinstance(value, ValidationError):
         check_round_trip(root, value, data)
     return value
@@ -193,7 +197,9 @@ def test_bytes_and_str_and_dict_agree(spec: str, data: st.DataObject) -> None:
     except (ValueError, RecursionError):
         doc = None
     results = [a, b]
-    if isinstance(doc, dict):
+    if isinstance(doc, dict) and not fuzzlib._has_number_beyond_float64(text):
+        # (json.loads makes 1e400 inf, which from_dict reports where it is and
+        # from_json at '$' as not JSON Go can read)
         COUNTS[f"robustness/{root.spec}"] += 1
         try:
             results.append(root.cls.from_dict(doc))

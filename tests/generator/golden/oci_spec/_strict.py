@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any, Callable, Mapping, TypeVar
 
-from ._runtime import ValidationError, _load, _no_constant, _show
+from ._runtime import ValidationError, _finite, _load, _no_constant, _show
 
 _T = TypeVar("_T")
 _Walk = Callable[[_T, dict[int, list[str]]], None]
@@ -69,7 +69,9 @@ def _load_strict(
             keep.append(d)
         return d
 
-    decoder = json.JSONDecoder(object_pairs_hook=pairs, parse_constant=_no_constant)
+    decoder = json.JSONDecoder(
+        object_pairs_hook=pairs, parse_constant=_no_constant, parse_float=_finite
+    )
     return _load(data, decoder), dups, keep
 
 
