@@ -105,6 +105,7 @@ RULE_EXAMPLES: dict[str, list[tuple[str, bytes, bytes]]] = {
         ("Spec", doc(WINDOWS, windows__credentialSpec={"n": 1}).replace(b'"n": 1', b'"n": 1e400'),
          doc(WINDOWS, windows__credentialSpec={"n": 1e300})),
         ("ImageLayout", b'{"imageLayoutVersion":"1.0.0","x":[-1e309]}', b'{"imageLayoutVersion":"1.0.0","x":[-1e308]}'),
+        ("Spec", doc(WINDOWS, windows__credentialSpec={"n": 10**400}), doc(WINDOWS, windows__credentialSpec={"n": 10**300})),
     ],
     "json-invalid-utf8-as-go": [
         ("ImageLayout", b'{"imageLayoutVersion":"1.0.0","x":"\xff"}', b'{"imageLayoutVersion":"1.0.0","x":"y"}'),
