@@ -12,7 +12,6 @@ import keyword
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 from . import config as config_mod
 from . import golang
@@ -42,6 +41,7 @@ from .model import (
     StructValue,
     TimeType,
     TypeRef,
+    walk,
 )
 from .schema import Node, Ref, Schemas, translate_pattern
 
@@ -692,7 +692,7 @@ class Binder:
                 t.module
                 for d in decoders
                 for f in d.fields
-                for t in _walk(f.type)
+                for t in walk(f.type)
                 if isinstance(t, (StructType, EnumType)) and t.module != name
             }
         )
@@ -759,14 +759,6 @@ def _null_ok(node: Node | None) -> bool:
     # Go decodes null into anything (nil, or a no-op for values); the schema
     # allows it when it has no type restriction or lists null.
     return node is None or node.nullable or node.types is None or "null" in node.types
-
-
-def _walk(t: TypeRef) -> Iterable[TypeRef]:
-    yield t
-    if isinstance(t, ListType):
-        yield from _walk(t.item)
-    elif isinstance(t, MapType):
-        yield from _walk(t.value)
 
 
 def build(spec_dir: Path, display: str) -> Spec:

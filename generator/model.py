@@ -8,7 +8,7 @@ constraints are fields (see ``TypeRef``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Iterator, Literal
 
 # --- type kinds ---------------------------------------------------------------
 
@@ -103,6 +103,20 @@ TypeRef = (
     | StructType
     | EnumType
 )
+
+def walk(t: TypeRef) -> Iterator[TypeRef]:
+    """A type and every type inside it: list items, map values (keyed ones too)
+    and an enum's wire string."""
+    yield t
+    if isinstance(t, ListType):
+        yield from walk(t.item)
+    elif isinstance(t, MapType):
+        yield from walk(t.value)
+        for _, keyed in t.keyed:
+            yield from walk(keyed)
+    elif isinstance(t, EnumType):
+        yield t.base
+
 
 Omit = Literal["never", "empty", "zero"]  # json tag: none, omitempty, omitzero
 

@@ -12,7 +12,7 @@ import importlib.metadata
 import os
 import re
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import black
 from black.mode import TargetVersion
@@ -36,6 +36,7 @@ from .model import (
     StructType,
     TimeType,
     TypeRef,
+    walk,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -213,18 +214,6 @@ def relative(target: str, current: str) -> str:
     while common < min(len(cur), len(tgt)) and cur[common] == tgt[common]:
         common += 1
     return "." * (len(cur) - common + 1) + ".".join(tgt[common:])
-
-
-def walk(t: TypeRef) -> Iterable[TypeRef]:
-    yield t
-    if isinstance(t, ListType):
-        yield from walk(t.item)
-    elif isinstance(t, MapType):
-        yield from walk(t.value)
-        for _, keyed in t.keyed:
-            yield from walk(keyed)
-    elif isinstance(t, EnumType):
-        yield t.base
 
 
 class ModuleContext:
