@@ -34,7 +34,8 @@ class Drift:
         return not (self.stale or self.missing or self.orphan)
 
 
-def _existing(root: Path) -> dict[str, Path]:
+def existing(root: Path) -> dict[str, Path]:
+    """The files under ``root`` that ocigen owns: {relative path: path}."""
     found: dict[str, Path] = {}
     for owned in OWNED:
         base = root / owned
@@ -48,13 +49,8 @@ def _existing(root: Path) -> dict[str, Path]:
     return found
 
 
-def existing(root: Path) -> dict[str, Path]:
-    """The files under ``root`` that ocigen owns: {relative path: path}."""
-    return _existing(root)
-
-
 def compare(files: dict[str, str], root: Path) -> Drift:
-    have = _existing(root)
+    have = existing(root)
     stale: list[str] = []
     missing: list[str] = []
     chunks: list[str] = []

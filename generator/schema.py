@@ -67,6 +67,7 @@ class Schemas:
         self.directory = directory
         self.display = display
         self.texts: dict[str, str] = {}
+        self._resolved: dict[str, Node] = {}
         self.documents: dict[str, Any] = {}
         for file in sorted(directory.glob("*.json")):
             text = file.read_text(encoding="utf-8")
@@ -123,7 +124,12 @@ class Schemas:
         return Ref(resolved.contents, resolved.resolver, f"{name}#")
 
     def resolve(self, ref: Ref) -> Node:
-        return self._resolve(ref, ())
+        # The binder asks for the same location several times (a field's type,
+        # its struct, its lint checks); a location's node depends on it alone.
+        node = self._resolved.get(ref.path)
+        if node is None:
+            node = self._resolved[ref.path] = self._resolve(ref, ())
+        return node
 
     def _follow(self, ref: Ref, seen: tuple[str, ...]) -> tuple[Ref, tuple[str, ...]]:
         # draft-04: a "$ref" replaces the whole schema, siblings included.

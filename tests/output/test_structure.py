@@ -42,7 +42,8 @@ def test_fields_match_schema_properties(name: str, spec: Spec, decoder: object) 
     file, _, pointer = path.partition("#")
     ref = binder.schemas.root(file)
     for seg in [s for s in pointer.split("/") if s]:
-        ref = type(ref)(ref.contents[seg.replace("~1", "/").replace("~0", "~")], ref.resolver, ref.path)
+        key = seg.replace("~1", "/").replace("~0", "~")
+        ref = type(ref)(ref.contents[key], ref.resolver, f"{ref.path.rstrip('/')}/{seg}")
     node = binder.schemas.resolve(ref)
     schema_props = {k for k, _ in node.properties}
     wire = {f.wire_name for f in decoder.fields}  # type: ignore[attr-defined]
