@@ -236,10 +236,10 @@ def _markdown_docs() -> Iterator[Doc]:
 
 
 def _table_docs() -> Iterator[Doc]:
-    from generator.golang import table_tests
+    from support.gotables import table_tests
 
     for path in sorted((SPEC / "schema").glob("*_test.go")):
-        for case in table_tests(path, f"schema/{path.name}"):
+        for case in table_tests(path):
             docs = [(k, v) for k, v in case.fields if k in TABLE_FIELDS]
             assert len(docs) == 1, f"unclassified table case {case.func}[{case.index}]"
             key, value = docs[0]

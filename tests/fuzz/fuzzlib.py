@@ -36,7 +36,8 @@ from urllib.parse import parse_qs, unquote
 
 from hypothesis import strategies as st
 
-from generator import golang, model, pipeline
+from generator import model, pipeline
+from support.gotables import table_tests
 from generator.schema import Schemas
 
 from oci_spec import ValidationError
@@ -176,7 +177,7 @@ def _markdown_seeds() -> list[Seed]:
 def _table_seeds() -> list[Seed]:
     out = []
     for path in sorted((SPEC / "image-spec" / "schema").glob("*_test.go")):
-        for case in golang.table_tests(path, f"spec/image-spec/schema/{path.name}"):
+        for case in table_tests(path):
             if case.func not in _TABLES:
                 continue
             root, key = _TABLES[case.func]

@@ -26,7 +26,6 @@ from generator.golang import (
     Pos,
     read_file,
     read_package,
-    table_tests,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "go"
@@ -509,51 +508,6 @@ func init() {}
     assert f.methods == (GoMethod("T", "Do", True, Pos("x.go", 6)),)
 
 
-# --- table-driven tests ------------------------------------------------------------------
-
-
-def test_table_cases() -> None:
-    cases = table_tests(FIXTURES / "tables" / "tables_test.go", "fx/tables_test.go")
-    assert [(c.func, c.index) for c in cases] == [
-        ("TestDirect", 0), ("TestDirect", 1), ("TestDirect", 2),
-        ("TestViaVariable", 0), ("TestViaVariable", 1),
-        ("TestTwoTables", 0), ("TestTwoTables", 0), ("TestTwoTables", 1),
-    ]  # fmt: skip
-    first, second, third = cases[:3]
-    # Omitted basic-typed fields get Go's zero value; "extra" (interface{}) does not.
-    assert first.fields == (("input", "a\tb"), ("want", -3), ("fail", False))
-    assert first.comment == 'first case:\n"quoted" across two lines'
-    assert first.pos == Pos("fx/tables_test.go", 17)
-    assert second.fields == (
-        ("input", "raw \\t"),
-        ("want", 16),
-        ("fail", True),
-        ("extra", "expr:nil"),
-    )
-    assert second.comment == ""  # its line comment belongs to it, not to the third case
-    assert third.fields == (
-        ("input", 'expr:strings.Repeat("x", 3)'),
-        ("want", 0),
-        ("fail", "expr:!false"),
-    )
-    assert third.comment == "inside the element"
-    assert third.get("fail") == "expr:!false"
-    assert [c.get("n") for c in cases[3:5]] == [1, 2]
-    assert [c.fields for c in cases[5:]] == [
-        (("s", "a"),),
-        (("b", True),),
-        (("b", False),),
-    ]
-
-
-def test_table_syntax_error(tmp_path: Path) -> None:
-    path = write(
-        tmp_path, "package x\n\nfunc TestX(t *testing.T) {\n\tx := \n}\n", "x_test.go"
-    )
-    with pytest.raises(GoError, match=r"^x_test.go:4: syntax error"):
-        table_tests(path, "x_test.go")
-
-
 # --- the vendored specs -------------------------------------------------------------------
 
 
@@ -647,46 +601,3 @@ def test_runtime_config_is_read_quickly() -> None:
     assert time.perf_counter() - start < 0.1
 
 
-IMAGE_SPEC_TABLES = {
-    "backwards_compatibility_test.go": 4,
-    "config_test.go": 10,
-    "descriptor_test.go": 29,
-    "imageindex_test.go": 12,
-    "imagelayout_test.go": 2,
-    "manifest_test.go": 12,
-    "spec_test.go": 0,
-}
-
-
-def test_image_spec_schema_tables() -> None:
-    schema = spec_dir("image-spec", "schema")
-    counts = {
-        p.name: len(table_tests(p, f"schema/{p.name}"))
-        for p in sorted(schema.glob("*_test.go"))
-    }
-    assert counts == IMAGE_SPEC_TABLES
-    manifest = table_tests(schema / "manifest_test.go", "schema/manifest_test.go")
-    assert manifest[0].comment == "expected failure: mediaType does not match pattern"
-    assert manifest[0].get("fail") is True
-    assert isinstance(manifest[0].get("manifest"), str)
-    assert '"schemaVersion": 2' in str(manifest[0].get("manifest"))
-    # Case 6 omits "fail": Go's zero value, false.
-    assert manifest[6].get("fail") is False
-    compat = table_tests(
-        schema / "backwards_compatibility_test.go",
-        "schema/backwards_compatibility_test.go",
-    )
-    assert [(c.func, c.index) for c in compat] == [
-        ("TestBackwardsCompatibilityImageIndex", 0),
-        ("TestBackwardsCompatibilityManifest", 0),
-        ("TestBackwardsCompatibilityConfig", 0),
-        ("TestBackwardsCompatibilityConfig", 1),
-    ]
-    assert all(str(c.get("digest")).startswith("sha256:") for c in compat)
-    # The comment of the second config case is inside the element.
-    assert (
-        compat[3].comment
-        == "fedora:23 from docker hub\nboth Entrypoint and Cmd can be nullable"
-    )
-    descriptor = table_tests(schema / "descriptor_test.go", "schema/descriptor_test.go")
-    assert sum(c.get("fail") is True for c in descriptor) == 17

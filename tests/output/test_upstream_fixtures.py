@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import golang
+from support.gotables import TableCase, table_tests
 from oci_spec import ValidationError
 from oci_spec.image import v1
 
@@ -41,17 +41,17 @@ DOCKER_TO_OCI = {
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
-def _cases() -> list[golang.GoTableCase]:
+def _cases() -> list[TableCase]:
     cases = []
     for path in sorted(SCHEMA.glob("*_test.go")):
-        cases.extend(golang.table_tests(path, f"spec/image-spec/schema/{path.name}"))
+        cases.extend(table_tests(path))
     return cases
 
 
 CASES = _cases()
 
 
-def _name(case: golang.GoTableCase) -> str:
+def _name(case: TableCase) -> str:
     return f"{case.func}/{case.index}"
 
 
@@ -66,7 +66,7 @@ def test_known_differences_name_real_cases() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=_name)
-def test_upstream_verdict(case: golang.GoTableCase) -> None:
+def test_upstream_verdict(case: TableCase) -> None:
     cls, key = TESTS[case.func]
     fields = dict(case.fields)
     doc = fields[key]
