@@ -52,7 +52,7 @@ from .model import (
     StructType,
     TypeRef,
 )
-from .render import kind, py_type
+from .render import py_type
 
 BREAKING = "breaking"
 NON_BREAKING = "non-breaking"
@@ -142,8 +142,8 @@ def type_changes(old: TypeRef, new: TypeRef, where: str = "") -> list[tuple[str,
     """(description, breaking) for each constraint that differs between two
     bindings of the same field; ``where`` prefixes nested positions ("items")."""
     at = f"{where}: " if where else ""
-    if kind(old) != kind(new):
-        return [(f"{at}type changed from {_c(kind(old))} to {_c(kind(new))}", True)]
+    if old.kind != new.kind:
+        return [(f"{at}type changed from {_c(old.kind.value)} to {_c(new.kind.value)}", True)]
     out: list[tuple[str, bool]] = []
     if isinstance(old, StrType) and isinstance(new, StrType):
         out += _str_changes(old, new, at)

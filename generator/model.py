@@ -1,20 +1,58 @@
 """The intermediate model: plain, frozen, typed data that templates render.
 
-Go and the JSON Schema are bound into this model by ``bind``; nothing downstream
-sees a Go declaration or a schema node.  Types form a closed set of kinds whose
+Go and the JSON Schema are bound into this model by ``bind`` (with ``types``
+and ``constants``); ``lint`` and ``strict`` are passes over it.  Nothing
+downstream sees a Go declaration or a schema node.  Types form a closed set of kinds whose
 constraints are fields (see ``TypeRef``).
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import ClassVar, Iterator, Literal
 
 # --- type kinds ---------------------------------------------------------------
 
 
+class Kind(enum.Enum):
+    """The closed set of type kinds.  Every ``TypeRef`` class names its kind;
+    templates and passes branch on it (``t.kind == Kind.LIST``)."""
+
+    STR = "str"
+    ENUM = "enum"
+    INT = "int"
+    BOOL = "bool"
+    BYTES = "bytes"
+    TIME = "time"
+    ANY = "any"
+    OBJECT = "object"
+    STRUCT = "struct"
+    LIST = "list"
+    MAP = "map"
+
+    @property
+    def json_type(self) -> str | None:
+        """The JSON Schema type of the values Go writes for this kind (None: any)."""
+        return _JSON_TYPE[self]
+
+    @property
+    def noun(self) -> str:
+        """What error messages say was expected."""
+        return _JSON_TYPE[self] or "value"
+
+
+# The one table of JSON types: []byte and time.Time are strings on the wire.
+_JSON_TYPE: dict[Kind, str | None] = {
+    Kind.STR: "string", Kind.ENUM: "string", Kind.INT: "integer", Kind.BOOL: "boolean",
+    Kind.BYTES: "string", Kind.TIME: "string", Kind.ANY: None, Kind.OBJECT: "object",
+    Kind.STRUCT: "object", Kind.LIST: "array", Kind.MAP: "object",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class StrType:
+    kind: ClassVar[Kind] = Kind.STR
     patterns: tuple[str, ...] = ()  # Python regexes (re.search), translated from the schema's
     enum: tuple[str, ...] | None = None  # schema enum
     format: str | None = None  # "digest", "uri", ... (see runtime checks)
@@ -23,6 +61,7 @@ class StrType:
 
 @dataclass(frozen=True)
 class IntType:
+    kind: ClassVar[Kind] = Kind.INT
     bits: int
     signed: bool
     minimum: int | None = None  # effective bounds: Go type ∩ schema
@@ -31,23 +70,28 @@ class IntType:
 
 @dataclass(frozen=True)
 class BoolType:
-    pass
+    kind: ClassVar[Kind] = Kind.BOOL
 
 
 @dataclass(frozen=True)
 class BytesType:
     """Go ``[]byte``: padded standard base64 on the wire."""
 
+    kind: ClassVar[Kind] = Kind.BYTES
+
 
 @dataclass(frozen=True)
 class TimeType:
     """Go ``time.Time``: RFC 3339 with nanoseconds."""
+
+    kind: ClassVar[Kind] = Kind.TIME
 
 
 @dataclass(frozen=True)
 class AnyType:
     """Go ``interface{}``: any JSON value, kept as decoded."""
 
+    kind: ClassVar[Kind] = Kind.ANY
     json_types: tuple[str, ...] | None = None  # the schema's "type", if it says
 
 
@@ -55,9 +99,12 @@ class AnyType:
 class ObjectType:
     """Go ``struct{}``: a JSON object whose members Go ignores; we keep them."""
 
+    kind: ClassVar[Kind] = Kind.OBJECT
+
 
 @dataclass(frozen=True)
 class ListType:
+    kind: ClassVar[Kind] = Kind.LIST
     item: TypeRef
     min_items: int | None = None
     item_nullable: bool = False
@@ -65,6 +112,7 @@ class ListType:
 
 @dataclass(frozen=True)
 class MapType:
+    kind: ClassVar[Kind] = Kind.MAP
     value: TypeRef
     # Schema patternProperties: value constraints apply to keys matching this
     # (re.search semantics); other keys get the Go type check only.
@@ -72,10 +120,12 @@ class MapType:
     value_nullable: bool = False
     # Schema "properties" on a Go map: those keys' values get their own constraints.
     keyed: tuple[tuple[str, TypeRef], ...] = ()
+    go_type: str = field(default="", compare=False)  # Go spelling, for messages
 
 
 @dataclass(frozen=True)
 class StructType:
+    kind: ClassVar[Kind] = Kind.STRUCT
     name: str  # Python class name
     module: str  # dotted module of the class, e.g. "oci_spec.image.v1"
     decoder: str  # name of the decoder function bound to this schema site
@@ -83,6 +133,7 @@ class StructType:
 
 @dataclass(frozen=True)
 class EnumType:
+    kind: ClassVar[Kind] = Kind.ENUM
     name: str
     module: str
     base: StrType  # schema constraints on the wire string
@@ -155,7 +206,10 @@ class Decoder:
     name: str  # function name in the generated module
     struct: str  # Python class name
     fields: tuple[Field, ...]
-    schema_path: str | None
+    schema_path: str | None  # the first schema location bound to it
+    # Every schema location (None: no schema) whose constraints it checks, in
+    # binding order; sites with equal fields share one decoder.
+    sites: tuple[str | None, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -164,7 +218,7 @@ class StrictStep:
 
     py_name: str
     wire_name: str
-    kind: str  # render.kind of its type: "str", "int", "list", "struct", ...
+    kind: Kind  # of its type
     nullable: bool  # the Python value may be None
     required: bool  # the schema requires it at the struct's canonical site
 
@@ -199,6 +253,9 @@ class Struct:
     fields: tuple[Field, ...]  # as bound at the canonical site
     decoder: str  # canonical decoder (root schema, else first use)
     root_schema: str | None  # schema file this struct is the root type of
+    # Go fields encoding/json drops because embedded fields share their JSON
+    # name (Go field name, where it is declared).
+    hidden: tuple[tuple[str, Origin], ...] = ()
     # Strict mode (generator/strict.py attaches these from spec/<name>/strict.toml):
     strict_rules: tuple[StrictRule, ...] = ()  # rules on this struct's own fields
     strict_walk: tuple[str, ...] = ()  # py names of fields leading to structs with rules

@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import GeneratorError
+from .render import environment
 from .model import Spec
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -89,14 +90,7 @@ def render(specs: list[Spec], templates: Path = TEMPLATES) -> dict[str, str]:
     lacks one of ``VERSION_SPECS`` (a test tree, say): the version needs both."""
     if not all(any(s.name == name for s in specs) for name in VERSION_SPECS):
         return {}
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    env = environment(templates)
     context = {
         "dist_name": DIST_NAME,
         "version": dist_version(specs),

@@ -1,5 +1,5 @@
-"""The stages in order: read Go and schema, bind, render, format; one path shared
-by ``generate``, ``check``, ``lint`` and ``diff``."""
+"""The stages in order: load (mapping, Go, schemas), bind, lint, strict, render,
+format; one path shared by ``generate``, ``check``, ``lint`` and ``diff``."""
 
 from __future__ import annotations
 

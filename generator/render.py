@@ -11,21 +11,20 @@ import hashlib
 import importlib.metadata
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import black
-from black.mode import TargetVersion
 import jinja2
+from black.mode import TargetVersion
 
+from . import names
 from .errors import GeneratorError
 from .model import (
-    AnyType,
-    BoolType,
-    BytesType,
     EnumType,
     Field,
-    IntType,
+    Kind,
     ListType,
     MapType,
     Module,
@@ -34,52 +33,39 @@ from .model import (
     StrType,
     Struct,
     StructType,
-    TimeType,
     TypeRef,
     walk,
 )
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-PACKAGE = "oci_spec"
 BLACK_MODE = black.Mode(
     target_versions={TargetVersion.PY310}, line_length=88, magic_trailing_comma=True
 )
 
-_KINDS: dict[type, str] = {
-    StrType: "str", EnumType: "enum", IntType: "int", BoolType: "bool",
-    BytesType: "bytes", TimeType: "time", AnyType: "any", ObjectType: "object",
-    StructType: "struct", ListType: "list", MapType: "map",
-}  # fmt: skip
-_JSON_NAMES = {
-    "str": "string", "enum": "string", "int": "integer", "bool": "boolean",
-    "bytes": "string", "time": "string", "any": "value", "object": "object",
-    "struct": "object", "list": "array", "map": "object",
-}  # fmt: skip
-
-
-def kind(t: TypeRef) -> str:
-    return _KINDS[type(t)]
-
 
 def converts(t: TypeRef) -> bool:
     """Does decoding build a new Python value (rather than keep the JSON one)?"""
-    k = kind(t)
-    if k in ("enum", "bytes", "time", "struct"):
+    if t.kind in (Kind.ENUM, Kind.BYTES, Kind.TIME, Kind.STRUCT):
         return True
     if isinstance(t, ListType):
         return converts(t.item) or t.item_nullable
     if isinstance(t, MapType):
-        return converts(t.value) or t.value_nullable or any(converts(k) for _, k in t.keyed)
+        return converts(t.value) or t.value_nullable or any(converts(v) for _, v in t.keyed)
     return False
 
 
 def plain_out(t: TypeRef) -> bool:
     """Is the Python value already what json should write?"""
-    return kind(t) in ("str", "enum", "int", "bool", "object")
+    return t.kind in (Kind.STR, Kind.ENUM, Kind.INT, Kind.BOOL, Kind.OBJECT)
+
+
+_ANNOTATIONS = {
+    Kind.STR: "str", Kind.INT: "int", Kind.BOOL: "bool", Kind.BYTES: "bytes",
+    Kind.TIME: "datetime", Kind.ANY: "Any", Kind.OBJECT: "dict[str, Any]",
+}  # fmt: skip
 
 
 def annotation(t: TypeRef, *, required_enum: bool = True) -> str:
-    k = kind(t)
     if isinstance(t, EnumType):
         return t.name if (required_enum and not t.open) else f"{t.name} | str"
     if isinstance(t, StructType):
@@ -90,10 +76,7 @@ def annotation(t: TypeRef, *, required_enum: bool = True) -> str:
     if isinstance(t, MapType):
         inner = annotation(t.value, required_enum=False)
         return f"dict[str, {inner}{' | None' if t.value_nullable else ''}]"
-    return {
-        "str": "str", "int": "int", "bool": "bool", "bytes": "bytes",
-        "time": "datetime", "any": "Any", "object": "dict[str, Any]",
-    }[k]  # fmt: skip
+    return _ANNOTATIONS[t.kind]
 
 
 def py_type(f: Field) -> str:
@@ -107,19 +90,21 @@ def zero_value(f: Field) -> str:
     """Go's zero value of the field, as a Python expression."""
     if f.nullable:
         return "None"
-    k = kind(f.type)
     if isinstance(f.type, StructType):
-        return f"_zero_{f.type.name}()"
+        return f"{names.zero(f.type.name)}()"
     # An enum's zero value is the empty string, which no member has (_EMPTY is
     # typed Any so that a Go-only decoder may store it in a closed-enum field).
-    return {"str": '""', "enum": "_EMPTY", "int": "0", "bool": "False", "object": "{}"}[k]
+    return _ZEROS[f.type.kind]
+
+
+_ZEROS = {Kind.STR: '""', Kind.ENUM: "_EMPTY", Kind.INT: "0", Kind.BOOL: "False", Kind.OBJECT: "{}"}
 
 
 def py_default(f: Field) -> str:
     if f.required:
         return ""
     if isinstance(f.type, StructType) and not f.nullable:
-        return f" = field(default_factory=lambda: _zero_{f.type.name}())"
+        return f" = field(default_factory=lambda: {names.zero(f.type.name)}())"
     if isinstance(f.type, ObjectType) and not f.nullable:
         return " = field(default_factory=dict)"
     if isinstance(f.type, EnumType) and not f.nullable:
@@ -130,19 +115,19 @@ def py_default(f: Field) -> str:
 def omit_rule(f: Field) -> str:
     """When encoding/json leaves the member out: "always" written, or omitted when
     the value is falsy ("truthy") or None ("not_none")."""
-    k = kind(f.type)
+    k = f.type.kind
     if f.omit == "never":
         return "always"
     if f.omit == "empty":
         # isEmptyValue: nil pointers and interfaces; empty strings, slices, maps;
         # zero numbers; false.  A struct value is never empty.
         if f.nullable:
-            return "truthy" if k in ("list", "map", "bytes") else "not_none"
-        return "always" if k == "struct" else "truthy"
+            return "truthy" if k in (Kind.LIST, Kind.MAP, Kind.BYTES) else "not_none"
+        return "always" if k == Kind.STRUCT else "truthy"
     # omitzero (Go 1.24): the zero value only; an empty non-nil slice is not zero.
     if f.nullable:
         return "not_none"
-    if k == "struct":
+    if k == Kind.STRUCT:
         raise GeneratorError(f.origin.file, f.origin.line, "omitzero on a struct value is not supported")
     return "truthy"
 
@@ -206,16 +191,6 @@ def pyrepr(value: Any) -> str:
     return repr(value)
 
 
-def relative(target: str, current: str) -> str:
-    """Relative import of module ``target`` from package module ``current``
-    (every generated module is a package ``__init__``)."""
-    cur, tgt = current.split("."), target.split(".")
-    common = 0
-    while common < min(len(cur), len(tgt)) and cur[common] == tgt[common]:
-        common += 1
-    return "." * (len(cur) - common + 1) + ".".join(tgt[common:])
-
-
 class ModuleContext:
     """Per-module names for the templates: compiled patterns and value sets
     (named by first use), enum values, and what other modules provide."""
@@ -230,10 +205,10 @@ class ModuleContext:
                 for t in walk(f.type):
                     if isinstance(t, StrType):
                         for p in t.patterns:
-                            self.patterns.setdefault(p, f"_P{len(self.patterns)}")
+                            self.patterns.setdefault(p, names.pattern(len(self.patterns)))
                         for values in (t.enum, t.known or None):
                             if values:
-                                self.sets.setdefault(values, f"_S{len(self.sets)}")
+                                self.sets.setdefault(values, names.value_set(len(self.sets)))
 
     def struct(self, name: str) -> Struct:
         for s in self.module.structs:
@@ -262,52 +237,129 @@ class ModuleContext:
             + [v.py_name for v in m.values]
         )
 
-    def import_names(self, target: str) -> list[str]:
-        mod = self.modules[target]
-        names = [s.py_name for s in mod.structs] + [e.py_name for e in mod.enums]
-        names += [f"_enc_{s.py_name}" for s in mod.structs]
-        names += [f"_zero_{s.py_name}" for s in mod.structs]
-        names += [d.name for d in mod.decoders]
-        names += [f"_M_{e.py_name}" for e in mod.enums]
-        return names
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "converts": converts,
+    "plain_out": plain_out,
+    "py_type": py_type,
+    "py_default": py_default,
+    "zero_value": zero_value,
+    "omit_rule": omit_rule,
+    "leading_always": leading_always,
+    "json_type_test": json_type_test,
+    "escape_doc": escape_doc,
+    "doc_text": doc_text,
+    "field_doc": field_doc,
+    "pyrepr": pyrepr,
+    "relative": names.relative,
+    "encoder": names.encoder,
+    "zero": names.zero,
+    "members": names.members,
+    "keys": names.keys,
+    "strict_walker": names.strict_walker,
+    "expected": lambda t: repr(t.kind.noun),
+}
 
 
-def module_path(name: str) -> str:
-    return name.replace(".", "/") + "/__init__.py"
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """The jinja2 environment of every template: strict (an undefined name
+    fails), whitespace as written, the filters above and ``Kind``."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(FILTERS)
+    env.globals["Kind"] = Kind
+    return env
+
+
+# --- imports: what each module uses, from where -----------------------------------
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # as written after ``from`` / ``import``
+    names: tuple[str, ...] = ()  # empty: ``import module``
+
+
+# Standard-library names the templates may use, and how each is imported.
+STDLIB = {
+    "enum": Import("enum"),
+    "re": Import("re"),
+    "dataclass": Import("dataclasses", ("dataclass",)),
+    "field": Import("dataclasses", ("field",)),
+    "datetime": Import("datetime", ("datetime",)),
+    "Any": Import("typing", ("Any",)),
+    "ClassVar": Import("typing", ("ClassVar",)),
+    "Mapping": Import("typing", ("Mapping",)),
+}
+
+
+def defined_names(text: str) -> frozenset[str]:
+    """Names a module defines at its top level (not the ones it imports)."""
+    out: set[str] = set()
+    todo = list(ast.parse(text).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.If, ast.Try)):  # module-level branches define too
+            todo += node.body + node.orelse
+            if isinstance(node, ast.Try):
+                todo += node.finalbody + [s for h in node.handlers for s in h.body]
+    return frozenset(out)
+
+
+def imports_for(
+    text: str, module: str, providers: list[tuple[str, frozenset[str]]]
+) -> list[list[Import]]:
+    """The imports module ``module`` (rendered as ``text`` without them) needs:
+    every name it uses but does not define, from the standard library, or from
+    the first provider (dotted module, names it defines) that has it.  Two
+    groups, standard library first, as isort writes them."""
+    tree = ast.parse(text)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - defined_names(text)
+    # Plain imports first, then from-imports by module (isort's order).
+    stdlib = sorted((STDLIB[n] for n in used & STDLIB.keys()), key=lambda i: (bool(i.names), i.module))
+    out: list[Import] = []
+    for imp in stdlib:
+        if out and imp.names and out[-1].module == imp.module:
+            out[-1] = Import(imp.module, tuple(sorted(out[-1].names + imp.names, key=_import_order)))
+        else:
+            out.append(imp)
+    local: list[Import] = []
+    for source, provided in providers:
+        picked = tuple(sorted(used & provided, key=_import_order))
+        if picked and source != module:
+            local.append(Import(names.relative(source, module), picked))
+            used -= set(picked)
+    return [out, local]
+
+
+def _import_order(name: str) -> tuple[int, str]:
+    # isort's order_by_type: CONSTANTS, then Classes, then functions.
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, name)
+
+
+def top_package(specs: list[Spec]) -> str:
+    """The one top-level package every spec's modules live in."""
+    tops = sorted({s.package.split(".")[0] for s in specs})
+    if len(tops) != 1:
+        raise GeneratorError("spec", 0, f"specs map to several top packages: {', '.join(tops)}")
+    return tops[0]
 
 
 class Renderer:
     def __init__(self, templates: Path = TEMPLATES) -> None:
         self.templates = templates
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            autoescape=False,
-        )
-        filters: dict[str, Callable[..., Any]] = {
-            "kind": kind,
-            "converts": converts,
-            "plain_out": plain_out,
-            "trivial": lambda t: isinstance(t, AnyType),
-            "py_type": py_type,
-            "py_default": py_default,
-            "zero_value": zero_value,
-            "null_value": zero_value,
-            "omit_rule": omit_rule,
-            "leading_always": leading_always,
-            "json_type_test": json_type_test,
-            "escape_doc": escape_doc,
-            "doc_text": doc_text,
-            "field_doc": field_doc,
-            "pyrepr": pyrepr,
-            "relative": relative,
-            "members_name": lambda name: f"_M_{name}",
-            "expected": lambda t: repr(_JSON_NAMES[kind(t)]),
-        }
-        self.env.filters.update(filters)
+        self.env = environment(templates)
 
     def _where(self, filename: str | None, fallback: str) -> str:
         """A template's path for messages: relative to the repo when it is ours."""
@@ -328,7 +380,8 @@ class Renderer:
         except jinja2.TemplateNotFound as e:
             raise GeneratorError(self._where(None, name), 0, f"template not found: {e}") from None
 
-    def _render(self, name: str, out_path: str, **context: Any) -> str:
+    def _text(self, name: str, out_path: str, **context: Any) -> str:
+        """A template rendered, not yet formatted (checked to parse)."""
         template = self._template(name)
         try:
             text = template.render(**context)
@@ -347,42 +400,63 @@ class Renderer:
                     file, line = self._where(code.co_filename, name), tb.tb_lineno
                 tb = tb.tb_next
             raise GeneratorError(file, line, f"{type(e).__name__}: {e}") from None
-        return format_python(text, out_path)
+        check_python(text, out_path)
+        return text
 
     def render(self, specs: list[Spec]) -> dict[str, str]:
         files: dict[str, str] = {}
+        top = top_package(specs)
+        runtime, strict_runtime = f"{top}._runtime", f"{top}._strict"
         modules = {m.name: m for spec in specs for m in spec.modules}
-        sources = ", ".join(f"{s.name} {s.version}" for s in specs)
-        files[f"{PACKAGE}/__init__.py"] = self._render(
-            "package.py.j2", f"{PACKAGE}/__init__.py", specs=specs, source=sources
-        )
-        files[f"{PACKAGE}/_runtime.py"] = self._render(
-            "_runtime.py.j2", f"{PACKAGE}/_runtime.py", source="ocigen's runtime template"
-        )
-        files[f"{PACKAGE}/_strict.py"] = self._render(
-            "_strict_runtime.py.j2", f"{PACKAGE}/_strict.py", source="ocigen's strict-mode template"
-        )
-        files[f"{PACKAGE}/py.typed"] = ""
+        texts = {
+            runtime: self._text("_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template"),
+            strict_runtime: self._text(
+                "_strict_runtime.py.j2", names.module_file(strict_runtime), source="ocigen's strict-mode template"
+            ),
+        }
+        contexts: dict[str, dict[str, Any]] = {}
         for spec in specs:
             for module in spec.modules:
-                is_root = module.name == spec.package
-                path = module_path(module.name)
-                files[path] = self._render(
-                    "module.py.j2",
-                    path,
+                contexts[module.name] = dict(
                     module=module,
                     spec=spec,
                     spec_title=spec.name,
                     module_title=f"Types of {spec.name} {spec.version} ({module.go_package})",
-                    is_spec_root=is_root,
+                    is_spec_root=module.name == spec.package,
                     reg=ModuleContext(module, modules),
                     source=f"{spec.name} {spec.version} {module.go_package}",
                 )
+                # First without imports, to see which names it uses.
+                texts[module.name] = self._text(
+                    "module.py.j2", names.module_path(module.name), imports=[], **contexts[module.name]
+                )
+        provided = {name: defined_names(text) for name, text in texts.items()}
+        for name, text in texts.items():
+            path = names.module_path(name) if name in contexts else names.module_file(name)
+            if name in contexts:
+                providers = [(runtime, provided[runtime]), (strict_runtime, provided[strict_runtime])]
+                providers += [(m, provided[m]) for m in modules[name].imports]
+                text = self._text(
+                    "module.py.j2", path, imports=imports_for(text, name, providers), **contexts[name]
+                )
+            files[path] = format_python(text, path)
+        sources = ", ".join(f"{s.name} {s.version}" for s in specs)
+        path = names.module_path(top)
+        package = self._text(
+            "package.py.j2",
+            path,
+            specs=specs,
+            source=sources,
+            imports=[[Import(names.relative(runtime, top), ("Timestamp", "ValidationError"))]],
+        )
+        files[path] = format_python(package, path)
+        files[f"{top}/py.typed"] = ""
+        for spec in specs:
             # Packages between the top package and the spec modules.
             parts = spec.package.split(".")
             for i in range(2, len(parts)):
                 pkg = ".".join(parts[:i])
-                files.setdefault(module_path(pkg), f'"""The {pkg} package."""\n')
+                files.setdefault(names.module_path(pkg), f'"""The {pkg} package."""\n')
         return dict(sorted(files.items()))
 
 
@@ -390,6 +464,14 @@ class Renderer:
 # version and the mode, so outputs are cached by content (git-ignored).
 CACHE = Path(os.environ.get("OCIGEN_CACHE", TEMPLATES.parent / ".cache")) / "black"
 _CACHE_SALT = f"black {importlib.metadata.version('black')} {BLACK_MODE!r}\n".encode()
+
+
+def check_python(text: str, path: str) -> None:
+    """Rendered code must parse: a GeneratorError naming the line otherwise."""
+    try:
+        ast.parse(text)
+    except SyntaxError as e:
+        _invalid(text, path, e)
 
 
 def format_python(text: str, path: str) -> str:
@@ -403,16 +485,7 @@ def format_python(text: str, path: str) -> str:
         out = black.format_str(text, mode=BLACK_MODE)
         ast.parse(out)
     except Exception as e:  # black.InvalidInput, SyntaxError
-        lines = text.splitlines()
-        lineno = getattr(e, "lineno", 0) or 0
-        if not lineno:
-            found = re.search(r"(\d+):\d+", str(e))
-            lineno = int(found.group(1)) if found else 0
-        shown = lines[lineno - 1].strip()[:80] if 0 < lineno <= len(lines) else ""
-        message = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise GeneratorError(
-            f"{path} (rendered)", lineno, f"rendered code is not valid Python: {message}: {shown!r}"
-        ) from None
+        _invalid(text, path, e)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -421,3 +494,16 @@ def format_python(text: str, path: str) -> str:
     except OSError:
         pass  # a read-only checkout still generates, just without the cache
     return out
+
+
+def _invalid(text: str, path: str, e: Exception) -> NoReturn:
+    lines = text.splitlines()
+    lineno = getattr(e, "lineno", 0) or 0
+    if not lineno:
+        found = re.search(r"(\d+):\d+", str(e))
+        lineno = int(found.group(1)) if found else 0
+    shown = lines[lineno - 1].strip()[:80] if 0 < lineno <= len(lines) else ""
+    message = str(e).splitlines()[0] if str(e) else type(e).__name__
+    raise GeneratorError(
+        f"{path} (rendered)", lineno, f"rendered code is not valid Python: {message}: {shown!r}"
+    ) from None

@@ -12,13 +12,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urldefrag, urlsplit
 
 import referencing
 import referencing.exceptions
 import referencing.jsonschema
-from referencing._core import Resolver
 
 from .errors import GeneratorError
 
@@ -53,12 +52,28 @@ class Node:
         return None
 
 
+class _Resolved(Protocol):
+    @property
+    def contents(self) -> Any: ...
+
+    @property
+    def resolver(self) -> Resolver: ...
+
+
+class Resolver(Protocol):
+    """What this module uses of ``referencing``'s resolver (its class is private)."""
+
+    def lookup(self, ref: str) -> _Resolved: ...
+
+    def in_subresource(self, subresource: referencing.Resource[Any]) -> Resolver: ...
+
+
 @dataclass(frozen=True)
 class Ref:
     """An unresolved subschema together with its base URI."""
 
     contents: Any = field(compare=False)
-    resolver: Resolver[Any] = field(compare=False, repr=False)
+    resolver: Resolver = field(compare=False, repr=False)
     path: str
 
 
@@ -139,7 +154,7 @@ class Schemas:
                 raise self.error(ref.path, "$ref is not a string")
             try:
                 resolved = ref.resolver.lookup(target)
-            except referencing.exceptions.Unresolvable as e:
+            except referencing.exceptions.Unresolvable:
                 raise self.error(ref.path, f"dangling $ref {target!r}: no such schema or location") from None
             uri, frag = urldefrag(target)
             name = uri.rsplit("/", 1)[-1] if uri else ref.path.partition("#")[0]
@@ -161,8 +176,7 @@ class Schemas:
 
         def sub(value: Any, *pointer: str | int) -> Ref:
             tail = "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
-            base = ref.path if ref.path.endswith("#") else ref.path + ""
-            return Ref(value, resolver, f"{base}/{tail}" if base else tail)
+            return Ref(value, resolver, f"{ref.path}/{tail}")
 
         for union in ("oneOf", "anyOf"):
             if union in s:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import jinja2
 
 from .errors import GeneratorError
 from .model import (
@@ -40,7 +39,8 @@ from .model import (
     StructType,
     TypeRef,
 )
-from .render import converts, kind
+from .model import Kind as TypeKind
+from .render import converts, environment
 
 STRICT_FILE = "strict.toml"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -276,16 +276,17 @@ def vendored(sf: StrictFile, section: str) -> bool:
 
 
 def shape(t: TypeRef) -> str:
+    """What a rule's member is, as strict.toml's kinds name it ("str", "list[str]")."""
     if isinstance(t, ListType):
-        return f"list[{kind(t.item)}]"
-    return kind(t)
+        return f"list[{t.item.kind.value}]"
+    return t.kind.value
 
 
 def _step(f: Field) -> StrictStep:
     return StrictStep(
         py_name=f.py_name,
         wire_name=f.wire_name,
-        kind=kind(f.type),
+        kind=f.type.kind,
         nullable=f.nullable,
         required=f.required,
     )
@@ -418,7 +419,7 @@ class _Binder:
         elif kind_name == "data-matches-size-and-digest":
             size = self.member(struct, self.text(entry, "size"), entry, "size")
             digest = self.member(struct, self.text(entry, "digest"), entry, "digest")
-            if kind(size.type) != "int":
+            if size.type.kind != TypeKind.INT:
                 raise sf.error(entry.line_of("size"), f"rule {rule_id}: size must be an integer member")
             if not (isinstance(digest.type, StrType) and digest.type.format == "digest"):
                 raise sf.error(entry.line_of("digest"), f"rule {rule_id}: digest must be a digest member")
@@ -510,14 +511,7 @@ def render_doc(specs: list[Spec], spec_root: Path, display: str = "spec") -> str
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise GeneratorError(display, 0, f"rule ids used by two specs: {', '.join(dup)}")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    env = environment(TEMPLATES)
     env.filters["cell"] = _cell
     env.filters["vendored"] = lambda section, sf: vendored(sf, section)
     return env.get_template(DOC_TEMPLATE).render(sections=sections, kinds=KINDS)

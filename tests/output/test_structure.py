@@ -35,16 +35,16 @@ def test_every_root_type_is_bound() -> None:
 
 @pytest.mark.parametrize("name,spec,decoder", SITES, ids=[s[0] for s in SITES])
 def test_fields_match_schema_properties(name: str, spec: Spec, decoder: object) -> None:
-    from generator.bind import Binder
+    from generator.schema import Schemas
 
-    binder = Binder(ROOT / "spec" / spec.name, f"spec/{spec.name}")
+    schemas = Schemas(ROOT / "spec" / spec.name / "schema", f"spec/{spec.name}/schema")
     path = decoder.schema_path  # type: ignore[attr-defined]
     file, _, pointer = path.partition("#")
-    ref = binder.schemas.root(file)
+    ref = schemas.root(file)
     for seg in [s for s in pointer.split("/") if s]:
         key = seg.replace("~1", "/").replace("~0", "~")
         ref = type(ref)(ref.contents[key], ref.resolver, f"{ref.path.rstrip('/')}/{seg}")
-    node = binder.schemas.resolve(ref)
+    node = schemas.resolve(ref)
     schema_props = {k for k, _ in node.properties}
     wire = {f.wire_name for f in decoder.fields}  # type: ignore[attr-defined]
     lint = {(f.code, f.where.split(".", 1)[1]) for f in spec.findings if "." in f.where}

@@ -7,21 +7,15 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, ClassVar, Mapping
 
 from .._runtime import (
     _ABSENT,
     _EMPTY,
-    _SHA256,
-    Timestamp,
     ValidationError,
     _any_in,
-    _as_dict,
     _any_out,
-    _bytes,
-    _bytes_out,
-    _digest,
+    _as_dict,
     _dumps,
     _enum,
     _expect_object,
@@ -35,20 +29,14 @@ from .._runtime import (
     _pattern,
     _range,
     _sorted,
-    _time,
-    _time_out,
     _type,
-    _uri,
 )
 from .._strict import (
-    _NO_DUPS,
     _absolute,
     _absolute_any,
-    _data_mismatch,
     _fail,
     _first_duplicate,
     _semver,
-    _semver_less,
     _strict_check,
     _strict_dict,
     _strict_json,

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,13 +11,9 @@ from typing import Any, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
-    _EMPTY,
     _SHA256,
-    Timestamp,
     ValidationError,
-    _any_in,
     _as_dict,
-    _any_out,
     _bytes,
     _bytes_out,
     _digest,
@@ -40,19 +35,7 @@ from ..._runtime import (
     _type,
     _uri,
 )
-from ..._strict import (
-    _NO_DUPS,
-    _absolute,
-    _absolute_any,
-    _data_mismatch,
-    _fail,
-    _first_duplicate,
-    _semver,
-    _semver_less,
-    _strict_check,
-    _strict_dict,
-    _strict_json,
-)
+from ..._strict import _data_mismatch, _fail, _strict_check, _strict_dict, _strict_json
 
 __all__ = [
     "ANNOTATION_CREATED",

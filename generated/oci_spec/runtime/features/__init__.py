@@ -4,49 +4,28 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
-    _EMPTY,
-    _SHA256,
-    Timestamp,
     ValidationError,
-    _any_in,
     _as_dict,
-    _any_out,
-    _bytes,
-    _bytes_out,
-    _digest,
     _dumps,
     _enum,
     _expect_object,
     _index,
-    _item_error,
     _load,
-    _min_items,
     _missing,
     _new,
     _null,
     _pattern,
-    _range,
     _sorted,
-    _time,
-    _time_out,
     _type,
-    _uri,
 )
 from ..._strict import (
-    _NO_DUPS,
-    _absolute,
-    _absolute_any,
-    _data_mismatch,
     _fail,
-    _first_duplicate,
     _semver,
     _semver_less,
     _strict_check,

@@ -1,0 +1,155 @@
+"""Each generator stage on its own, on the synthetic minispec: loading, type
+mapping, constants, field binding, and lint as a pass over a bound model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from generator import bind, constants, golang, lint, names
+from generator.model import (
+    BytesType,
+    EnumType,
+    IntType,
+    Kind,
+    ListType,
+    MapType,
+    StrType,
+    StructType,
+)
+from generator.sources import Sources
+from generator.types import TypeMapper
+
+MINISPEC = Path(__file__).parent / "fixtures" / "minispec"
+DISPLAY = "tests/generator/fixtures/minispec"
+
+
+@pytest.fixture(scope="module")
+def src() -> Sources:
+    return Sources(MINISPEC, DISPLAY)
+
+
+def _field(src: Sources, struct: str, name: str) -> golang.GoField:
+    found = src.find_struct("specs-go/v1", struct)
+    assert found is not None
+    return found.field(name)
+
+
+def test_sources_resolve_names(src: Sources) -> None:
+    digest = _field(src, "Widget", "Digest")
+    assert src.resolve_name("specs-go/v1", digest.type, digest.pos) == "example.com/digest.Digest"
+    assert src.type_key("specs-go/v1.Widget") == ("specs-go/v1", "Widget")
+    assert [c.name for c in src.enum_consts("specs-go/v1", src.packages["specs-go/v1"].named_type("Kind"))] == [
+        "KindAlpha",
+        "KindBeta",
+        "KindGamma",
+    ]
+
+
+def test_type_mapping_without_schema(src: Sources) -> None:
+    bound: list[str] = []
+
+    def bind_struct(pkg: str, struct: golang.GoStruct, ref: object) -> str:
+        bound.append(struct.name)
+        return "_dec_test"
+
+    mapper = TypeMapper(src, bind_struct)
+
+    def mapped(struct: str, name: str) -> tuple[object, bool]:
+        f = _field(src, struct, name)
+        m = mapper.map("specs-go/v1", f.type, None, f.pos)
+        return m.type, m.nilable
+
+    assert mapped("Widget", "Size") == (IntType(64, True, -(2**63), 2**63 - 1), True)
+    assert mapped("Widget", "Count") == (IntType(32, False, 0, 2**32 - 1), False)
+    assert mapped("Widget", "Payload") == (BytesType(), True)
+    labels, nil = mapped("Widget", "Labels")
+    assert isinstance(labels, MapType) and labels.value == StrType() and nil
+    kind, _ = mapped("Widget", "Kind")
+    # No schema: the enumeration is open (any string is accepted).
+    assert isinstance(kind, EnumType) and kind.open and not kind.narrowed
+    parts, _ = mapped("Widget", "Parts")
+    assert parts == ListType(item=StructType("Part", "oci_spec.mini.v1", "_dec_test"))
+    assert bound == ["Part"]
+
+
+def test_int_bounds_narrow_only_inside_go_range() -> None:
+    from generator.schema import Node
+
+    node = Node(path="x", minimum=-5, maximum=2**70)
+    assert TypeMapper.int_type(8, False, node) == IntType(8, False, 0, 255)
+    assert TypeMapper.int_type(8, True, node) == IntType(8, True, -5, 127)
+
+
+def test_constants(src: Sources) -> None:
+    (kind,) = [e for e in constants.enums(src, "specs-go/v1") if e.go_name == "Kind"]
+    assert [(m.py_name, m.value) for m in kind.members] == [
+        ("ALPHA", "alpha"),
+        ("BETA", "beta"),
+        ("GAMMA", "gamma"),
+    ]
+    assert constants.version(src) == "0.3.1-dev"  # version.go, read by hand
+    lit = golang.GoConversion(
+        golang.GoType("slice", elem=golang.GoType("ident", "byte")),
+        golang.GoLit("{}", golang.Pos("x", 1)),
+        golang.Pos("x", 1),
+    )
+    assert constants.evaluate(lit, {}) == b"{}"
+
+
+def test_names() -> None:
+    assert names.snake("DiffIDs") == "diff_ids"
+    assert names.snake("Import") == "import_"
+    assert names.snake("Validate") == "validate_"  # a method every model has
+    assert names.enum_member("Arch", "ArchX86_64") == "X86_64"
+    assert names.relative("a.b._runtime", "a.b.c.d") == "..._runtime"
+    assert names.decoder("Part", 1) == "_dec_Part" and names.decoder("Part", 2) == "_dec_Part_2"
+
+
+def test_binding_shares_decoders_between_equal_sites(src: Sources) -> None:
+    spec = bind.Binder(src).run()
+    v1 = next(m for m in spec.modules if m.name == "oci_spec.mini.v1")
+    widget = next(s for s in v1.structs if s.py_name == "Widget")
+    assert [f.wire_name for f in widget.fields][:4] == ["schemaVersion", "mediaType", "kind", "digest"]
+    assert widget.root_schema == "widget-schema.json"
+    for d in v1.decoders:
+        assert d.schema_path == d.sites[0]
+    # The binder itself reports nothing: lint is a separate pass.
+    assert spec.findings == ()
+
+
+def test_lint_is_a_pass_over_the_model(src: Sources) -> None:
+    spec = bind.Binder(src).run()
+    before = lint.run(spec, src.schemas, src.cfg.roots)
+    assert "required-omitempty" in {f.code for f in before}
+    # Make Widget.goOnly always written and required, as if Go had no omitempty:
+    # the pass over the changed model sees exactly that.
+    modules = []
+    for m in spec.modules:
+        decoders = tuple(
+            replace(
+                d,
+                fields=tuple(
+                    replace(f, omit="never") if f.wire_name == "mediaType" else f for f in d.fields
+                ),
+            )
+            if d.struct == "Widget"
+            else d
+            for d in m.decoders
+        )
+        modules.append(replace(m, decoders=decoders))
+    after = lint.run(replace(spec, modules=tuple(modules)), src.schemas, src.cfg.roots)
+    assert {f.line() for f in before} - {f.line() for f in after} == {
+        "required-omitempty: Widget.mediaType: schema requires 'mediaType' but Go omits its "
+        f"zero value (omitempty) [{DISPLAY}/specs-go/v1/widget.go:16]"
+    }
+
+
+def test_kinds_have_one_json_type_table() -> None:
+    assert {k: k.json_type for k in Kind} == {
+        Kind.STR: "string", Kind.ENUM: "string", Kind.INT: "integer", Kind.BOOL: "boolean",
+        Kind.BYTES: "string", Kind.TIME: "string", Kind.ANY: None, Kind.OBJECT: "object",
+        Kind.STRUCT: "object", Kind.LIST: "array", Kind.MAP: "object",
+    }  # fmt: skip
