@@ -156,12 +156,17 @@ class Binder:
                 raise GeneratorError(f.pos.file, f.pos.line, "json ,string option is not supported")
             if isinstance(mtype, TimeType) and not mapped.nilable:
                 raise GeneratorError(f.pos.file, f.pos.line, "time.Time values (not pointers) are not supported")
-            py = names.snake(f.name)
+            try:
+                py = names.attribute(wire)
+            except ValueError as e:
+                raise GeneratorError(f.pos.file, f.pos.line, str(e)) from None
             if py in seen_py:
                 raise GeneratorError(
-                    f.pos.file, f.pos.line, f"Python name {py!r} also used by {seen_py[py]}"
+                    f.pos.file,
+                    f.pos.line,
+                    f"Python attribute {py!r} of member {wire!r} is also that of {seen_py[py]!r}",
                 )
-            seen_py[py] = f.name
+            seen_py[py] = wire
             fields.append(
                 Field(
                     go_name=f.name,
@@ -283,7 +288,9 @@ class Binder:
             decoders=tuple(decoders),
             enums=enums,
             constants=constants.constants(self.src, pkg_dir, {e.go_name for e in enums}),
-            values=constants.values(self.src, pkg_dir),
+            values=constants.values(
+                self.src, pkg_dir, {s.py_name: {f.go_name: f.py_name for f in s.fields} for s in structs}
+            ),
             imports=tuple(imports),
         )
 

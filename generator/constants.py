@@ -64,16 +64,21 @@ def constants(src: Sources, pkg_dir: str, enum_names: set[str]) -> tuple[Constan
     )
 
 
-def values(src: Sources, pkg_dir: str) -> tuple[StructValue, ...]:
-    """Package variables initialised with a struct literal (``DescriptorEmptyJSON``)."""
+def values(
+    src: Sources, pkg_dir: str, attributes: dict[str, dict[str, str]]
+) -> tuple[StructValue, ...]:
+    """Package variables initialised with a struct literal (``DescriptorEmptyJSON``);
+    ``attributes`` gives each struct's Python attribute per Go field."""
     return tuple(
-        struct_value(src, pkg_dir, v)
+        struct_value(src, pkg_dir, v, attributes)
         for v in src.packages[pkg_dir].vars
         if isinstance(v.value, golang.GoComposite)
     )
 
 
-def struct_value(src: Sources, pkg_dir: str, var: golang.GoVar) -> StructValue:
+def struct_value(
+    src: Sources, pkg_dir: str, var: golang.GoVar, attributes: dict[str, dict[str, str]]
+) -> StructValue:
     lit = var.value
     assert isinstance(lit, golang.GoComposite)
     if lit.type is None or lit.type.kind != "ident":
@@ -82,12 +87,12 @@ def struct_value(src: Sources, pkg_dir: str, var: golang.GoVar) -> StructValue:
     if struct is None:
         raise GeneratorError(var.pos.file, var.pos.line, f"unknown struct {lit.type.name}")
     consts = {c.name: c.value for c in src.packages[pkg_dir].consts}
-    by_go = {f.name: f for f in struct.fields}
+    by_go = attributes.get(struct.name, {})
     members: list[tuple[str, Value]] = []
     for key, expr in lit.elements:
         if key is None or key not in by_go:
             raise GeneratorError(expr.pos.file, expr.pos.line, f"unsupported element in {var.name}")
-        members.append((names.snake(key), evaluate(expr, consts)))
+        members.append((by_go[key], evaluate(expr, consts)))
     return StructValue(
         go_name=var.name,
         py_name=names.upper_snake(var.name),

@@ -170,7 +170,7 @@ def doc_text(text: str, name: str) -> str:
 
 
 def field_doc(f: Field) -> str:
-    parts = [f"``{f.wire_name}`` (Go ``{f.go_type}``)"]
+    parts = [f"``{f.wire_name}`` (Go ``{f.go_name} {f.go_type}``)"]
     if f.doc.strip():
         parts.append(": " + f.doc.strip())
     else:

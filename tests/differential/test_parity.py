@@ -474,13 +474,13 @@ def test_nil_slice_is_null_empty_slice_is_brackets(goref: GoRef) -> None:
     # encode.go: a nil slice or map encodes as null, an empty one as [] / {};
     # omitempty drops both, so only fields without it show the difference.
     state = runtime.State(
-        version="1.2.1",
+        oci_version="1.2.1",
         id="c",
         status=runtime.ContainerState("created"),
         pid=1,
         bundle="/b",
     )
-    base = dict(version="1.2.1", pid=1, metadata="m", state=state)
+    base = dict(oci_version="1.2.1", pid=1, metadata="m", state=state)
     nil = same_value(goref, runtime.ContainerProcessState(fds=None, **base))
     empty = same_value(goref, runtime.ContainerProcessState(fds=[], **base))
     assert b'"fds":null' in nil and b'"fds":[]' in empty
@@ -495,7 +495,7 @@ def test_omitempty_never_drops_a_struct_value(goref: GoRef) -> None:
     # encode.go isEmptyValue has no case for structs: Image.Config
     # (`json:"config,omitempty"`, a struct) is always written.
     image = v1.Image(
-        architecture="amd64", os="linux", root_fs=v1.RootFS(type="layers", diff_ids=[])
+        architecture="amd64", os="linux", rootfs=v1.RootFS(type="layers", diff_ids=[])
     )
     out = same_value(goref, image)
     assert b'"config":{}' in out

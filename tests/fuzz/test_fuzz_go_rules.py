@@ -144,7 +144,7 @@ def test_duplicate_keys_last_wins_in_both() -> None:
     data = b'{"imageLayoutVersion":"0.9","imageLayoutVersion":"1.0.0"}'
     case = fuzzlib.judge(ROOTS["ImageLayout"], data)
     assert case.we_accept and case.schema_accepts
-    assert v1.ImageLayout.from_json(data).version == "1.0.0"
+    assert v1.ImageLayout.from_json(data).image_layout_version == "1.0.0"
     bad = b'{"imageLayoutVersion":"1.0.0","imageLayoutVersion":"0.9"}'
     case = fuzzlib.judge(ROOTS["ImageLayout"], bad)
     assert not case.we_accept and not case.schema_accepts

@@ -177,7 +177,31 @@ def mapping_not_toml(s: Setup) -> str:
     return re.escape(prefix(s, "ocigen.toml", line)) + r"not valid TOML: .*\bline " + str(line) + r"\b"
 
 
+def attribute_collision(s: Setup) -> str:
+    # goOnly and go_only both become the attribute go_only.
+    line = edit(
+        s.spec / WIDGET_GO,
+        '\tGoOnly string `json:"goOnly,omitempty"`',
+        '\tGoOnly string `json:"goOnly,omitempty"`\n\tGoOnly2 string `json:"go_only,omitempty"`',
+    )
+    return re.escape(
+        prefix(s, WIDGET_GO, line + 1)
+        + "Python attribute 'go_only' of member 'go_only' is also that of 'goOnly'"
+    )
+
+
+def mapping_rule_no_field(s: Setup) -> str:
+    text = (s.spec / "ocigen.toml").read_text(encoding="utf-8")
+    rule = '[[rules]]\ntype = "specs-go/v1.Part"\nfield = "Nope"\nitems_pattern = "x"\nsource = "t"\n'
+    (s.spec / "ocigen.toml").write_text(text + rule, encoding="utf-8")
+    # The line of the first mention of the type in the mapping file ([roots]).
+    line = text[: text.index('"specs-go/v1.Part"')].count("\n") + 1
+    return re.escape(prefix(s, "ocigen.toml", line) + "rule for specs-go/v1.Part.Nope matches no field")
+
+
 BREAKERS = [
+    attribute_collision,
+    mapping_rule_no_field,
     go_syntax,
     unknown_external,
     dangling_ref,

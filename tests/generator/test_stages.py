@@ -99,6 +99,23 @@ def test_constants(src: Sources) -> None:
     assert constants.evaluate(lit, {}) == b"{}"
 
 
+@pytest.mark.parametrize(
+    "wire,attribute",
+    [  # the table: snake_case of the member Go writes, acronyms kept whole
+        ("ociVersion", "oci_version"), ("rootfs", "rootfs"), ("hyperv", "hyperv"),
+        ("initrd", "initrd"), ("freebsd", "freebsd"), ("lowerLink", "lower_link"),
+        ("imageLayoutVersion", "image_layout_version"),
+        ("throttleReadIOPSDevice", "throttle_read_iops_device"),
+        ("disableOOMKiller", "disable_oom_killer"), ("DNSSearchList", "dns_search_list"),
+        ("os.version", "os_version"), ("Env", "env"), ("WorkingDir", "working_dir"),
+        ("diff_ids", "diff_ids"), ("class", "class_"), ("validate", "validate_"),
+        ("classID", "class_id"), ("pageSize", "page_size"),
+    ],
+)  # fmt: skip
+def test_attribute_names(wire: str, attribute: str) -> None:
+    assert names.attribute(wire) == attribute
+
+
 def test_names() -> None:
     assert names.snake("DiffIDs") == "diff_ids"
     assert names.snake("Import") == "import_"

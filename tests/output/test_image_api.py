@@ -98,7 +98,7 @@ def test_omitempty_and_struct_values() -> None:
     assert d.to_json() == (
         b'{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"' + SHA.encode() + b'","size":0}'
     )
-    image = v1.Image(architecture="amd64", os="linux", root_fs=v1.RootFS(type="layers", diff_ids=[]))
+    image = v1.Image(architecture="amd64", os="linux", rootfs=v1.RootFS(type="layers", diff_ids=[]))
     # omitempty does nothing to a struct value: Go writes "config":{} always.
     assert b'"config":{}' in image.to_json()
 

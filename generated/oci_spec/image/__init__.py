@@ -52,7 +52,7 @@ class Versioned:
     struct to check the version."""
 
     schema_version: int = 0
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the image manifest schema that this image follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the image manifest schema that this image follows"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 

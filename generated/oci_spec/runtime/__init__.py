@@ -433,49 +433,49 @@ class Spec:
 
     Schema: ``config-schema.json``."""
 
-    version: str
-    """``ociVersion`` (Go ``string``): Version of the Open Container Initiative Runtime Specification with which the bundle complies."""
+    oci_version: str
+    """``ociVersion`` (Go ``Version string``): Version of the Open Container Initiative Runtime Specification with which the bundle complies."""
     process: Process | None = None
-    """``process`` (Go ``*Process``): Process configures the container process."""
+    """``process`` (Go ``Process *Process``): Process configures the container process."""
     root: Root | None = None
-    """``root`` (Go ``*Root``): Root configures the container's root filesystem."""
+    """``root`` (Go ``Root *Root``): Root configures the container's root filesystem."""
     hostname: str = ""
-    """``hostname`` (Go ``string``): Hostname configures the container's hostname."""
+    """``hostname`` (Go ``Hostname string``): Hostname configures the container's hostname."""
     domainname: str = ""
-    """``domainname`` (Go ``string``): Domainname configures the container's domainname."""
+    """``domainname`` (Go ``Domainname string``): Domainname configures the container's domainname."""
     mounts: list[Mount] | None = None
-    """``mounts`` (Go ``[]Mount``): Mounts configures additional mounts (on top of Root)."""
+    """``mounts`` (Go ``Mounts []Mount``): Mounts configures additional mounts (on top of Root)."""
     hooks: Hooks | None = None
-    """``hooks`` (Go ``*Hooks``): Hooks configures callbacks for container lifecycle events.
+    """``hooks`` (Go ``Hooks *Hooks``): Hooks configures callbacks for container lifecycle events.
 
     Platforms: linux, solaris, zos."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the container."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata for the container."""
     linux: Linux | None = None
-    """``linux`` (Go ``*Linux``): Linux is platform-specific configuration for Linux based containers.
+    """``linux`` (Go ``Linux *Linux``): Linux is platform-specific configuration for Linux based containers.
 
     Platforms: linux."""
     solaris: Solaris | None = None
-    """``solaris`` (Go ``*Solaris``): Solaris is platform-specific configuration for Solaris based containers.
+    """``solaris`` (Go ``Solaris *Solaris``): Solaris is platform-specific configuration for Solaris based containers.
 
     Platforms: solaris."""
     windows: Windows | None = None
-    """``windows`` (Go ``*Windows``): Windows is platform-specific configuration for Windows based containers.
+    """``windows`` (Go ``Windows *Windows``): Windows is platform-specific configuration for Windows based containers.
 
     Platforms: windows."""
     vm: VM | None = None
-    """``vm`` (Go ``*VM``): VM specifies configuration for virtual-machine-based containers.
+    """``vm`` (Go ``VM *VM``): VM specifies configuration for virtual-machine-based containers.
 
     Platforms: vm."""
     zos: ZOS | None = None
-    """``zos`` (Go ``*ZOS``): ZOS is platform-specific configuration for z/OS based containers.
+    """``zos`` (Go ``ZOS *ZOS``): ZOS is platform-specific configuration for z/OS based containers.
 
     Platforms: zos."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
+        "oci_version": "ociVersion",
         "process": "process",
         "root": "root",
         "hostname": "hostname",
@@ -554,20 +554,20 @@ class Scheduler:
     the Linux sched_setattr(2) syscall."""
 
     policy: LinuxSchedulerPolicy
-    """``policy`` (Go ``LinuxSchedulerPolicy``): Policy represents the scheduling policy (e.g., SCHED_FIFO, SCHED_RR, SCHED_OTHER)."""
+    """``policy`` (Go ``Policy LinuxSchedulerPolicy``): Policy represents the scheduling policy (e.g., SCHED_FIFO, SCHED_RR, SCHED_OTHER)."""
     nice: int = 0
-    """``nice`` (Go ``int32``): Nice is the nice value for the process, which affects its priority."""
+    """``nice`` (Go ``Nice int32``): Nice is the nice value for the process, which affects its priority."""
     priority: int = 0
-    """``priority`` (Go ``int32``): Priority represents the static priority of the process."""
+    """``priority`` (Go ``Priority int32``): Priority represents the static priority of the process."""
     flags: list[LinuxSchedulerFlag | str] | None = None
-    """``flags`` (Go ``[]LinuxSchedulerFlag``): Flags is an array of scheduling flags."""
+    """``flags`` (Go ``Flags []LinuxSchedulerFlag``): Flags is an array of scheduling flags."""
     runtime: int = 0
-    """``runtime`` (Go ``uint64``): Runtime is the amount of time in nanoseconds during which the process
+    """``runtime`` (Go ``Runtime uint64``): Runtime is the amount of time in nanoseconds during which the process
     is allowed to run in a given period."""
     deadline: int = 0
-    """``deadline`` (Go ``uint64``): Deadline is the absolute deadline for the process to complete its execution."""
+    """``deadline`` (Go ``Deadline uint64``): Deadline is the absolute deadline for the process to complete its execution."""
     period: int = 0
-    """``period`` (Go ``uint64``): Period is the length of the period in nanoseconds used for determining the process runtime."""
+    """``period`` (Go ``Period uint64``): Period is the length of the period in nanoseconds used for determining the process runtime."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -633,56 +633,56 @@ class Process:
     """Process contains information to start a specific application inside the container."""
 
     terminal: bool = False
-    """``terminal`` (Go ``bool``): Terminal creates an interactive terminal for the container."""
+    """``terminal`` (Go ``Terminal bool``): Terminal creates an interactive terminal for the container."""
     console_size: Box | None = None
-    """``consoleSize`` (Go ``*Box``): ConsoleSize specifies the size of the console."""
+    """``consoleSize`` (Go ``ConsoleSize *Box``): ConsoleSize specifies the size of the console."""
     user: User = field(default_factory=lambda: _zero_User())
-    """``user`` (Go ``User``): User specifies user information for the process."""
+    """``user`` (Go ``User User``): User specifies user information for the process."""
     args: list[str] | None = None
-    """``args`` (Go ``[]string``): Args specifies the binary and arguments for the application to execute."""
+    """``args`` (Go ``Args []string``): Args specifies the binary and arguments for the application to execute."""
     command_line: str = ""
-    """``commandLine`` (Go ``string``): CommandLine specifies the full command line for the application to execute on Windows.
+    """``commandLine`` (Go ``CommandLine string``): CommandLine specifies the full command line for the application to execute on Windows.
 
     Platforms: windows."""
     env: list[str] | None = None
-    """``env`` (Go ``[]string``): Env populates the process environment for the process."""
+    """``env`` (Go ``Env []string``): Env populates the process environment for the process."""
     cwd: str
-    """``cwd`` (Go ``string``): Cwd is the current working directory for the process and must be
+    """``cwd`` (Go ``Cwd string``): Cwd is the current working directory for the process and must be
     relative to the container's root."""
     capabilities: LinuxCapabilities | None = None
-    """``capabilities`` (Go ``*LinuxCapabilities``): Capabilities are Linux capabilities that are kept for the process.
+    """``capabilities`` (Go ``Capabilities *LinuxCapabilities``): Capabilities are Linux capabilities that are kept for the process.
 
     Platforms: linux."""
     rlimits: list[POSIXRlimit] | None = None
-    """``rlimits`` (Go ``[]POSIXRlimit``): Rlimits specifies rlimit options to apply to the process.
+    """``rlimits`` (Go ``Rlimits []POSIXRlimit``): Rlimits specifies rlimit options to apply to the process.
 
     Platforms: linux, solaris, zos."""
     no_new_privileges: bool = False
-    """``noNewPrivileges`` (Go ``bool``): NoNewPrivileges controls whether additional privileges could be gained by processes in the container.
+    """``noNewPrivileges`` (Go ``NoNewPrivileges bool``): NoNewPrivileges controls whether additional privileges could be gained by processes in the container.
 
     Platforms: linux, zos."""
     apparmor_profile: str = ""
-    """``apparmorProfile`` (Go ``string``): ApparmorProfile specifies the apparmor profile for the container.
+    """``apparmorProfile`` (Go ``ApparmorProfile string``): ApparmorProfile specifies the apparmor profile for the container.
 
     Platforms: linux."""
     oom_score_adj: int | None = None
-    """``oomScoreAdj`` (Go ``*int``): Specify an oom_score_adj for the container.
+    """``oomScoreAdj`` (Go ``OOMScoreAdj *int``): Specify an oom_score_adj for the container.
 
     Platforms: linux."""
     scheduler: Scheduler | None = None
-    """``scheduler`` (Go ``*Scheduler``): Scheduler specifies the scheduling attributes for a process
+    """``scheduler`` (Go ``Scheduler *Scheduler``): Scheduler specifies the scheduling attributes for a process
 
     Platforms: linux."""
     selinux_label: str = ""
-    """``selinuxLabel`` (Go ``string``): SelinuxLabel specifies the selinux context that the container process is run as.
+    """``selinuxLabel`` (Go ``SelinuxLabel string``): SelinuxLabel specifies the selinux context that the container process is run as.
 
     Platforms: linux."""
     io_priority: LinuxIOPriority | None = None
-    """``ioPriority`` (Go ``*LinuxIOPriority``): IOPriority contains the I/O priority settings for the cgroup.
+    """``ioPriority`` (Go ``IOPriority *LinuxIOPriority``): IOPriority contains the I/O priority settings for the cgroup.
 
     Platforms: linux."""
     exec_cpu_affinity: CPUAffinity | None = None
-    """``execCPUAffinity`` (Go ``*CPUAffinity``): ExecCPUAffinity specifies CPU affinity for exec processes.
+    """``execCPUAffinity`` (Go ``ExecCPUAffinity *CPUAffinity``): ExecCPUAffinity specifies CPU affinity for exec processes.
 
     Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -778,23 +778,23 @@ class LinuxCapabilities:
     https://man7.org/linux/man-pages/man7/capabilities.7.html"""
 
     bounding: list[str] | None = None
-    """``bounding`` (Go ``[]string``): Bounding is the set of capabilities checked by the kernel.
+    """``bounding`` (Go ``Bounding []string``): Bounding is the set of capabilities checked by the kernel.
 
     Platforms: linux."""
     effective: list[str] | None = None
-    """``effective`` (Go ``[]string``): Effective is the set of capabilities checked by the kernel.
+    """``effective`` (Go ``Effective []string``): Effective is the set of capabilities checked by the kernel.
 
     Platforms: linux."""
     inheritable: list[str] | None = None
-    """``inheritable`` (Go ``[]string``): Inheritable is the capabilities preserved across execve.
+    """``inheritable`` (Go ``Inheritable []string``): Inheritable is the capabilities preserved across execve.
 
     Platforms: linux."""
     permitted: list[str] | None = None
-    """``permitted`` (Go ``[]string``): Permitted is the limiting superset for effective capabilities.
+    """``permitted`` (Go ``Permitted []string``): Permitted is the limiting superset for effective capabilities.
 
     Platforms: linux."""
     ambient: list[str] | None = None
-    """``ambient`` (Go ``[]string``): Ambient is the ambient set of capabilities that are kept.
+    """``ambient`` (Go ``Ambient []string``): Ambient is the ambient set of capabilities that are kept.
 
     Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -868,9 +868,9 @@ class LinuxIOPriority:
     """IOPriority represents I/O priority settings for the container's processes within the process group."""
 
     class_: IOPriorityClass
-    """``class`` (Go ``IOPriorityClass``)."""
+    """``class`` (Go ``Class IOPriorityClass``)."""
     priority: int = 0
-    """``priority`` (Go ``int``)."""
+    """``priority`` (Go ``Priority int``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -933,9 +933,9 @@ class CPUAffinity:
     """CPUAffinity specifies process' CPU affinity."""
 
     initial: str = ""
-    """``initial`` (Go ``string``)."""
+    """``initial`` (Go ``Initial string``)."""
     final: str = ""
-    """``final`` (Go ``string``)."""
+    """``final`` (Go ``Final string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -996,9 +996,9 @@ class Box:
     """Box specifies dimensions of a rectangle. Used for specifying the size of a console."""
 
     height: int
-    """``height`` (Go ``uint``): Height is the vertical dimension of a box."""
+    """``height`` (Go ``Height uint``): Height is the vertical dimension of a box."""
     width: int
-    """``width`` (Go ``uint``): Width is the horizontal dimension of a box."""
+    """``width`` (Go ``Width uint``): Width is the horizontal dimension of a box."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1059,23 +1059,23 @@ class User:
     """User specifies specific user (and group) information for the container process."""
 
     uid: int = 0
-    """``uid`` (Go ``uint32``): UID is the user id.
+    """``uid`` (Go ``UID uint32``): UID is the user id.
 
     Platforms: linux, solaris, zos."""
     gid: int = 0
-    """``gid`` (Go ``uint32``): GID is the group id.
+    """``gid`` (Go ``GID uint32``): GID is the group id.
 
     Platforms: linux, solaris, zos."""
     umask: int | None = None
-    """``umask`` (Go ``*uint32``): Umask is the umask for the init process.
+    """``umask`` (Go ``Umask *uint32``): Umask is the umask for the init process.
 
     Platforms: linux, solaris, zos."""
     additional_gids: list[int] | None = None
-    """``additionalGids`` (Go ``[]uint32``): AdditionalGids are additional group ids set for the container's process.
+    """``additionalGids`` (Go ``AdditionalGids []uint32``): AdditionalGids are additional group ids set for the container's process.
 
     Platforms: linux, solaris."""
     username: str = ""
-    """``username`` (Go ``string``): Username is the user name.
+    """``username`` (Go ``Username string``): Username is the user name.
 
     Platforms: windows."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -1162,9 +1162,9 @@ class Root:
     """Root contains information about the container's root filesystem on the host."""
 
     path: str
-    """``path`` (Go ``string``): Path is the absolute path to the container's root filesystem."""
+    """``path`` (Go ``Path string``): Path is the absolute path to the container's root filesystem."""
     readonly: bool = False
-    """``readonly`` (Go ``bool``): Readonly makes the root filesystem for the container readonly before the process is executed."""
+    """``readonly`` (Go ``Readonly bool``): Readonly makes the root filesystem for the container readonly before the process is executed."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1225,22 +1225,22 @@ class Mount:
     """Mount specifies a mount for a container."""
 
     destination: str
-    """``destination`` (Go ``string``): Destination is the absolute path where the mount will be placed in the container."""
+    """``destination`` (Go ``Destination string``): Destination is the absolute path where the mount will be placed in the container."""
     type: str = ""
-    """``type`` (Go ``string``): Type specifies the mount kind.
+    """``type`` (Go ``Type string``): Type specifies the mount kind.
 
     Platforms: linux, solaris, zos."""
     source: str = ""
-    """``source`` (Go ``string``): Source specifies the source path of the mount."""
+    """``source`` (Go ``Source string``): Source specifies the source path of the mount."""
     options: list[str] | None = None
-    """``options`` (Go ``[]string``): Options are fstab style mount options."""
+    """``options`` (Go ``Options []string``): Options are fstab style mount options."""
     uid_mappings: list[LinuxIDMapping] | None = None
-    """``uidMappings`` (Go ``[]LinuxIDMapping``): UID/GID mappings used for changing file owners w/o calling chown, fs should support it.
+    """``uidMappings`` (Go ``UIDMappings []LinuxIDMapping``): UID/GID mappings used for changing file owners w/o calling chown, fs should support it.
     Every mount point could have its own mapping.
 
     Platforms: linux."""
     gid_mappings: list[LinuxIDMapping] | None = None
-    """``gidMappings`` (Go ``[]LinuxIDMapping``).
+    """``gidMappings`` (Go ``GIDMappings []LinuxIDMapping``).
 
     Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -1315,13 +1315,13 @@ class Hook:
     """Hook specifies a command that is run at a particular event in the lifecycle of a container"""
 
     path: str
-    """``path`` (Go ``string``)."""
+    """``path`` (Go ``Path string``)."""
     args: list[str] | None = None
-    """``args`` (Go ``[]string``)."""
+    """``args`` (Go ``Args []string``)."""
     env: list[str] | None = None
-    """``env`` (Go ``[]string``)."""
+    """``env`` (Go ``Env []string``)."""
     timeout: int | None = None
-    """``timeout`` (Go ``*int``)."""
+    """``timeout`` (Go ``Timeout *int``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1385,26 +1385,26 @@ class Hooks:
     Hooks for container setup and teardown"""
 
     prestart: list[Hook] | None = None
-    """``prestart`` (Go ``[]Hook``): Prestart is Deprecated. Prestart is a list of hooks to be run before the container process is executed.
+    """``prestart`` (Go ``Prestart []Hook``): Prestart is Deprecated. Prestart is a list of hooks to be run before the container process is executed.
     It is called in the Runtime Namespace
 
     Deprecated: use [Hooks.CreateRuntime], [Hooks.CreateContainer], and
     [Hooks.StartContainer] instead, which allow more granular hook control
     during the create and start phase."""
     create_runtime: list[Hook] | None = None
-    """``createRuntime`` (Go ``[]Hook``): CreateRuntime is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
+    """``createRuntime`` (Go ``CreateRuntime []Hook``): CreateRuntime is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
     It is called in the Runtime Namespace"""
     create_container: list[Hook] | None = None
-    """``createContainer`` (Go ``[]Hook``): CreateContainer is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
+    """``createContainer`` (Go ``CreateContainer []Hook``): CreateContainer is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
     It is called in the Container Namespace"""
     start_container: list[Hook] | None = None
-    """``startContainer`` (Go ``[]Hook``): StartContainer is a list of hooks to be run after the start operation is called but before the container process is started
+    """``startContainer`` (Go ``StartContainer []Hook``): StartContainer is a list of hooks to be run after the start operation is called but before the container process is started
     It is called in the Container Namespace"""
     poststart: list[Hook] | None = None
-    """``poststart`` (Go ``[]Hook``): Poststart is a list of hooks to be run after the container process is started.
+    """``poststart`` (Go ``Poststart []Hook``): Poststart is a list of hooks to be run after the container process is started.
     It is called in the Runtime Namespace"""
     poststop: list[Hook] | None = None
-    """``poststop`` (Go ``[]Hook``): Poststop is a list of hooks to be run after the container process exits.
+    """``poststop`` (Go ``Poststop []Hook``): Poststop is a list of hooks to be run after the container process exits.
     It is called in the Runtime Namespace"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -1470,39 +1470,39 @@ class Linux:
     """Linux contains platform-specific configuration for Linux based containers."""
 
     uid_mappings: list[LinuxIDMapping] | None = None
-    """``uidMappings`` (Go ``[]LinuxIDMapping``): UIDMapping specifies user mappings for supporting user namespaces."""
+    """``uidMappings`` (Go ``UIDMappings []LinuxIDMapping``): UIDMapping specifies user mappings for supporting user namespaces."""
     gid_mappings: list[LinuxIDMapping] | None = None
-    """``gidMappings`` (Go ``[]LinuxIDMapping``): GIDMapping specifies group mappings for supporting user namespaces."""
+    """``gidMappings`` (Go ``GIDMappings []LinuxIDMapping``): GIDMapping specifies group mappings for supporting user namespaces."""
     sysctl: dict[str, str] | None = None
-    """``sysctl`` (Go ``map[string]string``): Sysctl are a set of key value pairs that are set for the container on start"""
+    """``sysctl`` (Go ``Sysctl map[string]string``): Sysctl are a set of key value pairs that are set for the container on start"""
     resources: LinuxResources | None = None
-    """``resources`` (Go ``*LinuxResources``): Resources contain cgroup information for handling resource constraints
+    """``resources`` (Go ``Resources *LinuxResources``): Resources contain cgroup information for handling resource constraints
     for the container"""
     cgroups_path: str = ""
-    """``cgroupsPath`` (Go ``string``): CgroupsPath specifies the path to cgroups that are created and/or joined by the container.
+    """``cgroupsPath`` (Go ``CgroupsPath string``): CgroupsPath specifies the path to cgroups that are created and/or joined by the container.
     The path is expected to be relative to the cgroups mountpoint.
     If resources are specified, the cgroups at CgroupsPath will be updated based on resources."""
     namespaces: list[LinuxNamespace] | None = None
-    """``namespaces`` (Go ``[]LinuxNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
+    """``namespaces`` (Go ``Namespaces []LinuxNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
     devices: list[LinuxDevice] | None = None
-    """``devices`` (Go ``[]LinuxDevice``): Devices are a list of device nodes that are created for the container"""
+    """``devices`` (Go ``Devices []LinuxDevice``): Devices are a list of device nodes that are created for the container"""
     seccomp: LinuxSeccomp | None = None
-    """``seccomp`` (Go ``*LinuxSeccomp``): Seccomp specifies the seccomp security settings for the container."""
+    """``seccomp`` (Go ``Seccomp *LinuxSeccomp``): Seccomp specifies the seccomp security settings for the container."""
     rootfs_propagation: str = ""
-    """``rootfsPropagation`` (Go ``string``): RootfsPropagation is the rootfs mount propagation mode for the container."""
+    """``rootfsPropagation`` (Go ``RootfsPropagation string``): RootfsPropagation is the rootfs mount propagation mode for the container."""
     masked_paths: list[str] | None = None
-    """``maskedPaths`` (Go ``[]string``): MaskedPaths masks over the provided paths inside the container."""
+    """``maskedPaths`` (Go ``MaskedPaths []string``): MaskedPaths masks over the provided paths inside the container."""
     readonly_paths: list[str] | None = None
-    """``readonlyPaths`` (Go ``[]string``): ReadonlyPaths sets the provided paths as RO inside the container."""
+    """``readonlyPaths`` (Go ``ReadonlyPaths []string``): ReadonlyPaths sets the provided paths as RO inside the container."""
     mount_label: str = ""
-    """``mountLabel`` (Go ``string``): MountLabel specifies the selinux context for the mounts in the container."""
+    """``mountLabel`` (Go ``MountLabel string``): MountLabel specifies the selinux context for the mounts in the container."""
     intel_rdt: LinuxIntelRdt | None = None
-    """``intelRdt`` (Go ``*LinuxIntelRdt``): IntelRdt contains Intel Resource Director Technology (RDT) information for
+    """``intelRdt`` (Go ``IntelRdt *LinuxIntelRdt``): IntelRdt contains Intel Resource Director Technology (RDT) information for
     handling resource constraints and monitoring metrics (e.g., L3 cache, memory bandwidth) for the container"""
     personality: LinuxPersonality | None = None
-    """``personality`` (Go ``*LinuxPersonality``): Personality contains configuration for the Linux personality syscall"""
+    """``personality`` (Go ``Personality *LinuxPersonality``): Personality contains configuration for the Linux personality syscall"""
     time_offsets: dict[str, LinuxTimeOffset] | None = None
-    """``timeOffsets`` (Go ``map[string]LinuxTimeOffset``): TimeOffsets specifies the offset for supporting time namespaces."""
+    """``timeOffsets`` (Go ``TimeOffsets map[string]LinuxTimeOffset``): TimeOffsets specifies the offset for supporting time namespaces."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1576,9 +1576,9 @@ class LinuxNamespace:
     """LinuxNamespace is the configuration for a Linux namespace"""
 
     type: LinuxNamespaceType
-    """``type`` (Go ``LinuxNamespaceType``): Type is the type of namespace"""
+    """``type`` (Go ``Type LinuxNamespaceType``): Type is the type of namespace"""
     path: str = ""
-    """``path`` (Go ``string``): Path is a path to an existing namespace persisted on disk that can be joined
+    """``path`` (Go ``Path string``): Path is a path to an existing namespace persisted on disk that can be joined
     and is of the same type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -1640,11 +1640,11 @@ class LinuxIDMapping:
     """LinuxIDMapping specifies UID/GID mappings"""
 
     container_id: int
-    """``containerID`` (Go ``uint32``): ContainerID is the starting UID/GID in the container"""
+    """``containerID`` (Go ``ContainerID uint32``): ContainerID is the starting UID/GID in the container"""
     host_id: int
-    """``hostID`` (Go ``uint32``): HostID is the starting UID/GID on the host to be mapped to 'ContainerID'"""
+    """``hostID`` (Go ``HostID uint32``): HostID is the starting UID/GID on the host to be mapped to 'ContainerID'"""
     size: int
-    """``size`` (Go ``uint32``): Size is the number of IDs to be mapped"""
+    """``size`` (Go ``Size uint32``): Size is the number of IDs to be mapped"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1706,9 +1706,9 @@ class LinuxTimeOffset:
     """LinuxTimeOffset specifies the offset for Time Namespace"""
 
     secs: int = 0
-    """``secs`` (Go ``int64``): Secs is the offset of clock (in secs) in the container"""
+    """``secs`` (Go ``Secs int64``): Secs is the offset of clock (in secs) in the container"""
     nanosecs: int = 0
-    """``nanosecs`` (Go ``uint32``): Nanosecs is the additional offset for Secs (in nanosecs)"""
+    """``nanosecs`` (Go ``Nanosecs uint32``): Nanosecs is the additional offset for Secs (in nanosecs)"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1771,11 +1771,11 @@ class POSIXRlimit:
     """POSIXRlimit type and restrictions"""
 
     type: str
-    """``type`` (Go ``string``): Type of the rlimit to set"""
+    """``type`` (Go ``Type string``): Type of the rlimit to set"""
     hard: int
-    """``hard`` (Go ``uint64``): Hard is the hard limit for the specified type"""
+    """``hard`` (Go ``Hard uint64``): Hard is the hard limit for the specified type"""
     soft: int
-    """``soft`` (Go ``uint64``): Soft is the soft limit for the specified type"""
+    """``soft`` (Go ``Soft uint64``): Soft is the soft limit for the specified type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1838,16 +1838,16 @@ class LinuxHugepageLimit:
     Default to reservation limits if supported. Otherwise fallback to page fault limits.
     """
 
-    pagesize: str
-    """``pageSize`` (Go ``string``): Pagesize is the hugepage size.
+    page_size: str
+    """``pageSize`` (Go ``Pagesize string``): Pagesize is the hugepage size.
     Format: "<size><unit-prefix>B' (e.g. 64KB, 2MB, 1GB, etc.)."""
     limit: int
-    """``limit`` (Go ``uint64``): Limit is the limit of "hugepagesize" hugetlb reservations (if supported) or usage."""
+    """``limit`` (Go ``Limit uint64``): Limit is the limit of "hugepagesize" hugetlb reservations (if supported) or usage."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "pagesize": "pageSize",
+        "page_size": "pageSize",
         "limit": "limit",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
@@ -1905,9 +1905,9 @@ class LinuxInterfacePriority:
     """LinuxInterfacePriority for network interfaces"""
 
     name: str
-    """``name`` (Go ``string``): Name is the name of the network interface"""
+    """``name`` (Go ``Name string``): Name is the name of the network interface"""
     priority: int
-    """``priority`` (Go ``uint32``): Priority for the interface"""
+    """``priority`` (Go ``Priority uint32``): Priority for the interface"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1970,9 +1970,9 @@ class LinuxBlockIODevice:
     """LinuxBlockIODevice holds major:minor format supported in blkio cgroup"""
 
     major: int = 0
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int = 0
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2035,13 +2035,13 @@ class LinuxWeightDevice:
     """LinuxWeightDevice struct holds a `major:minor weight` pair for weightDevice"""
 
     major: int
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     weight: int | None = None
-    """``weight`` (Go ``*uint16``): Weight is the bandwidth rate for the device."""
+    """``weight`` (Go ``Weight *uint16``): Weight is the bandwidth rate for the device."""
     leaf_weight: int | None = None
-    """``leafWeight`` (Go ``*uint16``): LeafWeight is the bandwidth rate for the device while competing with the cgroup's child cgroups, CFQ scheduler only"""
+    """``leafWeight`` (Go ``LeafWeight *uint16``): LeafWeight is the bandwidth rate for the device while competing with the cgroup's child cgroups, CFQ scheduler only"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2106,11 +2106,11 @@ class LinuxThrottleDevice:
     """LinuxThrottleDevice struct holds a `major:minor rate_per_second` pair"""
 
     major: int
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     rate: int = 0
-    """``rate`` (Go ``uint64``): Rate is the IO rate limit per cgroup per device"""
+    """``rate`` (Go ``Rate uint64``): Rate is the IO rate limit per cgroup per device"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2174,19 +2174,19 @@ class LinuxBlockIO:
     """LinuxBlockIO for Linux cgroup 'blkio' resource management"""
 
     weight: int | None = None
-    """``weight`` (Go ``*uint16``): Specifies per cgroup weight"""
+    """``weight`` (Go ``Weight *uint16``): Specifies per cgroup weight"""
     leaf_weight: int | None = None
-    """``leafWeight`` (Go ``*uint16``): Specifies tasks' weight in the given cgroup while competing with the cgroup's child cgroups, CFQ scheduler only"""
+    """``leafWeight`` (Go ``LeafWeight *uint16``): Specifies tasks' weight in the given cgroup while competing with the cgroup's child cgroups, CFQ scheduler only"""
     weight_device: list[LinuxWeightDevice] | None = None
-    """``weightDevice`` (Go ``[]LinuxWeightDevice``): Weight per cgroup per device, can override BlkioWeight"""
+    """``weightDevice`` (Go ``WeightDevice []LinuxWeightDevice``): Weight per cgroup per device, can override BlkioWeight"""
     throttle_read_bps_device: list[LinuxThrottleDevice] | None = None
-    """``throttleReadBpsDevice`` (Go ``[]LinuxThrottleDevice``): IO read rate limit per cgroup per device, bytes per second"""
+    """``throttleReadBpsDevice`` (Go ``ThrottleReadBpsDevice []LinuxThrottleDevice``): IO read rate limit per cgroup per device, bytes per second"""
     throttle_write_bps_device: list[LinuxThrottleDevice] | None = None
-    """``throttleWriteBpsDevice`` (Go ``[]LinuxThrottleDevice``): IO write rate limit per cgroup per device, bytes per second"""
+    """``throttleWriteBpsDevice`` (Go ``ThrottleWriteBpsDevice []LinuxThrottleDevice``): IO write rate limit per cgroup per device, bytes per second"""
     throttle_read_iops_device: list[LinuxThrottleDevice] | None = None
-    """``throttleReadIOPSDevice`` (Go ``[]LinuxThrottleDevice``): IO read rate limit per cgroup per device, IO per second"""
+    """``throttleReadIOPSDevice`` (Go ``ThrottleReadIOPSDevice []LinuxThrottleDevice``): IO read rate limit per cgroup per device, IO per second"""
     throttle_write_iops_device: list[LinuxThrottleDevice] | None = None
-    """``throttleWriteIOPSDevice`` (Go ``[]LinuxThrottleDevice``): IO write rate limit per cgroup per device, IO per second"""
+    """``throttleWriteIOPSDevice`` (Go ``ThrottleWriteIOPSDevice []LinuxThrottleDevice``): IO write rate limit per cgroup per device, IO per second"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2252,13 +2252,13 @@ class LinuxMemory:
     """LinuxMemory for Linux cgroup 'memory' resource management"""
 
     limit: int | None = None
-    """``limit`` (Go ``*int64``): Memory limit (in bytes)."""
+    """``limit`` (Go ``Limit *int64``): Memory limit (in bytes)."""
     reservation: int | None = None
-    """``reservation`` (Go ``*int64``): Memory reservation or soft_limit (in bytes)."""
+    """``reservation`` (Go ``Reservation *int64``): Memory reservation or soft_limit (in bytes)."""
     swap: int | None = None
-    """``swap`` (Go ``*int64``): Total memory limit (memory + swap)."""
+    """``swap`` (Go ``Swap *int64``): Total memory limit (memory + swap)."""
     kernel: int | None = None
-    """``kernel`` (Go ``*int64``): Kernel memory limit (in bytes).
+    """``kernel`` (Go ``Kernel *int64``): Kernel memory limit (in bytes).
 
     Deprecated: kernel-memory limits are not supported in cgroups v2, and
     were obsoleted in [kernel v5.4]. This field should no longer be used,
@@ -2266,15 +2266,15 @@ class LinuxMemory:
 
     [kernel v5.4]: https://github.com/torvalds/linux/commit/0158115f702b0ba208ab0"""
     kernel_tcp: int | None = None
-    """``kernelTCP`` (Go ``*int64``): Kernel memory limit for tcp (in bytes)"""
+    """``kernelTCP`` (Go ``KernelTCP *int64``): Kernel memory limit for tcp (in bytes)"""
     swappiness: int | None = None
-    """``swappiness`` (Go ``*uint64``): How aggressive the kernel will swap memory pages."""
+    """``swappiness`` (Go ``Swappiness *uint64``): How aggressive the kernel will swap memory pages."""
     disable_oom_killer: bool | None = None
-    """``disableOOMKiller`` (Go ``*bool``): DisableOOMKiller disables the OOM killer for out of memory conditions"""
+    """``disableOOMKiller`` (Go ``DisableOOMKiller *bool``): DisableOOMKiller disables the OOM killer for out of memory conditions"""
     use_hierarchy: bool | None = None
-    """``useHierarchy`` (Go ``*bool``): Enables hierarchical memory accounting"""
+    """``useHierarchy`` (Go ``UseHierarchy *bool``): Enables hierarchical memory accounting"""
     check_before_update: bool | None = None
-    """``checkBeforeUpdate`` (Go ``*bool``): CheckBeforeUpdate enables checking if a new memory limit is lower
+    """``checkBeforeUpdate`` (Go ``CheckBeforeUpdate *bool``): CheckBeforeUpdate enables checking if a new memory limit is lower
     than the current usage during update, and if so, rejecting the new
     limit."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -2344,24 +2344,24 @@ class LinuxCPU:
     """LinuxCPU for Linux cgroup 'cpu' resource management"""
 
     shares: int | None = None
-    """``shares`` (Go ``*uint64``): CPU shares (relative weight (ratio) vs. other cgroups with cpu shares)."""
+    """``shares`` (Go ``Shares *uint64``): CPU shares (relative weight (ratio) vs. other cgroups with cpu shares)."""
     quota: int | None = None
-    """``quota`` (Go ``*int64``): CPU hardcap limit (in usecs). Allowed cpu time in a given period."""
+    """``quota`` (Go ``Quota *int64``): CPU hardcap limit (in usecs). Allowed cpu time in a given period."""
     burst: int | None = None
-    """``burst`` (Go ``*uint64``): CPU hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst in a
+    """``burst`` (Go ``Burst *uint64``): CPU hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst in a
     given period."""
     period: int | None = None
-    """``period`` (Go ``*uint64``): CPU period to be used for hardcapping (in usecs)."""
+    """``period`` (Go ``Period *uint64``): CPU period to be used for hardcapping (in usecs)."""
     realtime_runtime: int | None = None
-    """``realtimeRuntime`` (Go ``*int64``): How much time realtime scheduling may use (in usecs)."""
+    """``realtimeRuntime`` (Go ``RealtimeRuntime *int64``): How much time realtime scheduling may use (in usecs)."""
     realtime_period: int | None = None
-    """``realtimePeriod`` (Go ``*uint64``): CPU period to be used for realtime scheduling (in usecs)."""
+    """``realtimePeriod`` (Go ``RealtimePeriod *uint64``): CPU period to be used for realtime scheduling (in usecs)."""
     cpus: str = ""
-    """``cpus`` (Go ``string``): CPUs to use within the cpuset. Default is to use any CPU available."""
+    """``cpus`` (Go ``Cpus string``): CPUs to use within the cpuset. Default is to use any CPU available."""
     mems: str = ""
-    """``mems`` (Go ``string``): List of memory nodes in the cpuset. Default is to use any available memory node."""
+    """``mems`` (Go ``Mems string``): List of memory nodes in the cpuset. Default is to use any available memory node."""
     idle: int | None = None
-    """``idle`` (Go ``*int64``): cgroups are configured with minimum weight, 0: default behavior, 1: SCHED_IDLE."""
+    """``idle`` (Go ``Idle *int64``): cgroups are configured with minimum weight, 0: default behavior, 1: SCHED_IDLE."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2429,7 +2429,7 @@ class LinuxPids:
     """LinuxPids for Linux cgroup 'pids' resource management (Linux 4.3)"""
 
     limit: int
-    """``limit`` (Go ``int64``): Maximum number of PIDs. Default is "no limit"."""
+    """``limit`` (Go ``Limit int64``): Maximum number of PIDs. Default is "no limit"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2489,9 +2489,9 @@ class LinuxNetwork:
     """LinuxNetwork identification and priority configuration"""
 
     class_id: int | None = None
-    """``classID`` (Go ``*uint32``): Set class identifier for container's network packets"""
+    """``classID`` (Go ``ClassID *uint32``): Set class identifier for container's network packets"""
     priorities: list[LinuxInterfacePriority] | None = None
-    """``priorities`` (Go ``[]LinuxInterfacePriority``): Set priority of network traffic for container"""
+    """``priorities`` (Go ``Priorities []LinuxInterfacePriority``): Set priority of network traffic for container"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2552,9 +2552,9 @@ class LinuxRdma:
     """LinuxRdma for Linux cgroup 'rdma' resource management (Linux 4.11)"""
 
     hca_handles: int | None = None
-    """``hcaHandles`` (Go ``*uint32``): Maximum number of HCA handles that can be opened. Default is "no limit"."""
+    """``hcaHandles`` (Go ``HcaHandles *uint32``): Maximum number of HCA handles that can be opened. Default is "no limit"."""
     hca_objects: int | None = None
-    """``hcaObjects`` (Go ``*uint32``): Maximum number of HCA objects that can be created. Default is "no limit"."""
+    """``hcaObjects`` (Go ``HcaObjects *uint32``): Maximum number of HCA objects that can be created. Default is "no limit"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2615,25 +2615,25 @@ class LinuxResources:
     """LinuxResources has container runtime resource constraints"""
 
     devices: list[LinuxDeviceCgroup] | None = None
-    """``devices`` (Go ``[]LinuxDeviceCgroup``): Devices configures the device allowlist."""
+    """``devices`` (Go ``Devices []LinuxDeviceCgroup``): Devices configures the device allowlist."""
     memory: LinuxMemory | None = None
-    """``memory`` (Go ``*LinuxMemory``): Memory restriction configuration"""
+    """``memory`` (Go ``Memory *LinuxMemory``): Memory restriction configuration"""
     cpu: LinuxCPU | None = None
-    """``cpu`` (Go ``*LinuxCPU``): CPU resource restriction configuration"""
+    """``cpu`` (Go ``CPU *LinuxCPU``): CPU resource restriction configuration"""
     pids: LinuxPids | None = None
-    """``pids`` (Go ``*LinuxPids``): Task resource restriction configuration."""
+    """``pids`` (Go ``Pids *LinuxPids``): Task resource restriction configuration."""
     block_io: LinuxBlockIO | None = None
-    """``blockIO`` (Go ``*LinuxBlockIO``): BlockIO restriction configuration"""
+    """``blockIO`` (Go ``BlockIO *LinuxBlockIO``): BlockIO restriction configuration"""
     hugepage_limits: list[LinuxHugepageLimit] | None = None
-    """``hugepageLimits`` (Go ``[]LinuxHugepageLimit``): Hugetlb limits (in bytes). Default to reservation limits if supported."""
+    """``hugepageLimits`` (Go ``HugepageLimits []LinuxHugepageLimit``): Hugetlb limits (in bytes). Default to reservation limits if supported."""
     network: LinuxNetwork | None = None
-    """``network`` (Go ``*LinuxNetwork``): Network restriction configuration"""
+    """``network`` (Go ``Network *LinuxNetwork``): Network restriction configuration"""
     rdma: dict[str, LinuxRdma] | None = None
-    """``rdma`` (Go ``map[string]LinuxRdma``): Rdma resource restriction configuration.
+    """``rdma`` (Go ``Rdma map[string]LinuxRdma``): Rdma resource restriction configuration.
     Limits are a set of key value pairs that define RDMA resource limits,
     where the key is device name and value is resource limits."""
     unified: dict[str, str] | None = None
-    """``unified`` (Go ``map[string]string``): Unified resources."""
+    """``unified`` (Go ``Unified map[string]string``): Unified resources."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2701,19 +2701,19 @@ class LinuxDevice:
     """LinuxDevice represents the mknod information for a Linux special device file"""
 
     path: str
-    """``path`` (Go ``string``): Path to the device."""
+    """``path`` (Go ``Path string``): Path to the device."""
     type: str
-    """``type`` (Go ``string``): Device type, block, char, etc."""
+    """``type`` (Go ``Type string``): Device type, block, char, etc."""
     major: int = 0
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int = 0
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     file_mode: int | None = None
-    """``fileMode`` (Go ``*os.FileMode``): FileMode permission bits for the device."""
+    """``fileMode`` (Go ``FileMode *os.FileMode``): FileMode permission bits for the device."""
     uid: int | None = None
-    """``uid`` (Go ``*uint32``): UID of the device."""
+    """``uid`` (Go ``UID *uint32``): UID of the device."""
     gid: int | None = None
-    """``gid`` (Go ``*uint32``): Gid of the device."""
+    """``gid`` (Go ``GID *uint32``): Gid of the device."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2780,15 +2780,15 @@ class LinuxDeviceCgroup:
     the device controller"""
 
     allow: bool
-    """``allow`` (Go ``bool``): Allow or deny"""
+    """``allow`` (Go ``Allow bool``): Allow or deny"""
     type: str = ""
-    """``type`` (Go ``string``): Device type, block, char, etc."""
+    """``type`` (Go ``Type string``): Device type, block, char, etc."""
     major: int | None = None
-    """``major`` (Go ``*int64``): Major is the device's major number."""
+    """``major`` (Go ``Major *int64``): Major is the device's major number."""
     minor: int | None = None
-    """``minor`` (Go ``*int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor *int64``): Minor is the device's minor number."""
     access: str = ""
-    """``access`` (Go ``string``): Cgroup access permissions format, rwm."""
+    """``access`` (Go ``Access string``): Cgroup access permissions format, rwm."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2854,9 +2854,9 @@ class LinuxPersonality:
     """LinuxPersonality represents the Linux personality syscall input"""
 
     domain: LinuxPersonalityDomain | str = ""
-    """``domain`` (Go ``LinuxPersonalityDomain``): Domain for the personality"""
+    """``domain`` (Go ``Domain LinuxPersonalityDomain``): Domain for the personality"""
     flags: list[str] | None = None
-    """``flags`` (Go ``[]LinuxPersonalityFlag``): Additional flags"""
+    """``flags`` (Go ``Flags []LinuxPersonalityFlag``): Additional flags"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2919,23 +2919,23 @@ class Solaris:
     """Solaris contains platform-specific configuration for Solaris application containers."""
 
     milestone: str = ""
-    """``milestone`` (Go ``string``): SMF FMRI which should go "online" before we start the container process."""
-    limit_priv: str = ""
-    """``limitpriv`` (Go ``string``): Maximum set of privileges any process in this container can obtain."""
+    """``milestone`` (Go ``Milestone string``): SMF FMRI which should go "online" before we start the container process."""
+    limitpriv: str = ""
+    """``limitpriv`` (Go ``LimitPriv string``): Maximum set of privileges any process in this container can obtain."""
     max_shm_memory: str = ""
-    """``maxShmMemory`` (Go ``string``): The maximum amount of shared memory allowed for this container."""
+    """``maxShmMemory`` (Go ``MaxShmMemory string``): The maximum amount of shared memory allowed for this container."""
     anet: list[SolarisAnet] | None = None
-    """``anet`` (Go ``[]SolarisAnet``): Specification for automatic creation of network resources for this container."""
+    """``anet`` (Go ``Anet []SolarisAnet``): Specification for automatic creation of network resources for this container."""
     capped_cpu: SolarisCappedCPU | None = None
-    """``cappedCPU`` (Go ``*SolarisCappedCPU``): Set limit on the amount of CPU time that can be used by container."""
+    """``cappedCPU`` (Go ``CappedCPU *SolarisCappedCPU``): Set limit on the amount of CPU time that can be used by container."""
     capped_memory: SolarisCappedMemory | None = None
-    """``cappedMemory`` (Go ``*SolarisCappedMemory``): The physical and swap caps on the memory that can be used by this container."""
+    """``cappedMemory`` (Go ``CappedMemory *SolarisCappedMemory``): The physical and swap caps on the memory that can be used by this container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
         "milestone": "milestone",
-        "limit_priv": "limitpriv",
+        "limitpriv": "limitpriv",
         "max_shm_memory": "maxShmMemory",
         "anet": "anet",
         "capped_cpu": "cappedCPU",
@@ -2994,7 +2994,7 @@ class SolarisCappedCPU:
     """SolarisCappedCPU allows users to set limit on the amount of CPU time that can be used by container."""
 
     ncpus: str = ""
-    """``ncpus`` (Go ``string``)."""
+    """``ncpus`` (Go ``Ncpus string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3056,9 +3056,9 @@ class SolarisCappedMemory:
     """SolarisCappedMemory allows users to set the physical and swap caps on the memory that can be used by this container."""
 
     physical: str = ""
-    """``physical`` (Go ``string``)."""
+    """``physical`` (Go ``Physical string``)."""
     swap: str = ""
-    """``swap`` (Go ``string``)."""
+    """``swap`` (Go ``Swap string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3121,30 +3121,30 @@ class SolarisAnet:
     """SolarisAnet provides the specification for automatic creation of network resources for this container."""
 
     linkname: str = ""
-    """``linkname`` (Go ``string``): Specify a name for the automatically created VNIC datalink."""
-    lowerlink: str = ""
-    """``lowerLink`` (Go ``string``): Specify the link over which the VNIC will be created."""
-    allowedaddr: str = ""
-    """``allowedAddress`` (Go ``string``): The set of IP addresses that the container can use."""
-    configallowedaddr: str = ""
-    """``configureAllowedAddress`` (Go ``string``): Specifies whether allowedAddress limitation is to be applied to the VNIC."""
+    """``linkname`` (Go ``Linkname string``): Specify a name for the automatically created VNIC datalink."""
+    lower_link: str = ""
+    """``lowerLink`` (Go ``Lowerlink string``): Specify the link over which the VNIC will be created."""
+    allowed_address: str = ""
+    """``allowedAddress`` (Go ``Allowedaddr string``): The set of IP addresses that the container can use."""
+    configure_allowed_address: str = ""
+    """``configureAllowedAddress`` (Go ``Configallowedaddr string``): Specifies whether allowedAddress limitation is to be applied to the VNIC."""
     defrouter: str = ""
-    """``defrouter`` (Go ``string``): The value of the optional default router."""
-    linkprotection: str = ""
-    """``linkProtection`` (Go ``string``): Enable one or more types of link protection."""
-    macaddress: str = ""
-    """``macAddress`` (Go ``string``): Set the VNIC's macAddress"""
+    """``defrouter`` (Go ``Defrouter string``): The value of the optional default router."""
+    link_protection: str = ""
+    """``linkProtection`` (Go ``Linkprotection string``): Enable one or more types of link protection."""
+    mac_address: str = ""
+    """``macAddress`` (Go ``Macaddress string``): Set the VNIC's macAddress"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
         "linkname": "linkname",
-        "lowerlink": "lowerLink",
-        "allowedaddr": "allowedAddress",
-        "configallowedaddr": "configureAllowedAddress",
+        "lower_link": "lowerLink",
+        "allowed_address": "allowedAddress",
+        "configure_allowed_address": "configureAllowedAddress",
         "defrouter": "defrouter",
-        "linkprotection": "linkProtection",
-        "macaddress": "macAddress",
+        "link_protection": "linkProtection",
+        "mac_address": "macAddress",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -3199,21 +3199,21 @@ class Windows:
     """Windows defines the runtime configuration for Windows based containers, including Hyper-V containers."""
 
     layer_folders: list[str]
-    """``layerFolders`` (Go ``[]string``): LayerFolders contains a list of absolute paths to directories containing image layers."""
+    """``layerFolders`` (Go ``LayerFolders []string``): LayerFolders contains a list of absolute paths to directories containing image layers."""
     devices: list[WindowsDevice] | None = None
-    """``devices`` (Go ``[]WindowsDevice``): Devices are the list of devices to be mapped into the container."""
+    """``devices`` (Go ``Devices []WindowsDevice``): Devices are the list of devices to be mapped into the container."""
     resources: WindowsResources | None = None
-    """``resources`` (Go ``*WindowsResources``): Resources contains information for handling resource constraints for the container."""
+    """``resources`` (Go ``Resources *WindowsResources``): Resources contains information for handling resource constraints for the container."""
     credential_spec: Any | None = None
-    """``credentialSpec`` (Go ``interface{}``): CredentialSpec contains a JSON object describing a group Managed Service Account (gMSA) specification."""
+    """``credentialSpec`` (Go ``CredentialSpec interface{}``): CredentialSpec contains a JSON object describing a group Managed Service Account (gMSA) specification."""
     servicing: bool = False
-    """``servicing`` (Go ``bool``): Servicing indicates if the container is being started in a mode to apply a Windows Update servicing operation."""
+    """``servicing`` (Go ``Servicing bool``): Servicing indicates if the container is being started in a mode to apply a Windows Update servicing operation."""
     ignore_flushes_during_boot: bool = False
-    """``ignoreFlushesDuringBoot`` (Go ``bool``): IgnoreFlushesDuringBoot indicates if the container is being started in a mode where disk writes are not flushed during its boot process."""
-    hyper_v: WindowsHyperV | None = None
-    """``hyperv`` (Go ``*WindowsHyperV``): HyperV contains information for running a container with Hyper-V isolation."""
+    """``ignoreFlushesDuringBoot`` (Go ``IgnoreFlushesDuringBoot bool``): IgnoreFlushesDuringBoot indicates if the container is being started in a mode where disk writes are not flushed during its boot process."""
+    hyperv: WindowsHyperV | None = None
+    """``hyperv`` (Go ``HyperV *WindowsHyperV``): HyperV contains information for running a container with Hyper-V isolation."""
     network: WindowsNetwork | None = None
-    """``network`` (Go ``*WindowsNetwork``): Network restriction configuration."""
+    """``network`` (Go ``Network *WindowsNetwork``): Network restriction configuration."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3224,7 +3224,7 @@ class Windows:
         "credential_spec": "credentialSpec",
         "servicing": "servicing",
         "ignore_flushes_during_boot": "ignoreFlushesDuringBoot",
-        "hyper_v": "hyperv",
+        "hyperv": "hyperv",
         "network": "network",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
@@ -3280,9 +3280,9 @@ class WindowsDevice:
     """WindowsDevice represents information about a host device to be mapped into the container."""
 
     id: str
-    """``id`` (Go ``string``): Device identifier: interface class GUID, etc."""
+    """``id`` (Go ``ID string``): Device identifier: interface class GUID, etc."""
     id_type: str
-    """``idType`` (Go ``string``): Device identifier type: "class", etc."""
+    """``idType`` (Go ``IDType string``): Device identifier type: "class", etc."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3343,11 +3343,11 @@ class WindowsResources:
     """WindowsResources has container runtime resource constraints for containers running on Windows."""
 
     memory: WindowsMemoryResources | None = None
-    """``memory`` (Go ``*WindowsMemoryResources``): Memory restriction configuration."""
+    """``memory`` (Go ``Memory *WindowsMemoryResources``): Memory restriction configuration."""
     cpu: WindowsCPUResources | None = None
-    """``cpu`` (Go ``*WindowsCPUResources``): CPU resource restriction configuration."""
+    """``cpu`` (Go ``CPU *WindowsCPUResources``): CPU resource restriction configuration."""
     storage: WindowsStorageResources | None = None
-    """``storage`` (Go ``*WindowsStorageResources``): Storage restriction configuration."""
+    """``storage`` (Go ``Storage *WindowsStorageResources``): Storage restriction configuration."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3411,7 +3411,7 @@ class WindowsMemoryResources:
     """WindowsMemoryResources contains memory resource management settings."""
 
     limit: int | None = None
-    """``limit`` (Go ``*uint64``): Memory limit in bytes."""
+    """``limit`` (Go ``Limit *uint64``): Memory limit in bytes."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3473,23 +3473,23 @@ class WindowsCPUResources:
     """WindowsCPUResources contains CPU resource management settings."""
 
     count: int | None = None
-    """``count`` (Go ``*uint64``): Count is the number of CPUs available to the container. It represents the
+    """``count`` (Go ``Count *uint64``): Count is the number of CPUs available to the container. It represents the
     fraction of the configured processor `count` in a container in relation
     to the processors available in the host. The fraction ultimately
     determines the portion of processor cycles that the threads in a
     container can use during each scheduling interval, as the number of
     cycles per 10,000 cycles."""
     shares: int | None = None
-    """``shares`` (Go ``*uint16``): Shares limits the share of processor time given to the container relative
+    """``shares`` (Go ``Shares *uint16``): Shares limits the share of processor time given to the container relative
     to other workloads on the processor. The processor `shares` (`weight` at
     the platform level) is a value between 0 and 10000."""
     maximum: int | None = None
-    """``maximum`` (Go ``*uint16``): Maximum determines the portion of processor cycles that the threads in a
+    """``maximum`` (Go ``Maximum *uint16``): Maximum determines the portion of processor cycles that the threads in a
     container can use during each scheduling interval, as the number of
     cycles per 10,000 cycles. Set processor `maximum` to a percentage times
     100."""
     affinity: list[WindowsCPUGroupAffinity] | None = None
-    """``affinity`` (Go ``[]WindowsCPUGroupAffinity``): Set of CPUs to affinitize for this container."""
+    """``affinity`` (Go ``Affinity []WindowsCPUGroupAffinity``): Set of CPUs to affinitize for this container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3556,9 +3556,9 @@ class WindowsCPUGroupAffinity:
     """
 
     mask: int = 0
-    """``mask`` (Go ``uint64``): CPU mask relative to this CPU group."""
+    """``mask`` (Go ``Mask uint64``): CPU mask relative to this CPU group."""
     group: int = 0
-    """``group`` (Go ``uint32``): Processor group the mask refers to, as returned by GetLogicalProcessorInformationEx."""
+    """``group`` (Go ``Group uint32``): Processor group the mask refers to, as returned by GetLogicalProcessorInformationEx."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3621,11 +3621,11 @@ class WindowsStorageResources:
     """WindowsStorageResources contains storage resource management settings."""
 
     iops: int | None = None
-    """``iops`` (Go ``*uint64``): Specifies maximum Iops for the system drive."""
+    """``iops`` (Go ``Iops *uint64``): Specifies maximum Iops for the system drive."""
     bps: int | None = None
-    """``bps`` (Go ``*uint64``): Specifies maximum bytes per second for the system drive."""
+    """``bps`` (Go ``Bps *uint64``): Specifies maximum bytes per second for the system drive."""
     sandbox_size: int | None = None
-    """``sandboxSize`` (Go ``*uint64``): Sandbox size specifies the minimum size of the system drive in bytes."""
+    """``sandboxSize`` (Go ``SandboxSize *uint64``): Sandbox size specifies the minimum size of the system drive in bytes."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3689,15 +3689,15 @@ class WindowsNetwork:
     """WindowsNetwork contains network settings for Windows containers."""
 
     endpoint_list: list[str] | None = None
-    """``endpointList`` (Go ``[]string``): List of HNS endpoints that the container should connect to."""
+    """``endpointList`` (Go ``EndpointList []string``): List of HNS endpoints that the container should connect to."""
     allow_unqualified_dns_query: bool = False
-    """``allowUnqualifiedDNSQuery`` (Go ``bool``): Specifies if unqualified DNS name resolution is allowed."""
+    """``allowUnqualifiedDNSQuery`` (Go ``AllowUnqualifiedDNSQuery bool``): Specifies if unqualified DNS name resolution is allowed."""
     dns_search_list: list[str] | None = None
-    """``DNSSearchList`` (Go ``[]string``): Comma separated list of DNS suffixes to use for name resolution."""
+    """``DNSSearchList`` (Go ``DNSSearchList []string``): Comma separated list of DNS suffixes to use for name resolution."""
     network_shared_container_name: str = ""
-    """``networkSharedContainerName`` (Go ``string``): Name (ID) of the container that we will share with the network stack."""
+    """``networkSharedContainerName`` (Go ``NetworkSharedContainerName string``): Name (ID) of the container that we will share with the network stack."""
     network_namespace: str = ""
-    """``networkNamespace`` (Go ``string``): name (ID) of the network namespace that will be used for the container."""
+    """``networkNamespace`` (Go ``NetworkNamespace string``): name (ID) of the network namespace that will be used for the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3761,7 +3761,7 @@ class WindowsHyperV:
     """WindowsHyperV contains information for configuring a container to run with Hyper-V isolation."""
 
     utility_vm_path: str = ""
-    """``utilityVMPath`` (Go ``string``): UtilityVMPath is an optional path to the image used for the Utility VM."""
+    """``utilityVMPath`` (Go ``UtilityVMPath string``): UtilityVMPath is an optional path to the image used for the Utility VM."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3821,11 +3821,11 @@ class VM:
     """VM contains information for virtual-machine-based containers."""
 
     hypervisor: VMHypervisor = field(default_factory=lambda: _zero_VMHypervisor())
-    """``hypervisor`` (Go ``VMHypervisor``): Hypervisor specifies hypervisor-related configuration for virtual-machine-based containers."""
+    """``hypervisor`` (Go ``Hypervisor VMHypervisor``): Hypervisor specifies hypervisor-related configuration for virtual-machine-based containers."""
     kernel: VMKernel
-    """``kernel`` (Go ``VMKernel``): Kernel specifies kernel-related configuration for virtual-machine-based containers."""
+    """``kernel`` (Go ``Kernel VMKernel``): Kernel specifies kernel-related configuration for virtual-machine-based containers."""
     image: VMImage = field(default_factory=lambda: _zero_VMImage())
-    """``image`` (Go ``VMImage``): Image specifies guest image related configuration for virtual-machine-based containers."""
+    """``image`` (Go ``Image VMImage``): Image specifies guest image related configuration for virtual-machine-based containers."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3887,9 +3887,9 @@ class VMHypervisor:
     """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
 
     path: str
-    """``path`` (Go ``string``): Path is the host path to the hypervisor used to manage the virtual machine."""
+    """``path`` (Go ``Path string``): Path is the host path to the hypervisor used to manage the virtual machine."""
     parameters: list[str] | None = None
-    """``parameters`` (Go ``[]string``): Parameters specifies parameters to pass to the hypervisor."""
+    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the hypervisor."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3950,18 +3950,18 @@ class VMKernel:
     """VMKernel contains information about the kernel to use for a virtual machine."""
 
     path: str
-    """``path`` (Go ``string``): Path is the host path to the kernel used to boot the virtual machine."""
+    """``path`` (Go ``Path string``): Path is the host path to the kernel used to boot the virtual machine."""
     parameters: list[str] | None = None
-    """``parameters`` (Go ``[]string``): Parameters specifies parameters to pass to the kernel."""
-    init_rd: str = ""
-    """``initrd`` (Go ``string``): InitRD is the host path to an initial ramdisk to be used by the kernel."""
+    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the kernel."""
+    initrd: str = ""
+    """``initrd`` (Go ``InitRD string``): InitRD is the host path to an initial ramdisk to be used by the kernel."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
         "path": "path",
         "parameters": "parameters",
-        "init_rd": "initrd",
+        "initrd": "initrd",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -4016,9 +4016,9 @@ class VMImage:
     """VMImage contains information about the virtual machine root image."""
 
     path: str
-    """``path`` (Go ``string``): Path is the host path to the root image that the VM kernel would boot into."""
+    """``path`` (Go ``Path string``): Path is the host path to the root image that the VM kernel would boot into."""
     format: str
-    """``format`` (Go ``string``): Format is the root image format type (e.g. "qcow2", "raw", "vhd", etc)."""
+    """``format`` (Go ``Format string``): Format is the root image format type (e.g. "qcow2", "raw", "vhd", etc)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4079,19 +4079,19 @@ class LinuxSeccomp:
     """LinuxSeccomp represents syscall restrictions"""
 
     default_action: LinuxSeccompAction
-    """``defaultAction`` (Go ``LinuxSeccompAction``)."""
+    """``defaultAction`` (Go ``DefaultAction LinuxSeccompAction``)."""
     default_errno_ret: int | None = None
-    """``defaultErrnoRet`` (Go ``*uint``)."""
+    """``defaultErrnoRet`` (Go ``DefaultErrnoRet *uint``)."""
     architectures: list[Arch | str] | None = None
-    """``architectures`` (Go ``[]Arch``)."""
+    """``architectures`` (Go ``Architectures []Arch``)."""
     flags: list[LinuxSeccompFlag | str] | None = None
-    """``flags`` (Go ``[]LinuxSeccompFlag``)."""
+    """``flags`` (Go ``Flags []LinuxSeccompFlag``)."""
     listener_path: str = ""
-    """``listenerPath`` (Go ``string``)."""
+    """``listenerPath`` (Go ``ListenerPath string``)."""
     listener_metadata: str = ""
-    """``listenerMetadata`` (Go ``string``)."""
+    """``listenerMetadata`` (Go ``ListenerMetadata string``)."""
     syscalls: list[LinuxSyscall] | None = None
-    """``syscalls`` (Go ``[]LinuxSyscall``)."""
+    """``syscalls`` (Go ``Syscalls []LinuxSyscall``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4157,13 +4157,13 @@ class LinuxSeccompArg:
     """LinuxSeccompArg used for matching specific syscall arguments in Seccomp"""
 
     index: int
-    """``index`` (Go ``uint``)."""
+    """``index`` (Go ``Index uint``)."""
     value: int
-    """``value`` (Go ``uint64``)."""
+    """``value`` (Go ``Value uint64``)."""
     value_two: int = 0
-    """``valueTwo`` (Go ``uint64``)."""
+    """``valueTwo`` (Go ``ValueTwo uint64``)."""
     op: LinuxSeccompOperator
-    """``op`` (Go ``LinuxSeccompOperator``)."""
+    """``op`` (Go ``Op LinuxSeccompOperator``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4228,13 +4228,13 @@ class LinuxSyscall:
     """LinuxSyscall is used to match a syscall in Seccomp"""
 
     names: list[str]
-    """``names`` (Go ``[]string``)."""
+    """``names`` (Go ``Names []string``)."""
     action: LinuxSeccompAction
-    """``action`` (Go ``LinuxSeccompAction``)."""
+    """``action`` (Go ``Action LinuxSeccompAction``)."""
     errno_ret: int | None = None
-    """``errnoRet`` (Go ``*uint``)."""
+    """``errnoRet`` (Go ``ErrnoRet *uint``)."""
     args: list[LinuxSeccompArg] | None = None
-    """``args`` (Go ``[]LinuxSeccompArg``)."""
+    """``args`` (Go ``Args []LinuxSeccompArg``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4299,20 +4299,20 @@ class LinuxIntelRdt:
     Intel RDT features are available in Linux 4.14 and newer kernel versions."""
 
     clos_id: str = ""
-    """``closID`` (Go ``string``): The identity for RDT Class of Service"""
+    """``closID`` (Go ``ClosID string``): The identity for RDT Class of Service"""
     l3_cache_schema: str = ""
-    """``l3CacheSchema`` (Go ``string``): The schema for L3 cache id and capacity bitmask (CBM)
+    """``l3CacheSchema`` (Go ``L3CacheSchema string``): The schema for L3 cache id and capacity bitmask (CBM)
     Format: "L3:<cache_id0>=<cbm0>;<cache_id1>=<cbm1>;...\""""
     mem_bw_schema: str = ""
-    """``memBwSchema`` (Go ``string``): The schema of memory bandwidth per L3 cache id
+    """``memBwSchema`` (Go ``MemBwSchema string``): The schema of memory bandwidth per L3 cache id
     Format: "MB:<cache_id0>=bandwidth0;<cache_id1>=bandwidth1;..."
     The unit of memory bandwidth is specified in "percentages" by
     default, and in "MBps" if MBA Software Controller is enabled."""
     enable_cmt: bool = False
-    """``enableCMT`` (Go ``bool``): EnableCMT is the flag to indicate if the Intel RDT CMT is enabled. CMT (Cache Monitoring Technology) supports monitoring of
+    """``enableCMT`` (Go ``EnableCMT bool``): EnableCMT is the flag to indicate if the Intel RDT CMT is enabled. CMT (Cache Monitoring Technology) supports monitoring of
     the last-level cache (LLC) occupancy for the container."""
     enable_mbm: bool = False
-    """``enableMBM`` (Go ``bool``): EnableMBM is the flag to indicate if the Intel RDT MBM is enabled. MBM (Memory Bandwidth Monitoring) supports monitoring of
+    """``enableMBM`` (Go ``EnableMBM bool``): EnableMBM is the flag to indicate if the Intel RDT MBM is enabled. MBM (Memory Bandwidth Monitoring) supports monitoring of
     total and local memory bandwidth for the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -4377,7 +4377,7 @@ class ZOS:
     """ZOS contains platform-specific configuration for z/OS based containers."""
 
     namespaces: list[ZOSNamespace] | None = None
-    """``namespaces`` (Go ``[]ZOSNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
+    """``namespaces`` (Go ``Namespaces []ZOSNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4437,9 +4437,9 @@ class ZOSNamespace:
     """ZOSNamespace is the configuration for a z/OS namespace"""
 
     type: ZOSNamespaceType
-    """``type`` (Go ``ZOSNamespaceType``): Type is the type of namespace"""
+    """``type`` (Go ``Type ZOSNamespaceType``): Type is the type of namespace"""
     path: str = ""
-    """``path`` (Go ``string``): Path is a path to an existing namespace persisted on disk that can be joined
+    """``path`` (Go ``Path string``): Path is a path to an existing namespace persisted on disk that can be joined
     and is of the same type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -4502,23 +4502,23 @@ class State:
 
     Schema: ``state-schema.json``."""
 
-    version: str
-    """``ociVersion`` (Go ``string``): Version is the version of the specification that is supported."""
+    oci_version: str
+    """``ociVersion`` (Go ``Version string``): Version is the version of the specification that is supported."""
     id: str
-    """``id`` (Go ``string``): ID is the container ID"""
+    """``id`` (Go ``ID string``): ID is the container ID"""
     status: ContainerState
-    """``status`` (Go ``ContainerState``): Status is the runtime status of the container."""
+    """``status`` (Go ``Status ContainerState``): Status is the runtime status of the container."""
     pid: int = 0
-    """``pid`` (Go ``int``): Pid is the process ID for the container process."""
+    """``pid`` (Go ``Pid int``): Pid is the process ID for the container process."""
     bundle: str
-    """``bundle`` (Go ``string``): Bundle is the path to the container's bundle directory."""
+    """``bundle`` (Go ``Bundle string``): Bundle is the path to the container's bundle directory."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations are key values associated with the container."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations are key values associated with the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
+        "oci_version": "ociVersion",
         "id": "id",
         "status": "status",
         "pid": "pid",
@@ -4577,23 +4577,23 @@ class State:
 class ContainerProcessState:
     """ContainerProcessState holds information about the state of a container process."""
 
-    version: str = ""
-    """``ociVersion`` (Go ``string``): Version is the version of the specification that is supported."""
+    oci_version: str = ""
+    """``ociVersion`` (Go ``Version string``): Version is the version of the specification that is supported."""
     fds: list[str] | None = None
-    """``fds`` (Go ``[]string``): Fds is a string array containing the names of the file descriptors passed.
+    """``fds`` (Go ``Fds []string``): Fds is a string array containing the names of the file descriptors passed.
     The index of the name in this array corresponds to index of the file
     descriptor in the `SCM_RIGHTS` array."""
     pid: int = 0
-    """``pid`` (Go ``int``): Pid is the process ID as seen by the runtime."""
+    """``pid`` (Go ``Pid int``): Pid is the process ID as seen by the runtime."""
     metadata: str = ""
-    """``metadata`` (Go ``string``): Opaque metadata."""
+    """``metadata`` (Go ``Metadata string``): Opaque metadata."""
     state: State = field(default_factory=lambda: _zero_State())
-    """``state`` (Go ``State``): State of the container."""
+    """``state`` (Go ``State State``): State of the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
+        "oci_version": "ociVersion",
         "fds": "fds",
         "pid": "pid",
         "metadata": "metadata",
@@ -5031,7 +5031,7 @@ def _dec_Spec(d: Any) -> Spec:
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
-    o.version = v
+    o.oci_version = v
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.process = None
@@ -6739,7 +6739,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
         raise _type("pageSize", "string", v)
     if not _P2(v):
         raise _pattern("pageSize", "^[1-9][0-9]*[KMG]B\\Z", v)
-    o.pagesize = v
+    o.page_size = v
     try:
         v = d["limit"]
     except KeyError:
@@ -7907,7 +7907,7 @@ def _dec_Solaris(d: Any) -> Solaris:
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
         o.milestone = ""
-        o.limit_priv = ""
+        o.limitpriv = ""
         o.max_shm_memory = ""
         o.anet = None
         o.capped_cpu = None
@@ -7928,7 +7928,7 @@ def _dec_Solaris(d: Any) -> Solaris:
             o.milestone = v
     v = d.get("limitpriv", _ABSENT)
     if v is _ABSENT:
-        o.limit_priv = ""
+        o.limitpriv = ""
     else:
         n += 1
         if v is None:
@@ -7936,7 +7936,7 @@ def _dec_Solaris(d: Any) -> Solaris:
         else:
             if type(v) is not str:
                 raise _type("limitpriv", "string", v)
-            o.limit_priv = v
+            o.limitpriv = v
     v = d.get("maxShmMemory", _ABSENT)
     if v is _ABSENT:
         o.max_shm_memory = ""
@@ -8078,12 +8078,12 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
         o.linkname = ""
-        o.lowerlink = ""
-        o.allowedaddr = ""
-        o.configallowedaddr = ""
+        o.lower_link = ""
+        o.allowed_address = ""
+        o.configure_allowed_address = ""
         o.defrouter = ""
-        o.linkprotection = ""
-        o.macaddress = ""
+        o.link_protection = ""
+        o.mac_address = ""
         o.unknown_fields = None
         return o
     n = 0
@@ -8100,7 +8100,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
             o.linkname = v
     v = d.get("lowerLink", _ABSENT)
     if v is _ABSENT:
-        o.lowerlink = ""
+        o.lower_link = ""
     else:
         n += 1
         if v is None:
@@ -8108,10 +8108,10 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("lowerLink", "string", v)
-            o.lowerlink = v
+            o.lower_link = v
     v = d.get("allowedAddress", _ABSENT)
     if v is _ABSENT:
-        o.allowedaddr = ""
+        o.allowed_address = ""
     else:
         n += 1
         if v is None:
@@ -8119,10 +8119,10 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("allowedAddress", "string", v)
-            o.allowedaddr = v
+            o.allowed_address = v
     v = d.get("configureAllowedAddress", _ABSENT)
     if v is _ABSENT:
-        o.configallowedaddr = ""
+        o.configure_allowed_address = ""
     else:
         n += 1
         if v is None:
@@ -8130,7 +8130,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("configureAllowedAddress", "string", v)
-            o.configallowedaddr = v
+            o.configure_allowed_address = v
     v = d.get("defrouter", _ABSENT)
     if v is _ABSENT:
         o.defrouter = ""
@@ -8144,7 +8144,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
             o.defrouter = v
     v = d.get("linkProtection", _ABSENT)
     if v is _ABSENT:
-        o.linkprotection = ""
+        o.link_protection = ""
     else:
         n += 1
         if v is None:
@@ -8152,10 +8152,10 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("linkProtection", "string", v)
-            o.linkprotection = v
+            o.link_protection = v
     v = d.get("macAddress", _ABSENT)
     if v is _ABSENT:
-        o.macaddress = ""
+        o.mac_address = ""
     else:
         n += 1
         if v is None:
@@ -8163,7 +8163,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("macAddress", "string", v)
-            o.macaddress = v
+            o.mac_address = v
     o.unknown_fields = (
         None
         if len(d) == n
@@ -8201,7 +8201,7 @@ def _dec_Windows(d: Any) -> Windows:
         o.credential_spec = None
         o.servicing = False
         o.ignore_flushes_during_boot = False
-        o.hyper_v = None
+        o.hyperv = None
         o.network = None
         o.unknown_fields = None
         return o
@@ -8267,14 +8267,14 @@ def _dec_Windows(d: Any) -> Windows:
             o.ignore_flushes_during_boot = v
     v = d.get("hyperv", _ABSENT)
     if v is _ABSENT:
-        o.hyper_v = None
+        o.hyperv = None
     else:
         n += 1
         if v is None:
             raise _null("hyperv", "object")
         else:
             try:
-                o.hyper_v = _dec_WindowsHyperV(v)
+                o.hyperv = _dec_WindowsHyperV(v)
             except ValidationError as e:
                 raise e._at("hyperv") from None
     v = d.get("network", _ABSENT)
@@ -8846,7 +8846,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.parameters = None
-        o.init_rd = ""
+        o.initrd = ""
         o.unknown_fields = None
         return o
     n = 1
@@ -8869,7 +8869,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
             o.parameters = v
     v = d.get("initrd", _ABSENT)
     if v is _ABSENT:
-        o.init_rd = ""
+        o.initrd = ""
     else:
         n += 1
         if v is None:
@@ -8877,7 +8877,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
         else:
             if type(v) is not str:
                 raise _type("initrd", "string", v)
-            o.init_rd = v
+            o.initrd = v
     o.unknown_fields = (
         None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
     )
@@ -9449,7 +9449,7 @@ def _dec_State(d: Any) -> State:
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
-    o.version = v
+    o.oci_version = v
     try:
         v = d["id"]
     except KeyError:
@@ -9534,7 +9534,7 @@ def _dec_State_2(d: Any) -> State:
     w: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
-        o.version = ""
+        o.oci_version = ""
         o.id = ""
         o.status = _EMPTY
         o.pid = 0
@@ -9545,15 +9545,15 @@ def _dec_State_2(d: Any) -> State:
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
-        o.version = ""
+        o.oci_version = ""
     else:
         n += 1
         if v is None:
-            o.version = ""
+            o.oci_version = ""
         else:
             if type(v) is not str:
                 raise _type("ociVersion", "string", v)
-            o.version = v
+            o.oci_version = v
     v = d.get("id", _ABSENT)
     if v is _ABSENT:
         o.id = ""
@@ -9635,7 +9635,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     w: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
-        o.version = ""
+        o.oci_version = ""
         o.fds = None
         o.pid = 0
         o.metadata = ""
@@ -9645,15 +9645,15 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
-        o.version = ""
+        o.oci_version = ""
     else:
         n += 1
         if v is None:
-            o.version = ""
+            o.oci_version = ""
         else:
             if type(v) is not str:
                 raise _type("ociVersion", "string", v)
-            o.version = v
+            o.oci_version = v
     v = d.get("fds", _ABSENT)
     if v is _ABSENT:
         o.fds = None
@@ -9718,7 +9718,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
 def _zero_Spec() -> Spec:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(Spec)
-    o.version = ""
+    o.oci_version = ""
     o.process = None
     o.root = None
     o.hostname = ""
@@ -9738,7 +9738,7 @@ def _zero_Spec() -> Spec:
 
 def _enc_Spec(o: Spec) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "ociVersion": o.version,
+        "ociVersion": o.oci_version,
     }
     v: Any
     v = o.process
@@ -10358,7 +10358,7 @@ def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
 def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(LinuxHugepageLimit)
-    o.pagesize = ""
+    o.page_size = ""
     o.limit = 0
     o.unknown_fields = None
     zero: LinuxHugepageLimit = o
@@ -10367,7 +10367,7 @@ def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
 
 def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "pageSize": o.pagesize,
+        "pageSize": o.page_size,
         "limit": o.limit,
     }
     v: Any
@@ -10851,7 +10851,7 @@ def _zero_Solaris() -> Solaris:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(Solaris)
     o.milestone = ""
-    o.limit_priv = ""
+    o.limitpriv = ""
     o.max_shm_memory = ""
     o.anet = None
     o.capped_cpu = None
@@ -10867,7 +10867,7 @@ def _enc_Solaris(o: Solaris) -> dict[str, Any]:
     v = o.milestone
     if v:
         d["milestone"] = v
-    v = o.limit_priv
+    v = o.limitpriv
     if v:
         d["limitpriv"] = v
     v = o.max_shm_memory
@@ -10938,12 +10938,12 @@ def _zero_SolarisAnet() -> SolarisAnet:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(SolarisAnet)
     o.linkname = ""
-    o.lowerlink = ""
-    o.allowedaddr = ""
-    o.configallowedaddr = ""
+    o.lower_link = ""
+    o.allowed_address = ""
+    o.configure_allowed_address = ""
     o.defrouter = ""
-    o.linkprotection = ""
-    o.macaddress = ""
+    o.link_protection = ""
+    o.mac_address = ""
     o.unknown_fields = None
     zero: SolarisAnet = o
     return zero
@@ -10955,22 +10955,22 @@ def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
     v = o.linkname
     if v:
         d["linkname"] = v
-    v = o.lowerlink
+    v = o.lower_link
     if v:
         d["lowerLink"] = v
-    v = o.allowedaddr
+    v = o.allowed_address
     if v:
         d["allowedAddress"] = v
-    v = o.configallowedaddr
+    v = o.configure_allowed_address
     if v:
         d["configureAllowedAddress"] = v
     v = o.defrouter
     if v:
         d["defrouter"] = v
-    v = o.linkprotection
+    v = o.link_protection
     if v:
         d["linkProtection"] = v
-    v = o.macaddress
+    v = o.mac_address
     if v:
         d["macAddress"] = v
     if o.unknown_fields:
@@ -10988,7 +10988,7 @@ def _zero_Windows() -> Windows:
     o.credential_spec = None
     o.servicing = False
     o.ignore_flushes_during_boot = False
-    o.hyper_v = None
+    o.hyperv = None
     o.network = None
     o.unknown_fields = None
     zero: Windows = o
@@ -11015,7 +11015,7 @@ def _enc_Windows(o: Windows) -> dict[str, Any]:
     v = o.ignore_flushes_during_boot
     if v:
         d["ignoreFlushesDuringBoot"] = v
-    v = o.hyper_v
+    v = o.hyperv
     if v is not None:
         d["hyperv"] = _enc_WindowsHyperV(v)
     v = o.network
@@ -11297,7 +11297,7 @@ def _zero_VMKernel() -> VMKernel:
     o: Any = _new(VMKernel)
     o.path = ""
     o.parameters = None
-    o.init_rd = ""
+    o.initrd = ""
     o.unknown_fields = None
     zero: VMKernel = o
     return zero
@@ -11311,7 +11311,7 @@ def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
     v = o.parameters
     if v:
         d["parameters"] = v
-    v = o.init_rd
+    v = o.initrd
     if v:
         d["initrd"] = v
     if o.unknown_fields:
@@ -11529,7 +11529,7 @@ def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
 def _zero_State() -> State:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(State)
-    o.version = ""
+    o.oci_version = ""
     o.id = ""
     o.status = _EMPTY
     o.pid = 0
@@ -11542,7 +11542,7 @@ def _zero_State() -> State:
 
 def _enc_State(o: State) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "ociVersion": o.version,
+        "ociVersion": o.oci_version,
         "id": o.id,
         "status": o.status,
     }
@@ -11563,7 +11563,7 @@ def _enc_State(o: State) -> dict[str, Any]:
 def _zero_ContainerProcessState() -> ContainerProcessState:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(ContainerProcessState)
-    o.version = ""
+    o.oci_version = ""
     o.fds = None
     o.pid = 0
     o.metadata = ""
@@ -11575,7 +11575,7 @@ def _zero_ContainerProcessState() -> ContainerProcessState:
 
 def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "ociVersion": o.version,
+        "ociVersion": o.oci_version,
     }
     v: Any
     v = o.fds
@@ -11596,7 +11596,7 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
     v: Any
     w: Any
     # config-oci-version-semver: config.md#specification-version
-    v = o.version
+    v = o.oci_version
     if not _semver(v):
         raise _fail(
             "ociVersion",
@@ -11617,7 +11617,7 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
         )._at("annotations")
 
     # root-absent-for-hyperv: config.md#root
-    if o.windows is not None and o.windows.hyper_v and o.root:
+    if o.windows is not None and o.windows.hyperv and o.root:
         raise _fail(
             "root",
             "root-absent-for-hyperv",
@@ -11875,7 +11875,7 @@ def _strict_VMKernel(o: VMKernel, dups: dict[int, list[str]]) -> None:
         )
 
     # vm-kernel-initrd-absolute: config-vm.md#kernel-object
-    v = o.init_rd
+    v = o.initrd
     if v and not _absolute(v):
         raise _fail(
             "initrd",
@@ -11907,7 +11907,7 @@ def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
     v: Any
     w: Any
     # state-oci-version-semver: runtime.md#state
-    v = o.version
+    v = o.oci_version
     if not _semver(v):
         raise _fail(
             "ociVersion",

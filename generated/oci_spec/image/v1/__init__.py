@@ -207,25 +207,25 @@ class ImageConfig:
     """ImageConfig defines the execution parameters which should be used as a base when running a container using an image."""
 
     user: str = ""
-    """``User`` (Go ``string``): User defines the username or UID which the process in the container should run as."""
+    """``User`` (Go ``User string``): User defines the username or UID which the process in the container should run as."""
     exposed_ports: dict[str, dict[str, Any]] | None = None
-    """``ExposedPorts`` (Go ``map[string]struct{}``): ExposedPorts a set of ports to expose from a container running this image."""
+    """``ExposedPorts`` (Go ``ExposedPorts map[string]struct{}``): ExposedPorts a set of ports to expose from a container running this image."""
     env: list[str] | None = None
-    """``Env`` (Go ``[]string``): Env is a list of environment variables to be used in a container."""
+    """``Env`` (Go ``Env []string``): Env is a list of environment variables to be used in a container."""
     entrypoint: list[str] | None = None
-    """``Entrypoint`` (Go ``[]string``): Entrypoint defines a list of arguments to use as the command to execute when the container starts."""
+    """``Entrypoint`` (Go ``Entrypoint []string``): Entrypoint defines a list of arguments to use as the command to execute when the container starts."""
     cmd: list[str] | None = None
-    """``Cmd`` (Go ``[]string``): Cmd defines the default arguments to the entrypoint of the container."""
+    """``Cmd`` (Go ``Cmd []string``): Cmd defines the default arguments to the entrypoint of the container."""
     volumes: dict[str, dict[str, Any]] | None = None
-    """``Volumes`` (Go ``map[string]struct{}``): Volumes is a set of directories describing where the process is likely write data specific to a container instance."""
+    """``Volumes`` (Go ``Volumes map[string]struct{}``): Volumes is a set of directories describing where the process is likely write data specific to a container instance."""
     working_dir: str = ""
-    """``WorkingDir`` (Go ``string``): WorkingDir sets the current working directory of the entrypoint process in the container."""
+    """``WorkingDir`` (Go ``WorkingDir string``): WorkingDir sets the current working directory of the entrypoint process in the container."""
     labels: dict[str, str] | None = None
-    """``Labels`` (Go ``map[string]string``): Labels contains arbitrary metadata for the container."""
+    """``Labels`` (Go ``Labels map[string]string``): Labels contains arbitrary metadata for the container."""
     stop_signal: str = ""
-    """``StopSignal`` (Go ``string``): StopSignal contains the system call signal that will be sent to the container to exit."""
+    """``StopSignal`` (Go ``StopSignal string``): StopSignal contains the system call signal that will be sent to the container to exit."""
     args_escaped: bool = False
-    """``ArgsEscaped`` (Go ``bool``): ArgsEscaped
+    """``ArgsEscaped`` (Go ``ArgsEscaped bool``): ArgsEscaped
 
     Deprecated: This field is present only for legacy compatibility with
     Docker and should not be used by new image builders.  It is used by Docker
@@ -302,9 +302,9 @@ class RootFS:
     """RootFS describes a layer content addresses"""
 
     type: str
-    """``type`` (Go ``string``): Type is the type of the rootfs."""
+    """``type`` (Go ``Type string``): Type is the type of the rootfs."""
     diff_ids: list[str]
-    """``diff_ids`` (Go ``[]digest.Digest``): DiffIDs is an array of layer content hashes (DiffIDs), in order from bottom-most to top-most."""
+    """``diff_ids`` (Go ``DiffIDs []digest.Digest``): DiffIDs is an array of layer content hashes (DiffIDs), in order from bottom-most to top-most."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -365,15 +365,15 @@ class History:
     """History describes the history of a layer."""
 
     created: datetime | None = None
-    """``created`` (Go ``*time.Time``): Created is the combined date and time at which the layer was created, formatted as defined by RFC 3339, section 5.6."""
+    """``created`` (Go ``Created *time.Time``): Created is the combined date and time at which the layer was created, formatted as defined by RFC 3339, section 5.6."""
     created_by: str = ""
-    """``created_by`` (Go ``string``): CreatedBy is the command which created the layer."""
+    """``created_by`` (Go ``CreatedBy string``): CreatedBy is the command which created the layer."""
     author: str = ""
-    """``author`` (Go ``string``): Author is the author of the build point."""
+    """``author`` (Go ``Author string``): Author is the author of the build point."""
     comment: str = ""
-    """``comment`` (Go ``string``): Comment is a custom message set when creating the layer."""
+    """``comment`` (Go ``Comment string``): Comment is a custom message set when creating the layer."""
     empty_layer: bool = False
-    """``empty_layer`` (Go ``bool``): EmptyLayer is used to mark if the history item created a filesystem diff."""
+    """``empty_layer`` (Go ``EmptyLayer bool``): EmptyLayer is used to mark if the history item created a filesystem diff."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -440,29 +440,29 @@ class Image:
     Schema: ``config-schema.json``."""
 
     created: datetime | None = None
-    """``created`` (Go ``*time.Time``): Created is the combined date and time at which the image was created, formatted as defined by RFC 3339, section 5.6."""
+    """``created`` (Go ``Created *time.Time``): Created is the combined date and time at which the image was created, formatted as defined by RFC 3339, section 5.6."""
     author: str = ""
-    """``author`` (Go ``string``): Author defines the name and/or email address of the person or entity which created and is responsible for maintaining the image."""
+    """``author`` (Go ``Author string``): Author defines the name and/or email address of the person or entity which created and is responsible for maintaining the image."""
     architecture: str
-    """``architecture`` (Go ``string``): Architecture field specifies the CPU architecture, for example
+    """``architecture`` (Go ``Architecture string``): Architecture field specifies the CPU architecture, for example
     `amd64` or `ppc64le`."""
     os: str
-    """``os`` (Go ``string``): OS specifies the operating system, for example `linux` or `windows`."""
+    """``os`` (Go ``OS string``): OS specifies the operating system, for example `linux` or `windows`."""
     os_version: str = ""
-    """``os.version`` (Go ``string``): OSVersion is an optional field specifying the operating system
+    """``os.version`` (Go ``OSVersion string``): OSVersion is an optional field specifying the operating system
     version, for example on Windows `10.0.14393.1066`."""
     os_features: list[str] | None = None
-    """``os.features`` (Go ``[]string``): OSFeatures is an optional field specifying an array of strings,
+    """``os.features`` (Go ``OSFeatures []string``): OSFeatures is an optional field specifying an array of strings,
     each listing a required OS feature (for example on Windows `win32k`)."""
     variant: str = ""
-    """``variant`` (Go ``string``): Variant is an optional field specifying a variant of the CPU, for
+    """``variant`` (Go ``Variant string``): Variant is an optional field specifying a variant of the CPU, for
     example `v7` to specify ARMv7 when architecture is `arm`."""
     config: ImageConfig = field(default_factory=lambda: _zero_ImageConfig())
-    """``config`` (Go ``ImageConfig``): Config defines the execution parameters which should be used as a base when running a container using the image."""
-    root_fs: RootFS
-    """``rootfs`` (Go ``RootFS``): RootFS references the layer content addresses used by the image."""
+    """``config`` (Go ``Config ImageConfig``): Config defines the execution parameters which should be used as a base when running a container using the image."""
+    rootfs: RootFS
+    """``rootfs`` (Go ``RootFS RootFS``): RootFS references the layer content addresses used by the image."""
     history: list[History] | None = None
-    """``history`` (Go ``[]History``): History describes the history of each layer."""
+    """``history`` (Go ``History []History``): History describes the history of each layer."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -475,7 +475,7 @@ class Image:
         "os_features": "os.features",
         "variant": "variant",
         "config": "config",
-        "root_fs": "rootfs",
+        "rootfs": "rootfs",
         "history": "history",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
@@ -535,25 +535,25 @@ class Descriptor:
     Schema: ``content-descriptor.json``."""
 
     media_type: str
-    """``mediaType`` (Go ``string``): MediaType is the media type of the object this schema refers to."""
+    """``mediaType`` (Go ``MediaType string``): MediaType is the media type of the object this schema refers to."""
     digest: str
-    """``digest`` (Go ``digest.Digest``): Digest is the digest of the targeted content."""
+    """``digest`` (Go ``Digest digest.Digest``): Digest is the digest of the targeted content."""
     size: int
-    """``size`` (Go ``int64``): Size specifies the size in bytes of the blob."""
+    """``size`` (Go ``Size int64``): Size specifies the size in bytes of the blob."""
     urls: list[str] | None = None
-    """``urls`` (Go ``[]string``): URLs specifies a list of URLs from which this object MAY be downloaded"""
+    """``urls`` (Go ``URLs []string``): URLs specifies a list of URLs from which this object MAY be downloaded"""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata relating to the targeted content."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata relating to the targeted content."""
     data: bytes | None = None
-    """``data`` (Go ``[]byte``): Data is an embedding of the targeted content. This is encoded as a base64
+    """``data`` (Go ``Data []byte``): Data is an embedding of the targeted content. This is encoded as a base64
     string when marshalled to JSON (automatically, by encoding/json). If
     present, Data can be used directly to avoid fetching the targeted content."""
     platform: Platform | None = None
-    """``platform`` (Go ``*Platform``): Platform describes the platform which the image in the manifest runs on.
+    """``platform`` (Go ``Platform *Platform``): Platform describes the platform which the image in the manifest runs on.
 
     This should only be used when referring to a manifest."""
     artifact_type: str = ""
-    """``artifactType`` (Go ``string``): ArtifactType is the IANA media type of this artifact."""
+    """``artifactType`` (Go ``ArtifactType string``): ArtifactType is the IANA media type of this artifact."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -620,18 +620,18 @@ class Platform:
     """Platform describes the platform which the image in the manifest runs on."""
 
     architecture: str
-    """``architecture`` (Go ``string``): Architecture field specifies the CPU architecture, for example
+    """``architecture`` (Go ``Architecture string``): Architecture field specifies the CPU architecture, for example
     `amd64` or `ppc64le`."""
     os: str
-    """``os`` (Go ``string``): OS specifies the operating system, for example `linux` or `windows`."""
+    """``os`` (Go ``OS string``): OS specifies the operating system, for example `linux` or `windows`."""
     os_version: str = ""
-    """``os.version`` (Go ``string``): OSVersion is an optional field specifying the operating system
+    """``os.version`` (Go ``OSVersion string``): OSVersion is an optional field specifying the operating system
     version, for example on Windows `10.0.14393.1066`."""
     os_features: list[str] | None = None
-    """``os.features`` (Go ``[]string``): OSFeatures is an optional field specifying an array of strings,
+    """``os.features`` (Go ``OSFeatures []string``): OSFeatures is an optional field specifying an array of strings,
     each listing a required OS feature (for example on Windows `win32k`)."""
     variant: str = ""
-    """``variant`` (Go ``string``): Variant is an optional field specifying a variant of the CPU, for
+    """``variant`` (Go ``Variant string``): Variant is an optional field specifying a variant of the CPU, for
     example `v7` to specify ARMv7 when architecture is `arm`."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -699,17 +699,17 @@ class Index:
     Schema: ``image-index-schema.json``."""
 
     schema_version: int
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the image manifest schema that this image follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the image manifest schema that this image follows"""
     media_type: str = ""
-    """``mediaType`` (Go ``string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.index.v1+json`"""
+    """``mediaType`` (Go ``MediaType string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.index.v1+json`"""
     artifact_type: str = ""
-    """``artifactType`` (Go ``string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
+    """``artifactType`` (Go ``ArtifactType string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
     manifests: list[Descriptor]
-    """``manifests`` (Go ``[]Descriptor``): Manifests references platform specific manifests."""
+    """``manifests`` (Go ``Manifests []Descriptor``): Manifests references platform specific manifests."""
     subject: Descriptor | None = None
-    """``subject`` (Go ``*Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
+    """``subject`` (Go ``Subject *Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the image index."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata for the image index."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -776,13 +776,13 @@ class ImageLayout:
 
     Schema: ``image-layout-schema.json``."""
 
-    version: str
-    """``imageLayoutVersion`` (Go ``string``)."""
+    image_layout_version: str
+    """``imageLayoutVersion`` (Go ``Version string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "imageLayoutVersion",
+        "image_layout_version": "imageLayoutVersion",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -839,20 +839,20 @@ class Manifest:
     Schema: ``image-manifest-schema.json``."""
 
     schema_version: int
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the image manifest schema that this image follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the image manifest schema that this image follows"""
     media_type: str = ""
-    """``mediaType`` (Go ``string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.manifest.v1+json`"""
+    """``mediaType`` (Go ``MediaType string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.manifest.v1+json`"""
     artifact_type: str = ""
-    """``artifactType`` (Go ``string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
+    """``artifactType`` (Go ``ArtifactType string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
     config: Descriptor
-    """``config`` (Go ``Descriptor``): Config references a configuration object for a container, by digest.
+    """``config`` (Go ``Config Descriptor``): Config references a configuration object for a container, by digest.
     The referenced configuration object is a JSON blob that the runtime uses to set up the container."""
     layers: list[Descriptor]
-    """``layers`` (Go ``[]Descriptor``): Layers is an indexed list of layers referenced by the manifest."""
+    """``layers`` (Go ``Layers []Descriptor``): Layers is an indexed list of layers referenced by the manifest."""
     subject: Descriptor | None = None
-    """``subject`` (Go ``*Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
+    """``subject`` (Go ``Subject *Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the image manifest."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata for the image manifest."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1325,7 +1325,7 @@ def _dec_Image(d: Any) -> Image:
     except KeyError:
         raise _missing("rootfs") from None
     try:
-        o.root_fs = _dec_RootFS(v)
+        o.rootfs = _dec_RootFS(v)
     except ValidationError as e:
         raise e._at("rootfs") from None
     if len(d) == 3:
@@ -1972,7 +1972,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
         raise _type("imageLayoutVersion", "string", v)
     if v not in _S2:
         raise _enum("imageLayoutVersion", ("1.0.0",), v)
-    o.version = v
+    o.image_layout_version = v
     n = 1
     o.unknown_fields = (
         None
@@ -2226,7 +2226,7 @@ def _zero_Image() -> Image:
     o.os_features = None
     o.variant = ""
     o.config = _zero_ImageConfig()
-    o.root_fs = _zero_RootFS()
+    o.rootfs = _zero_RootFS()
     o.history = None
     o.unknown_fields = None
     zero: Image = o
@@ -2254,7 +2254,7 @@ def _enc_Image(o: Image) -> dict[str, Any]:
     if v:
         d["variant"] = v
     d["config"] = _enc_ImageConfig(o.config)
-    d["rootfs"] = _enc_RootFS(o.root_fs)
+    d["rootfs"] = _enc_RootFS(o.rootfs)
     v = o.history
     if v:
         d["history"] = [_enc_History(x) for x in v]
@@ -2384,7 +2384,7 @@ def _enc_Index(o: Index) -> dict[str, Any]:
 def _zero_ImageLayout() -> ImageLayout:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(ImageLayout)
-    o.version = ""
+    o.image_layout_version = ""
     o.unknown_fields = None
     zero: ImageLayout = o
     return zero
@@ -2392,7 +2392,7 @@ def _zero_ImageLayout() -> ImageLayout:
 
 def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "imageLayoutVersion": o.version,
+        "imageLayoutVersion": o.image_layout_version,
     }
     v: Any
     if o.unknown_fields:

@@ -53,23 +53,23 @@ class Features:
     Schema: ``features-schema.json``."""
 
     oci_version_min: str
-    """``ociVersionMin`` (Go ``string``): OCIVersionMin is the minimum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.0"."""
+    """``ociVersionMin`` (Go ``OCIVersionMin string``): OCIVersionMin is the minimum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.0"."""
     oci_version_max: str
-    """``ociVersionMax`` (Go ``string``): OCIVersionMax is the maximum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.2-dev"."""
+    """``ociVersionMax`` (Go ``OCIVersionMax string``): OCIVersionMax is the maximum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.2-dev"."""
     hooks: list[str] | None = None
-    """``hooks`` (Go ``[]string``): Hooks is the list of the recognized hook names, e.g., "createRuntime".
+    """``hooks`` (Go ``Hooks []string``): Hooks is the list of the recognized hook names, e.g., "createRuntime".
     Nil value means "unknown", not "no support for any hook"."""
     mount_options: list[str] | None = None
-    """``mountOptions`` (Go ``[]string``): MountOptions is the list of the recognized mount options, e.g., "ro".
+    """``mountOptions`` (Go ``MountOptions []string``): MountOptions is the list of the recognized mount options, e.g., "ro".
     Nil value means "unknown", not "no support for any mount option".
     This list does not contain filesystem-specific options passed to mount(2) syscall as (const void *)."""
     linux: Linux | None = None
-    """``linux`` (Go ``*Linux``): Linux is specific to Linux."""
+    """``linux`` (Go ``Linux *Linux``): Linux is specific to Linux."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains implementation-specific annotation strings,
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains implementation-specific annotation strings,
     such as the implementation version, and third-party extensions."""
     potentially_unsafe_config_annotations: list[str] | None = None
-    """``potentiallyUnsafeConfigAnnotations`` (Go ``[]string``): PotentiallyUnsafeConfigAnnotations the list of the potential unsafe annotations
+    """``potentiallyUnsafeConfigAnnotations`` (Go ``PotentiallyUnsafeConfigAnnotations []string``): PotentiallyUnsafeConfigAnnotations the list of the potential unsafe annotations
     that may appear in `config.json`.
 
     A value that ends with "." is interpreted as a prefix of annotations."""
@@ -138,23 +138,23 @@ class Linux:
     """Linux is specific to Linux."""
 
     namespaces: list[str] | None = None
-    """``namespaces`` (Go ``[]string``): Namespaces is the list of the recognized namespaces, e.g., "mount".
+    """``namespaces`` (Go ``Namespaces []string``): Namespaces is the list of the recognized namespaces, e.g., "mount".
     Nil value means "unknown", not "no support for any namespace"."""
     capabilities: list[str] | None = None
-    """``capabilities`` (Go ``[]string``): Capabilities is the list of the recognized capabilities , e.g., "CAP_SYS_ADMIN".
+    """``capabilities`` (Go ``Capabilities []string``): Capabilities is the list of the recognized capabilities , e.g., "CAP_SYS_ADMIN".
     Nil value means "unknown", not "no support for any capability"."""
     cgroup: Cgroup | None = None
-    """``cgroup`` (Go ``*Cgroup``)."""
+    """``cgroup`` (Go ``Cgroup *Cgroup``)."""
     seccomp: Seccomp | None = None
-    """``seccomp`` (Go ``*Seccomp``)."""
+    """``seccomp`` (Go ``Seccomp *Seccomp``)."""
     apparmor: Apparmor | None = None
-    """``apparmor`` (Go ``*Apparmor``)."""
+    """``apparmor`` (Go ``Apparmor *Apparmor``)."""
     selinux: Selinux | None = None
-    """``selinux`` (Go ``*Selinux``)."""
+    """``selinux`` (Go ``Selinux *Selinux``)."""
     intel_rdt: IntelRdt | None = None
-    """``intelRdt`` (Go ``*IntelRdt``)."""
+    """``intelRdt`` (Go ``IntelRdt *IntelRdt``)."""
     mount_extensions: MountExtensions | None = None
-    """``mountExtensions`` (Go ``*MountExtensions``)."""
+    """``mountExtensions`` (Go ``MountExtensions *MountExtensions``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -221,23 +221,23 @@ class Cgroup:
     """Cgroup represents the "cgroup" field."""
 
     v1: bool | None = None
-    """``v1`` (Go ``*bool``): V1 represents whether Cgroup v1 support is compiled in.
+    """``v1`` (Go ``V1 *bool``): V1 represents whether Cgroup v1 support is compiled in.
     Unrelated to whether the host uses cgroup v1 or not.
     Nil value means "unknown", not "false"."""
     v2: bool | None = None
-    """``v2`` (Go ``*bool``): V2 represents whether Cgroup v2 support is compiled in.
+    """``v2`` (Go ``V2 *bool``): V2 represents whether Cgroup v2 support is compiled in.
     Unrelated to whether the host uses cgroup v2 or not.
     Nil value means "unknown", not "false"."""
     systemd: bool | None = None
-    """``systemd`` (Go ``*bool``): Systemd represents whether systemd-cgroup support is compiled in.
+    """``systemd`` (Go ``Systemd *bool``): Systemd represents whether systemd-cgroup support is compiled in.
     Unrelated to whether the host uses systemd or not.
     Nil value means "unknown", not "false"."""
     systemd_user: bool | None = None
-    """``systemdUser`` (Go ``*bool``): SystemdUser represents whether user-scoped systemd-cgroup support is compiled in.
+    """``systemdUser`` (Go ``SystemdUser *bool``): SystemdUser represents whether user-scoped systemd-cgroup support is compiled in.
     Unrelated to whether the host uses systemd or not.
     Nil value means "unknown", not "false"."""
     rdma: bool | None = None
-    """``rdma`` (Go ``*bool``): Rdma represents whether RDMA cgroup support is compiled in.
+    """``rdma`` (Go ``Rdma *bool``): Rdma represents whether RDMA cgroup support is compiled in.
     Unrelated to whether the host supports RDMA or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -303,22 +303,22 @@ class Seccomp:
     """Seccomp represents the "seccomp" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if seccomp support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if seccomp support is compiled in.
     Nil value means "unknown", not "false"."""
     actions: list[str] | None = None
-    """``actions`` (Go ``[]string``): Actions is the list of the recognized actions, e.g., "SCMP_ACT_NOTIFY".
+    """``actions`` (Go ``Actions []string``): Actions is the list of the recognized actions, e.g., "SCMP_ACT_NOTIFY".
     Nil value means "unknown", not "no support for any action"."""
     operators: list[str] | None = None
-    """``operators`` (Go ``[]string``): Operators is the list of the recognized operators, e.g., "SCMP_CMP_NE".
+    """``operators`` (Go ``Operators []string``): Operators is the list of the recognized operators, e.g., "SCMP_CMP_NE".
     Nil value means "unknown", not "no support for any operator"."""
     archs: list[str] | None = None
-    """``archs`` (Go ``[]string``): Archs is the list of the recognized archs, e.g., "SCMP_ARCH_X86_64".
+    """``archs`` (Go ``Archs []string``): Archs is the list of the recognized archs, e.g., "SCMP_ARCH_X86_64".
     Nil value means "unknown", not "no support for any arch"."""
     known_flags: list[str] | None = None
-    """``knownFlags`` (Go ``[]string``): KnownFlags is the list of the recognized filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
+    """``knownFlags`` (Go ``KnownFlags []string``): KnownFlags is the list of the recognized filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
     Nil value means "unknown", not "no flags are recognized"."""
     supported_flags: list[str] | None = None
-    """``supportedFlags`` (Go ``[]string``): SupportedFlags is the list of the supported filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
+    """``supportedFlags`` (Go ``SupportedFlags []string``): SupportedFlags is the list of the supported filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
     This list may be a subset of KnownFlags due to some flags
     not supported by the current kernel and/or libseccomp.
     Nil value means "unknown", not "no flags are supported"."""
@@ -386,7 +386,7 @@ class Apparmor:
     """Apparmor represents the "apparmor" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if AppArmor support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if AppArmor support is compiled in.
     Unrelated to whether the host supports AppArmor or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -448,7 +448,7 @@ class Selinux:
     """Selinux represents the "selinux" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if SELinux support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if SELinux support is compiled in.
     Unrelated to whether the host supports SELinux or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -510,7 +510,7 @@ class IntelRdt:
     """IntelRdt represents the "intelRdt" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if Intel RDT support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if Intel RDT support is compiled in.
     Unrelated to whether the host supports Intel RDT or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -571,13 +571,13 @@ class IntelRdt:
 class MountExtensions:
     """MountExtensions represents the "mountExtensions" field."""
 
-    id_map: IDMap | None = None
-    """``idmap`` (Go ``*IDMap``): IDMap represents the status of idmap mounts support."""
+    idmap: IDMap | None = None
+    """``idmap`` (Go ``IDMap *IDMap``): IDMap represents the status of idmap mounts support."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "id_map": "idmap",
+        "idmap": "idmap",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -634,7 +634,7 @@ class IDMap:
     """IDMap."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled represents whether idmap mounts supports is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled represents whether idmap mounts supports is compiled in.
     Unrelated to whether the host supports it or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -1444,20 +1444,20 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     w: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
-        o.id_map = None
+        o.idmap = None
         o.unknown_fields = None
         return o
     n = 0
     v = d.get("idmap", _ABSENT)
     if v is _ABSENT:
-        o.id_map = None
+        o.idmap = None
     else:
         n += 1
         if v is None:
             raise _null("idmap", "object")
         else:
             try:
-                o.id_map = _dec_IDMap(v)
+                o.idmap = _dec_IDMap(v)
             except ValidationError as e:
                 raise e._at("idmap") from None
     o.unknown_fields = (
@@ -1736,7 +1736,7 @@ def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
 def _zero_MountExtensions() -> MountExtensions:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(MountExtensions)
-    o.id_map = None
+    o.idmap = None
     o.unknown_fields = None
     zero: MountExtensions = o
     return zero
@@ -1745,7 +1745,7 @@ def _zero_MountExtensions() -> MountExtensions:
 def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
     d: dict[str, Any] = {}
     v: Any
-    v = o.id_map
+    v = o.idmap
     if v is not None:
         d["idmap"] = _enc_IDMap(v)
     if o.unknown_fields:

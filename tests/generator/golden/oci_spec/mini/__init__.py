@@ -50,7 +50,7 @@ class Versioned:
     """Versioned provides a struct with the document's "schemaVersion"."""
 
     schema_version: int = 0
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the version of the mini schema this document follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the version of the mini schema this document follows"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 

@@ -99,41 +99,41 @@ class Widget:
     Schema: ``widget-schema.json``."""
 
     schema_version: int
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the version of the mini schema this document follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the version of the mini schema this document follows"""
     media_type: str
-    """``mediaType`` (Go ``string``): MediaType is the media type, e.g. "application/vnd.example.widget.v1+json\""""
+    """``mediaType`` (Go ``MediaType string``): MediaType is the media type, e.g. "application/vnd.example.widget.v1+json\""""
     kind: Kind | str
-    """``kind`` (Go ``Kind``): Kind says which kind of widget this is."""
+    """``kind`` (Go ``Kind Kind``): Kind says which kind of widget this is."""
     digest: str
-    """``digest`` (Go ``digest.Digest``): Digest is the digest of the widget's content."""
+    """``digest`` (Go ``Digest digest.Digest``): Digest is the digest of the widget's content."""
     size: int | None = None
-    """``size`` (Go ``*int64``): Size is the size in bytes, if known."""
+    """``size`` (Go ``Size *int64``): Size is the size in bytes, if known."""
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is unset, true or false."""
+    """``enabled`` (Go ``Enabled *bool``): Enabled is unset, true or false."""
     count: int = 0
-    """``count`` (Go ``uint32``): Count is how many there are."""
+    """``count`` (Go ``Count uint32``): Count is how many there are."""
     offset: int = 0
-    """``offset`` (Go ``int32``): Offset is a signed 32-bit offset."""
+    """``offset`` (Go ``Offset int32``): Offset is a signed 32-bit offset."""
     created: datetime | None = None
-    """``created`` (Go ``*time.Time``): Created is when the widget was made."""
+    """``created`` (Go ``Created *time.Time``): Created is when the widget was made."""
     payload: bytes | None = None
-    """``payload`` (Go ``[]byte``): Payload is raw content, base64 on the wire."""
+    """``payload`` (Go ``Payload []byte``): Payload is raw content, base64 on the wire."""
     labels: dict[str, str] | None = None
-    """``labels`` (Go ``map[string]string``): Labels are arbitrary "key"="value" pairs."""
+    """``labels`` (Go ``Labels map[string]string``): Labels are arbitrary "key"="value" pairs."""
     ports: dict[str, dict[str, Any]] | None = None
-    """``ports`` (Go ``map[string]struct{}``): Ports is a set of ports like "80/tcp", kept as a map of empty objects."""
+    """``ports`` (Go ``Ports map[string]struct{}``): Ports is a set of ports like "80/tcp", kept as a map of empty objects."""
     parts: list[Part]
-    """``parts`` (Go ``[]Part``): Parts lists the widget's parts."""
+    """``parts`` (Go ``Parts []Part``): Parts lists the widget's parts."""
     owner: Person = field(default_factory=lambda: _zero_Person())
-    """``owner`` (Go ``Person``): Owner is always written, as Go writes struct values."""
+    """``owner`` (Go ``Owner Person``): Owner is always written, as Go writes struct values."""
     reviewer: Person | None = None
-    """``reviewer`` (Go ``*Person``): Reviewer is optional and may be null."""
+    """``reviewer`` (Go ``Reviewer *Person``): Reviewer is optional and may be null."""
     legacy: str = ""
-    """``legacy`` (Go ``string``): Legacy is an old free-form note.
+    """``legacy`` (Go ``Legacy string``): Legacy is an old free-form note.
 
     Deprecated: use Labels instead."""
     go_only: str = ""
-    """``goOnly`` (Go ``string``): GoOnly is a field the schema does not describe."""
+    """``goOnly`` (Go ``GoOnly string``): GoOnly is a field the schema does not describe."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -211,9 +211,9 @@ class Part:
     Schema: ``part-schema.json``."""
 
     name: str
-    """``name`` (Go ``string``): Name of the part; the schema gives it a pattern."""
+    """``name`` (Go ``Name string``): Name of the part; the schema gives it a pattern."""
     kind: Kind | str = ""
-    """``kind`` (Go ``Kind``): Kind of the part, if it differs from the widget's."""
+    """``kind`` (Go ``Kind Kind``): Kind of the part, if it differs from the widget's."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -274,9 +274,9 @@ class Person:
     """Person names someone responsible for a widget."""
 
     name: str
-    """``name`` (Go ``string``): Name is the person's name."""
+    """``name`` (Go ``Name string``): Name is the person's name."""
     email: str = ""
-    """``email`` (Go ``string``): Email is where to reach them."""
+    """``email`` (Go ``Email string``): Email is where to reach them."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -337,9 +337,9 @@ class Blob:
     """Blob is an inline piece of content; no schema describes it."""
 
     media_type: str = ""
-    """``mediaType`` (Go ``string``): MediaType of the content."""
+    """``mediaType`` (Go ``MediaType string``): MediaType of the content."""
     data: bytes | None = None
-    """``data`` (Go ``[]byte``): Data is the content itself."""
+    """``data`` (Go ``Data []byte``): Data is the content itself."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
