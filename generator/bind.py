@@ -232,6 +232,7 @@ class Binder:
             version=constants.version(self.src),
             package=self.src.cfg.python,
             modules=tuple(self.module(pkg_dir, roots) for pkg_dir, _ in self.src.cfg.packages),
+            version_constants=constants.version_constants(self.src),
         )
 
     def canonical(self, key: str, root: bool) -> Decoder:

@@ -38,6 +38,8 @@ class Config:
     python: str
     title: str
     version_package: str
+    # The spec version: a format naming Go constants of version_package, "{Major}.{Minor}"
+    version_format: str
     module: str
     int_bits: int
     packages: tuple[tuple[str, str], ...]  # (Go package dir, Python module)
@@ -51,6 +53,12 @@ def _line(text: str, needle: str) -> int:
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
 
 
+def toml_error_line(e: tomllib.TOMLDecodeError) -> int:
+    # TOMLDecodeError has .lineno only from Python 3.14; older ones say it.
+    found = re.search(r"at line (\d+)", str(e))
+    return getattr(e, "lineno", 0) or (int(found.group(1)) if found else 0)
+
+
 def load(spec_dir: Path, display: str) -> Config:
     path = spec_dir / MAPPING_FILE
     file = f"{display}/{MAPPING_FILE}"
@@ -60,10 +68,7 @@ def load(spec_dir: Path, display: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        # TOMLDecodeError has .lineno only from Python 3.14; older ones say it.
-        found = re.search(r"at line (\d+)", str(e))
-        line = getattr(e, "lineno", 0) or (int(found.group(1)) if found else 0)
-        raise GeneratorError(file, line, f"not valid TOML: {e}") from None
+        raise GeneratorError(file, toml_error_line(e), f"not valid TOML: {e}") from None
 
     def need(table: dict[str, Any], key: str, where: str) -> Any:
         if key not in table:
@@ -107,6 +112,7 @@ def load(spec_dir: Path, display: str) -> Config:
         python=need(spec, "python", "spec"),
         title=spec.get("title", ""),
         version_package=need(spec, "version_package", "spec"),
+        version_format=need(spec, "version", "spec"),
         module=need(go, "module", "go"),
         int_bits=int(go.get("int_bits", 64)),
         packages=tuple(need(data, "packages", "packages").items()),

@@ -8,6 +8,8 @@ untyped constant with a known value becomes a module constant.
 
 from __future__ import annotations
 
+import re
+
 from . import golang, names
 from .errors import GeneratorError
 from .model import Constant, Enum, EnumMember, Origin, StructValue
@@ -118,14 +120,21 @@ def evaluate(expr: golang.GoExpr, consts: dict[str, str | int | bool | None]) ->
     raise GeneratorError(expr.pos.file, expr.pos.line, "cannot evaluate expression")
 
 
+VERSION_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def version_constants(src: Sources) -> tuple[str, ...]:
+    """The Go constants the mapping file's version format names."""
+    return tuple(VERSION_FIELD.findall(src.cfg.version_format))
+
+
 def version(src: Sources) -> str:
-    """``VersionMajor.VersionMinor.VersionPatch`` + ``VersionDev`` of the version package."""
+    """The spec version: the mapping file's format with each ``{Name}`` replaced
+    by that Go constant of the version package."""
     consts = {c.name: c.value for c in src.packages[src.cfg.version_package].consts}
-    try:
-        return "{}.{}.{}{}".format(
-            consts["VersionMajor"], consts["VersionMinor"], consts["VersionPatch"], consts["VersionDev"]
-        )
-    except KeyError as e:
-        raise GeneratorError(
-            f"{src.display}/{src.cfg.version_package}", 0, f"version constant {e} not found"
-        ) from None
+    for name in version_constants(src):
+        if consts.get(name) is None:
+            raise src.config_error(
+                "version =", f"version constant {name} not found in {src.cfg.version_package}"
+            )
+    return VERSION_FIELD.sub(lambda m: str(consts[m.group(1)]), src.cfg.version_format)

@@ -40,9 +40,12 @@ def lint_report(spec: Spec) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(specs: list[Spec]) -> dict[str, str]:
+def render(specs: list[Spec], spec_root: Path | None = None) -> dict[str, str]:
+    """Every output file; the distribution files too when ``spec_root`` has a
+    distribution.toml."""
     files = Renderer().render(specs)
     for spec in specs:
         files[f"lint/{spec.name}.txt"] = lint_report(spec)
-    files.update(packaging.render(specs))
+    if spec_root is not None:
+        files.update(packaging.render(specs, packaging.load(spec_root)))
     return dict(sorted(files.items()))

@@ -409,7 +409,9 @@ class Renderer:
         runtime, strict_runtime = f"{top}._runtime", f"{top}._strict"
         modules = {m.name: m for spec in specs for m in spec.modules}
         texts = {
-            runtime: self._text("_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template"),
+            runtime: self._text(
+                "_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template", package=top
+            ),
             strict_runtime: self._text(
                 "_strict_runtime.py.j2", names.module_file(strict_runtime), source="ocigen's strict-mode template"
             ),

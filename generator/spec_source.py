@@ -602,7 +602,7 @@ def _generated_status(spec_root: Path, out: Path) -> int:
         print(f"{out}: not checked (no spec folder with {MAPPING_FILE})")
         return 0
     try:
-        rendered = pipeline.render(pipeline.load(spec_root, spec_root.as_posix()))
+        rendered = pipeline.render(pipeline.load(spec_root, spec_root.as_posix()), spec_root)
     except GeneratorError as e:
         return _error(f"{out} not checked, the specs do not generate: {e}")
     drift = files.compare(rendered, out)

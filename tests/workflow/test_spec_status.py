@@ -34,8 +34,8 @@ def test_committed_tree_is_intact_and_up_to_date(capsys: pytest.CaptureFixture[s
 def test_stale_output_exits_1_and_names_the_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered = pipeline.render(pipeline.load(Path("spec")))
-    monkeypatch.setattr(pipeline, "render", lambda specs: rendered)  # render once
+    rendered = pipeline.render(pipeline.load(Path("spec")), Path("spec"))
+    monkeypatch.setattr(pipeline, "render", lambda specs, root=None: rendered)  # render once
     out = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__"))
     (out / "lint" / "image-spec.txt").write_text("edited\n")
