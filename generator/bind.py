@@ -147,7 +147,8 @@ class Binder:
         for flat in flats:
             f = flat.field
             wire = wire_name(f)
-            prop = node.prop(wire) if node is not None else None
+            member = node.member(wire) if node is not None else None
+            spelled, prop = member if member is not None else (wire, None)
             prop_node = self.schemas.resolve(prop) if prop is not None else None
             mapped = self.types.map(flat.pkg, f.type, prop, f.pos)
             mtype = self.apply_rule(f"{flat.pkg}.{struct.name}", f, mapped.type)
@@ -175,7 +176,7 @@ class Binder:
                     type=mtype,
                     omit=omit,
                     nullable=mapped.nilable,
-                    required=node is not None and wire in node.required,
+                    required=node is not None and spelled in node.required,
                     null_ok=null_ok(prop_node) if node is not None else True,
                     doc=f.doc,
                     deprecated=f.deprecated,
@@ -186,9 +187,9 @@ class Binder:
                 )
             )
         if node is not None:
-            wires = {wire_name(flat.field) for flat in flats}
+            wires = {wire_name(flat.field).upper() for flat in flats}
             for wire in node.required:
-                if wire not in wires:
+                if wire.upper() not in wires:
                     raise self.schemas.error(
                         node.path, f"required property {wire!r} has no Go field in {struct.name}"
                     )

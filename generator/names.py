@@ -86,6 +86,11 @@ def strict_walker(struct: str) -> str:
     return f"_strict_{struct}"
 
 
+def folds(struct: str) -> str:
+    """The table of a struct's JSON member names by Go's case folding."""
+    return f"_FOLD_{struct}"
+
+
 def pattern(index: int) -> str:
     return f"_P{index}"
 

@@ -159,6 +159,24 @@ def leading_always(fields: tuple[Field, ...]) -> list[Field]:
     return out
 
 
+def go_fold(name: str) -> str:
+    """encoding/json's foldName for an ASCII name: ASCII letters upper-cased."""
+    if not name.isascii():
+        raise ValueError(f"non-ASCII JSON member {name!r}")
+    return name.upper()
+
+
+def fold_table(fields: tuple[Field, ...]) -> dict[str, tuple[str, bool]]:
+    """Folded name -> (member, null is a no-op), for Go's case-insensitive
+    matching; when two members fold alike the first field wins, as
+    encoding/json's byFoldedName.  Go decodes null into a value (not a pointer,
+    slice, map or interface) as a no-op."""
+    table: dict[str, tuple[str, bool]] = {}
+    for f in fields:
+        table.setdefault(go_fold(f.wire_name), (f.wire_name, not f.nullable))
+    return table
+
+
 def escape_doc(text: str) -> str:
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return text[:-1] + '\\"' if text.endswith('"') else text
@@ -256,6 +274,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "zero": names.zero,
     "members": names.members,
     "keys": names.keys,
+    "folds": names.folds,
+    "fold_table": lambda fields: fold_table(fields),
     "strict_walker": names.strict_walker,
     "expected": lambda t: repr(t.kind.noun),
 }

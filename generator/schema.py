@@ -51,6 +51,18 @@ class Node:
                 return ref
         return None
 
+    def member(self, wire: str) -> tuple[str, Ref] | None:
+        """The property a Go field with JSON name ``wire`` decodes: the one
+        spelled alike, else one spelled alike but for ASCII case (Go matches
+        members case-insensitively), as (schema spelling, schema)."""
+        ref = self.prop(wire)
+        if ref is not None:
+            return wire, ref
+        for key, ref in self.properties:
+            if key.upper() == wire.upper():
+                return key, ref
+        return None
+
 
 class _Resolved(Protocol):
     @property

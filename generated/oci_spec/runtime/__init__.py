@@ -28,6 +28,7 @@ from .._runtime import (
     _null,
     _pattern,
     _range,
+    _refold,
     _sorted,
     _type,
 )
@@ -4815,9 +4816,33 @@ _KEYS_Spec = frozenset(
         "zos",
     ]
 )
+_FOLD_Spec = {
+    "OCIVERSION": ("ociVersion", True),
+    "PROCESS": ("process", False),
+    "ROOT": ("root", False),
+    "HOSTNAME": ("hostname", True),
+    "DOMAINNAME": ("domainname", True),
+    "MOUNTS": ("mounts", False),
+    "HOOKS": ("hooks", False),
+    "ANNOTATIONS": ("annotations", False),
+    "LINUX": ("linux", False),
+    "SOLARIS": ("solaris", False),
+    "WINDOWS": ("windows", False),
+    "VM": ("vm", False),
+    "ZOS": ("zos", False),
+}
 _KEYS_Scheduler = frozenset(
     ["policy", "nice", "priority", "flags", "runtime", "deadline", "period"]
 )
+_FOLD_Scheduler = {
+    "POLICY": ("policy", True),
+    "NICE": ("nice", True),
+    "PRIORITY": ("priority", True),
+    "FLAGS": ("flags", False),
+    "RUNTIME": ("runtime", True),
+    "DEADLINE": ("deadline", True),
+    "PERIOD": ("period", True),
+}
 _KEYS_Process = frozenset(
     [
         "terminal",
@@ -4838,18 +4863,68 @@ _KEYS_Process = frozenset(
         "execCPUAffinity",
     ]
 )
+_FOLD_Process = {
+    "TERMINAL": ("terminal", True),
+    "CONSOLESIZE": ("consoleSize", False),
+    "USER": ("user", True),
+    "ARGS": ("args", False),
+    "COMMANDLINE": ("commandLine", True),
+    "ENV": ("env", False),
+    "CWD": ("cwd", True),
+    "CAPABILITIES": ("capabilities", False),
+    "RLIMITS": ("rlimits", False),
+    "NONEWPRIVILEGES": ("noNewPrivileges", True),
+    "APPARMORPROFILE": ("apparmorProfile", True),
+    "OOMSCOREADJ": ("oomScoreAdj", False),
+    "SCHEDULER": ("scheduler", False),
+    "SELINUXLABEL": ("selinuxLabel", True),
+    "IOPRIORITY": ("ioPriority", False),
+    "EXECCPUAFFINITY": ("execCPUAffinity", False),
+}
 _KEYS_LinuxCapabilities = frozenset(
     ["bounding", "effective", "inheritable", "permitted", "ambient"]
 )
+_FOLD_LinuxCapabilities = {
+    "BOUNDING": ("bounding", False),
+    "EFFECTIVE": ("effective", False),
+    "INHERITABLE": ("inheritable", False),
+    "PERMITTED": ("permitted", False),
+    "AMBIENT": ("ambient", False),
+}
 _KEYS_LinuxIOPriority = frozenset(["class", "priority"])
+_FOLD_LinuxIOPriority = {"CLASS": ("class", True), "PRIORITY": ("priority", True)}
 _KEYS_CPUAffinity = frozenset(["initial", "final"])
+_FOLD_CPUAffinity = {"INITIAL": ("initial", True), "FINAL": ("final", True)}
 _KEYS_Box = frozenset(["height", "width"])
+_FOLD_Box = {"HEIGHT": ("height", True), "WIDTH": ("width", True)}
 _KEYS_User = frozenset(["uid", "gid", "umask", "additionalGids", "username"])
+_FOLD_User = {
+    "UID": ("uid", True),
+    "GID": ("gid", True),
+    "UMASK": ("umask", False),
+    "ADDITIONALGIDS": ("additionalGids", False),
+    "USERNAME": ("username", True),
+}
 _KEYS_Root = frozenset(["path", "readonly"])
+_FOLD_Root = {"PATH": ("path", True), "READONLY": ("readonly", True)}
 _KEYS_Mount = frozenset(
     ["destination", "type", "source", "options", "uidMappings", "gidMappings"]
 )
+_FOLD_Mount = {
+    "DESTINATION": ("destination", True),
+    "TYPE": ("type", True),
+    "SOURCE": ("source", True),
+    "OPTIONS": ("options", False),
+    "UIDMAPPINGS": ("uidMappings", False),
+    "GIDMAPPINGS": ("gidMappings", False),
+}
 _KEYS_Hook = frozenset(["path", "args", "env", "timeout"])
+_FOLD_Hook = {
+    "PATH": ("path", True),
+    "ARGS": ("args", False),
+    "ENV": ("env", False),
+    "TIMEOUT": ("timeout", False),
+}
 _KEYS_Hooks = frozenset(
     [
         "prestart",
@@ -4860,6 +4935,14 @@ _KEYS_Hooks = frozenset(
         "poststop",
     ]
 )
+_FOLD_Hooks = {
+    "PRESTART": ("prestart", False),
+    "CREATERUNTIME": ("createRuntime", False),
+    "CREATECONTAINER": ("createContainer", False),
+    "STARTCONTAINER": ("startContainer", False),
+    "POSTSTART": ("poststart", False),
+    "POSTSTOP": ("poststop", False),
+}
 _KEYS_Linux = frozenset(
     [
         "uidMappings",
@@ -4879,15 +4962,58 @@ _KEYS_Linux = frozenset(
         "timeOffsets",
     ]
 )
+_FOLD_Linux = {
+    "UIDMAPPINGS": ("uidMappings", False),
+    "GIDMAPPINGS": ("gidMappings", False),
+    "SYSCTL": ("sysctl", False),
+    "RESOURCES": ("resources", False),
+    "CGROUPSPATH": ("cgroupsPath", True),
+    "NAMESPACES": ("namespaces", False),
+    "DEVICES": ("devices", False),
+    "SECCOMP": ("seccomp", False),
+    "ROOTFSPROPAGATION": ("rootfsPropagation", True),
+    "MASKEDPATHS": ("maskedPaths", False),
+    "READONLYPATHS": ("readonlyPaths", False),
+    "MOUNTLABEL": ("mountLabel", True),
+    "INTELRDT": ("intelRdt", False),
+    "PERSONALITY": ("personality", False),
+    "TIMEOFFSETS": ("timeOffsets", False),
+}
 _KEYS_LinuxNamespace = frozenset(["type", "path"])
+_FOLD_LinuxNamespace = {"TYPE": ("type", True), "PATH": ("path", True)}
 _KEYS_LinuxIDMapping = frozenset(["containerID", "hostID", "size"])
+_FOLD_LinuxIDMapping = {
+    "CONTAINERID": ("containerID", True),
+    "HOSTID": ("hostID", True),
+    "SIZE": ("size", True),
+}
 _KEYS_LinuxTimeOffset = frozenset(["secs", "nanosecs"])
+_FOLD_LinuxTimeOffset = {"SECS": ("secs", True), "NANOSECS": ("nanosecs", True)}
 _KEYS_POSIXRlimit = frozenset(["type", "hard", "soft"])
+_FOLD_POSIXRlimit = {
+    "TYPE": ("type", True),
+    "HARD": ("hard", True),
+    "SOFT": ("soft", True),
+}
 _KEYS_LinuxHugepageLimit = frozenset(["pageSize", "limit"])
+_FOLD_LinuxHugepageLimit = {"PAGESIZE": ("pageSize", True), "LIMIT": ("limit", True)}
 _KEYS_LinuxInterfacePriority = frozenset(["name", "priority"])
+_FOLD_LinuxInterfacePriority = {"NAME": ("name", True), "PRIORITY": ("priority", True)}
 _KEYS_LinuxBlockIODevice = frozenset(["major", "minor"])
+_FOLD_LinuxBlockIODevice = {"MAJOR": ("major", True), "MINOR": ("minor", True)}
 _KEYS_LinuxWeightDevice = frozenset(["major", "minor", "weight", "leafWeight"])
+_FOLD_LinuxWeightDevice = {
+    "MAJOR": ("major", True),
+    "MINOR": ("minor", True),
+    "WEIGHT": ("weight", False),
+    "LEAFWEIGHT": ("leafWeight", False),
+}
 _KEYS_LinuxThrottleDevice = frozenset(["major", "minor", "rate"])
+_FOLD_LinuxThrottleDevice = {
+    "MAJOR": ("major", True),
+    "MINOR": ("minor", True),
+    "RATE": ("rate", True),
+}
 _KEYS_LinuxBlockIO = frozenset(
     [
         "weight",
@@ -4899,6 +5025,15 @@ _KEYS_LinuxBlockIO = frozenset(
         "throttleWriteIOPSDevice",
     ]
 )
+_FOLD_LinuxBlockIO = {
+    "WEIGHT": ("weight", False),
+    "LEAFWEIGHT": ("leafWeight", False),
+    "WEIGHTDEVICE": ("weightDevice", False),
+    "THROTTLEREADBPSDEVICE": ("throttleReadBpsDevice", False),
+    "THROTTLEWRITEBPSDEVICE": ("throttleWriteBpsDevice", False),
+    "THROTTLEREADIOPSDEVICE": ("throttleReadIOPSDevice", False),
+    "THROTTLEWRITEIOPSDEVICE": ("throttleWriteIOPSDevice", False),
+}
 _KEYS_LinuxMemory = frozenset(
     [
         "limit",
@@ -4912,6 +5047,17 @@ _KEYS_LinuxMemory = frozenset(
         "checkBeforeUpdate",
     ]
 )
+_FOLD_LinuxMemory = {
+    "LIMIT": ("limit", False),
+    "RESERVATION": ("reservation", False),
+    "SWAP": ("swap", False),
+    "KERNEL": ("kernel", False),
+    "KERNELTCP": ("kernelTCP", False),
+    "SWAPPINESS": ("swappiness", False),
+    "DISABLEOOMKILLER": ("disableOOMKiller", False),
+    "USEHIERARCHY": ("useHierarchy", False),
+    "CHECKBEFOREUPDATE": ("checkBeforeUpdate", False),
+}
 _KEYS_LinuxCPU = frozenset(
     [
         "shares",
@@ -4925,9 +5071,29 @@ _KEYS_LinuxCPU = frozenset(
         "idle",
     ]
 )
+_FOLD_LinuxCPU = {
+    "SHARES": ("shares", False),
+    "QUOTA": ("quota", False),
+    "BURST": ("burst", False),
+    "PERIOD": ("period", False),
+    "REALTIMERUNTIME": ("realtimeRuntime", False),
+    "REALTIMEPERIOD": ("realtimePeriod", False),
+    "CPUS": ("cpus", True),
+    "MEMS": ("mems", True),
+    "IDLE": ("idle", False),
+}
 _KEYS_LinuxPids = frozenset(["limit"])
+_FOLD_LinuxPids = {"LIMIT": ("limit", True)}
 _KEYS_LinuxNetwork = frozenset(["classID", "priorities"])
+_FOLD_LinuxNetwork = {
+    "CLASSID": ("classID", False),
+    "PRIORITIES": ("priorities", False),
+}
 _KEYS_LinuxRdma = frozenset(["hcaHandles", "hcaObjects"])
+_FOLD_LinuxRdma = {
+    "HCAHANDLES": ("hcaHandles", False),
+    "HCAOBJECTS": ("hcaObjects", False),
+}
 _KEYS_LinuxResources = frozenset(
     [
         "devices",
@@ -4941,16 +5107,54 @@ _KEYS_LinuxResources = frozenset(
         "unified",
     ]
 )
+_FOLD_LinuxResources = {
+    "DEVICES": ("devices", False),
+    "MEMORY": ("memory", False),
+    "CPU": ("cpu", False),
+    "PIDS": ("pids", False),
+    "BLOCKIO": ("blockIO", False),
+    "HUGEPAGELIMITS": ("hugepageLimits", False),
+    "NETWORK": ("network", False),
+    "RDMA": ("rdma", False),
+    "UNIFIED": ("unified", False),
+}
 _KEYS_LinuxDevice = frozenset(
     ["path", "type", "major", "minor", "fileMode", "uid", "gid"]
 )
+_FOLD_LinuxDevice = {
+    "PATH": ("path", True),
+    "TYPE": ("type", True),
+    "MAJOR": ("major", True),
+    "MINOR": ("minor", True),
+    "FILEMODE": ("fileMode", False),
+    "UID": ("uid", False),
+    "GID": ("gid", False),
+}
 _KEYS_LinuxDeviceCgroup = frozenset(["allow", "type", "major", "minor", "access"])
+_FOLD_LinuxDeviceCgroup = {
+    "ALLOW": ("allow", True),
+    "TYPE": ("type", True),
+    "MAJOR": ("major", False),
+    "MINOR": ("minor", False),
+    "ACCESS": ("access", True),
+}
 _KEYS_LinuxPersonality = frozenset(["domain", "flags"])
+_FOLD_LinuxPersonality = {"DOMAIN": ("domain", True), "FLAGS": ("flags", False)}
 _KEYS_Solaris = frozenset(
     ["milestone", "limitpriv", "maxShmMemory", "anet", "cappedCPU", "cappedMemory"]
 )
+_FOLD_Solaris = {
+    "MILESTONE": ("milestone", True),
+    "LIMITPRIV": ("limitpriv", True),
+    "MAXSHMMEMORY": ("maxShmMemory", True),
+    "ANET": ("anet", False),
+    "CAPPEDCPU": ("cappedCPU", False),
+    "CAPPEDMEMORY": ("cappedMemory", False),
+}
 _KEYS_SolarisCappedCPU = frozenset(["ncpus"])
+_FOLD_SolarisCappedCPU = {"NCPUS": ("ncpus", True)}
 _KEYS_SolarisCappedMemory = frozenset(["physical", "swap"])
+_FOLD_SolarisCappedMemory = {"PHYSICAL": ("physical", True), "SWAP": ("swap", True)}
 _KEYS_SolarisAnet = frozenset(
     [
         "linkname",
@@ -4962,6 +5166,15 @@ _KEYS_SolarisAnet = frozenset(
         "macAddress",
     ]
 )
+_FOLD_SolarisAnet = {
+    "LINKNAME": ("linkname", True),
+    "LOWERLINK": ("lowerLink", True),
+    "ALLOWEDADDRESS": ("allowedAddress", True),
+    "CONFIGUREALLOWEDADDRESS": ("configureAllowedAddress", True),
+    "DEFROUTER": ("defrouter", True),
+    "LINKPROTECTION": ("linkProtection", True),
+    "MACADDRESS": ("macAddress", True),
+}
 _KEYS_Windows = frozenset(
     [
         "layerFolders",
@@ -4974,12 +5187,41 @@ _KEYS_Windows = frozenset(
         "network",
     ]
 )
+_FOLD_Windows = {
+    "LAYERFOLDERS": ("layerFolders", False),
+    "DEVICES": ("devices", False),
+    "RESOURCES": ("resources", False),
+    "CREDENTIALSPEC": ("credentialSpec", False),
+    "SERVICING": ("servicing", True),
+    "IGNOREFLUSHESDURINGBOOT": ("ignoreFlushesDuringBoot", True),
+    "HYPERV": ("hyperv", False),
+    "NETWORK": ("network", False),
+}
 _KEYS_WindowsDevice = frozenset(["id", "idType"])
+_FOLD_WindowsDevice = {"ID": ("id", True), "IDTYPE": ("idType", True)}
 _KEYS_WindowsResources = frozenset(["memory", "cpu", "storage"])
+_FOLD_WindowsResources = {
+    "MEMORY": ("memory", False),
+    "CPU": ("cpu", False),
+    "STORAGE": ("storage", False),
+}
 _KEYS_WindowsMemoryResources = frozenset(["limit"])
+_FOLD_WindowsMemoryResources = {"LIMIT": ("limit", False)}
 _KEYS_WindowsCPUResources = frozenset(["count", "shares", "maximum", "affinity"])
+_FOLD_WindowsCPUResources = {
+    "COUNT": ("count", False),
+    "SHARES": ("shares", False),
+    "MAXIMUM": ("maximum", False),
+    "AFFINITY": ("affinity", False),
+}
 _KEYS_WindowsCPUGroupAffinity = frozenset(["mask", "group"])
+_FOLD_WindowsCPUGroupAffinity = {"MASK": ("mask", True), "GROUP": ("group", True)}
 _KEYS_WindowsStorageResources = frozenset(["iops", "bps", "sandboxSize"])
+_FOLD_WindowsStorageResources = {
+    "IOPS": ("iops", False),
+    "BPS": ("bps", False),
+    "SANDBOXSIZE": ("sandboxSize", False),
+}
 _KEYS_WindowsNetwork = frozenset(
     [
         "endpointList",
@@ -4989,11 +5231,31 @@ _KEYS_WindowsNetwork = frozenset(
         "networkNamespace",
     ]
 )
+_FOLD_WindowsNetwork = {
+    "ENDPOINTLIST": ("endpointList", False),
+    "ALLOWUNQUALIFIEDDNSQUERY": ("allowUnqualifiedDNSQuery", True),
+    "DNSSEARCHLIST": ("DNSSearchList", False),
+    "NETWORKSHAREDCONTAINERNAME": ("networkSharedContainerName", True),
+    "NETWORKNAMESPACE": ("networkNamespace", True),
+}
 _KEYS_WindowsHyperV = frozenset(["utilityVMPath"])
+_FOLD_WindowsHyperV = {"UTILITYVMPATH": ("utilityVMPath", True)}
 _KEYS_VM = frozenset(["hypervisor", "kernel", "image"])
+_FOLD_VM = {
+    "HYPERVISOR": ("hypervisor", True),
+    "KERNEL": ("kernel", True),
+    "IMAGE": ("image", True),
+}
 _KEYS_VMHypervisor = frozenset(["path", "parameters"])
+_FOLD_VMHypervisor = {"PATH": ("path", True), "PARAMETERS": ("parameters", False)}
 _KEYS_VMKernel = frozenset(["path", "parameters", "initrd"])
+_FOLD_VMKernel = {
+    "PATH": ("path", True),
+    "PARAMETERS": ("parameters", False),
+    "INITRD": ("initrd", True),
+}
 _KEYS_VMImage = frozenset(["path", "format"])
+_FOLD_VMImage = {"PATH": ("path", True), "FORMAT": ("format", True)}
 _KEYS_LinuxSeccomp = frozenset(
     [
         "defaultAction",
@@ -5005,17 +5267,62 @@ _KEYS_LinuxSeccomp = frozenset(
         "syscalls",
     ]
 )
+_FOLD_LinuxSeccomp = {
+    "DEFAULTACTION": ("defaultAction", True),
+    "DEFAULTERRNORET": ("defaultErrnoRet", False),
+    "ARCHITECTURES": ("architectures", False),
+    "FLAGS": ("flags", False),
+    "LISTENERPATH": ("listenerPath", True),
+    "LISTENERMETADATA": ("listenerMetadata", True),
+    "SYSCALLS": ("syscalls", False),
+}
 _KEYS_LinuxSeccompArg = frozenset(["index", "value", "valueTwo", "op"])
+_FOLD_LinuxSeccompArg = {
+    "INDEX": ("index", True),
+    "VALUE": ("value", True),
+    "VALUETWO": ("valueTwo", True),
+    "OP": ("op", True),
+}
 _KEYS_LinuxSyscall = frozenset(["names", "action", "errnoRet", "args"])
+_FOLD_LinuxSyscall = {
+    "NAMES": ("names", False),
+    "ACTION": ("action", True),
+    "ERRNORET": ("errnoRet", False),
+    "ARGS": ("args", False),
+}
 _KEYS_LinuxIntelRdt = frozenset(
     ["closID", "l3CacheSchema", "memBwSchema", "enableCMT", "enableMBM"]
 )
+_FOLD_LinuxIntelRdt = {
+    "CLOSID": ("closID", True),
+    "L3CACHESCHEMA": ("l3CacheSchema", True),
+    "MEMBWSCHEMA": ("memBwSchema", True),
+    "ENABLECMT": ("enableCMT", True),
+    "ENABLEMBM": ("enableMBM", True),
+}
 _KEYS_ZOS = frozenset(["namespaces"])
+_FOLD_ZOS = {"NAMESPACES": ("namespaces", False)}
 _KEYS_ZOSNamespace = frozenset(["type", "path"])
+_FOLD_ZOSNamespace = {"TYPE": ("type", True), "PATH": ("path", True)}
 _KEYS_State = frozenset(["ociVersion", "id", "status", "pid", "bundle", "annotations"])
+_FOLD_State = {
+    "OCIVERSION": ("ociVersion", True),
+    "ID": ("id", True),
+    "STATUS": ("status", True),
+    "PID": ("pid", True),
+    "BUNDLE": ("bundle", True),
+    "ANNOTATIONS": ("annotations", False),
+}
 _KEYS_ContainerProcessState = frozenset(
     ["ociVersion", "fds", "pid", "metadata", "state"]
 )
+_FOLD_ContainerProcessState = {
+    "OCIVERSION": ("ociVersion", True),
+    "FDS": ("fds", False),
+    "PID": ("pid", True),
+    "METADATA": ("metadata", True),
+    "STATE": ("state", True),
+}
 
 
 def _dec_Spec(d: Any) -> Spec:
@@ -5028,6 +5335,9 @@ def _dec_Spec(d: Any) -> Spec:
     try:
         v = d["ociVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Spec, _KEYS_Spec)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Spec(w)
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
@@ -5198,9 +5508,13 @@ def _dec_Spec(d: Any) -> Spec:
                 o.zos = _dec_ZOS(v)
             except ValidationError as e:
                 raise e._at("zos") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Spec}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Spec, _KEYS_Spec)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Spec(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Spec}
     return o
 
 
@@ -5214,6 +5528,9 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     try:
         v = d["policy"]
     except KeyError:
+        w = _refold(d, _FOLD_Scheduler, _KEYS_Scheduler)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Scheduler(w)
         raise _missing("policy") from None
     if type(v) is not str:
         raise _type("policy", "string", v)
@@ -5344,11 +5661,13 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("period", 0, 18446744073709551615, v)
             o.period = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Scheduler}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Scheduler, _KEYS_Scheduler)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Scheduler(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Scheduler}
     return o
 
 
@@ -5362,6 +5681,9 @@ def _dec_Process(d: Any) -> Process:
     try:
         v = d["cwd"]
     except KeyError:
+        w = _refold(d, _FOLD_Process, _KEYS_Process)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Process(w)
         raise _missing("cwd") from None
     if type(v) is not str:
         raise _type("cwd", "string", v)
@@ -5576,9 +5898,13 @@ def _dec_Process(d: Any) -> Process:
                 o.exec_cpu_affinity = _dec_CPUAffinity(v)
             except ValidationError as e:
                 raise e._at("execCPUAffinity") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Process}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Process, _KEYS_Process)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Process(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Process}
     return o
 
 
@@ -5684,11 +6010,13 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("ambient") from None
             o.ambient = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxCapabilities}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxCapabilities, _KEYS_LinuxCapabilities)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxCapabilities(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxCapabilities}
     return o
 
 
@@ -5702,6 +6030,9 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     try:
         v = d["class"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIOPriority, _KEYS_LinuxIOPriority)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIOPriority(w)
         raise _missing("class") from None
     if type(v) is not str:
         raise _type("class", "string", v)
@@ -5736,11 +6067,13 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
             if not -2147483648 <= v <= 2147483647:
                 raise _range("priority", -2147483648, 2147483647, v)
             o.priority = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIOPriority}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxIOPriority, _KEYS_LinuxIOPriority)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxIOPriority(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIOPriority}
     return o
 
 
@@ -5784,11 +6117,13 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
             if not _P0(v):
                 raise _pattern("final", "^[0-9, -]*\\Z", v)
             o.final = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_CPUAffinity}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_CPUAffinity, _KEYS_CPUAffinity)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_CPUAffinity(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_CPUAffinity}
     return o
 
 
@@ -5802,6 +6137,9 @@ def _dec_Box(d: Any) -> Box:
     try:
         v = d["height"]
     except KeyError:
+        w = _refold(d, _FOLD_Box, _KEYS_Box)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Box(w)
         raise _missing("height") from None
     if type(v) is not int:
         raise _type("height", "integer", v)
@@ -5811,6 +6149,9 @@ def _dec_Box(d: Any) -> Box:
     try:
         v = d["width"]
     except KeyError:
+        w = _refold(d, _FOLD_Box, _KEYS_Box)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Box(w)
         raise _missing("width") from None
     if type(v) is not int:
         raise _type("width", "integer", v)
@@ -5818,9 +6159,13 @@ def _dec_Box(d: Any) -> Box:
         raise _range("width", 0, 18446744073709551615, v)
     o.width = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Box}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Box, _KEYS_Box)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Box(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Box}
     return o
 
 
@@ -5910,9 +6255,13 @@ def _dec_User(d: Any) -> User:
             if type(v) is not str:
                 raise _type("username", "string", v)
             o.username = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_User}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_User, _KEYS_User)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_User(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_User}
     return o
 
 
@@ -5926,6 +6275,9 @@ def _dec_Root(d: Any) -> Root:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_Root, _KEYS_Root)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Root(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -5947,9 +6299,13 @@ def _dec_Root(d: Any) -> Root:
             if type(v) is not bool:
                 raise _type("readonly", "boolean", v)
             o.readonly = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Root}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Root, _KEYS_Root)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Root(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Root}
     return o
 
 
@@ -5963,6 +6319,9 @@ def _dec_Mount(d: Any) -> Mount:
     try:
         v = d["destination"]
     except KeyError:
+        w = _refold(d, _FOLD_Mount, _KEYS_Mount)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Mount(w)
         raise _missing("destination") from None
     if type(v) is not str:
         raise _type("destination", "string", v)
@@ -6044,9 +6403,13 @@ def _dec_Mount(d: Any) -> Mount:
                 o.gid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "gidMappings", v, _dec_LinuxIDMapping) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Mount}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Mount, _KEYS_Mount)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Mount(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Mount}
     return o
 
 
@@ -6060,6 +6423,9 @@ def _dec_Hook(d: Any) -> Hook:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_Hook, _KEYS_Hook)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Hook(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -6119,9 +6485,13 @@ def _dec_Hook(d: Any) -> Hook:
             if not 1 <= v <= 9223372036854775807:
                 raise _range("timeout", 1, 9223372036854775807, v)
             o.timeout = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hook}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Hook, _KEYS_Hook)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Hook(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Hook}
     return o
 
 
@@ -6227,9 +6597,13 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.poststop = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "poststop", v, _dec_Hook) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hooks}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Hooks, _KEYS_Hooks)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Hooks(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Hooks}
     return o
 
 
@@ -6482,9 +6856,13 @@ def _dec_Linux(d: Any) -> Linux:
             except ValidationError as e:
                 raise e._at(k1)._at("timeOffsets") from None
             o.time_offsets = m1
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Linux, _KEYS_Linux)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Linux(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Linux}
     return o
 
 
@@ -6498,6 +6876,9 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxNamespace, _KEYS_LinuxNamespace)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxNamespace(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -6535,11 +6916,13 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
             if type(v) is not str:
                 raise _type("path", "string", v)
             o.path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxNamespace}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxNamespace, _KEYS_LinuxNamespace)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxNamespace(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNamespace}
     return o
 
 
@@ -6553,6 +6936,9 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     try:
         v = d["containerID"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIDMapping(w)
         raise _missing("containerID") from None
     if type(v) is not int:
         raise _type("containerID", "integer", v)
@@ -6562,6 +6948,9 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     try:
         v = d["hostID"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIDMapping(w)
         raise _missing("hostID") from None
     if type(v) is not int:
         raise _type("hostID", "integer", v)
@@ -6571,6 +6960,9 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     try:
         v = d["size"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIDMapping(w)
         raise _missing("size") from None
     if type(v) is not int:
         raise _type("size", "integer", v)
@@ -6578,11 +6970,13 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
         raise _range("size", 0, 4294967295, v)
     o.size = v
     n = 3
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxIDMapping(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
     return o
 
 
@@ -6626,11 +7020,13 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxTimeOffset, _KEYS_LinuxTimeOffset)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxTimeOffset_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
     return o
 
 
@@ -6673,11 +7069,13 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxTimeOffset, _KEYS_LinuxTimeOffset)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxTimeOffset(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
     return o
 
 
@@ -6691,6 +7089,9 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_POSIXRlimit(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -6700,6 +7101,9 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     try:
         v = d["hard"]
     except KeyError:
+        w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_POSIXRlimit(w)
         raise _missing("hard") from None
     if type(v) is not int:
         raise _type("hard", "integer", v)
@@ -6709,6 +7113,9 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     try:
         v = d["soft"]
     except KeyError:
+        w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_POSIXRlimit(w)
         raise _missing("soft") from None
     if type(v) is not int:
         raise _type("soft", "integer", v)
@@ -6716,11 +7123,13 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
         raise _range("soft", 0, 18446744073709551615, v)
     o.soft = v
     n = 3
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_POSIXRlimit}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_POSIXRlimit(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_POSIXRlimit}
     return o
 
 
@@ -6734,6 +7143,9 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     try:
         v = d["pageSize"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxHugepageLimit(w)
         raise _missing("pageSize") from None
     if type(v) is not str:
         raise _type("pageSize", "string", v)
@@ -6743,6 +7155,9 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     try:
         v = d["limit"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxHugepageLimit(w)
         raise _missing("limit") from None
     if type(v) is not int:
         raise _type("limit", "integer", v)
@@ -6750,11 +7165,13 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
         raise _range("limit", 0, 18446744073709551615, v)
     o.limit = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxHugepageLimit}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxHugepageLimit(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxHugepageLimit}
     return o
 
 
@@ -6768,6 +7185,9 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     try:
         v = d["name"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxInterfacePriority(w)
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
@@ -6775,6 +7195,9 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     try:
         v = d["priority"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxInterfacePriority(w)
         raise _missing("priority") from None
     if type(v) is not int:
         raise _type("priority", "integer", v)
@@ -6782,11 +7205,15 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
         raise _range("priority", 0, 4294967295, v)
     o.priority = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxInterfacePriority}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxInterfacePriority(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_LinuxInterfacePriority
+    }
     return o
 
 
@@ -6829,11 +7256,13 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("minor", -9223372036854775808, 9223372036854775807, v)
             o.minor = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIODevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxBlockIODevice, _KEYS_LinuxBlockIODevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxBlockIODevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIODevice}
     return o
 
 
@@ -6847,6 +7276,9 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     try:
         v = d["major"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxWeightDevice(w)
         raise _missing("major") from None
     if type(v) is not int:
         raise _type("major", "integer", v)
@@ -6856,6 +7288,9 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     try:
         v = d["minor"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxWeightDevice(w)
         raise _missing("minor") from None
     if type(v) is not int:
         raise _type("minor", "integer", v)
@@ -6895,11 +7330,13 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
             if not 0 <= v <= 65535:
                 raise _range("leafWeight", 0, 65535, v)
             o.leaf_weight = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxWeightDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxWeightDevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxWeightDevice}
     return o
 
 
@@ -6913,6 +7350,9 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     try:
         v = d["major"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxThrottleDevice(w)
         raise _missing("major") from None
     if type(v) is not int:
         raise _type("major", "integer", v)
@@ -6922,6 +7362,9 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     try:
         v = d["minor"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxThrottleDevice(w)
         raise _missing("minor") from None
     if type(v) is not int:
         raise _type("minor", "integer", v)
@@ -6947,11 +7390,15 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("rate", 0, 18446744073709551615, v)
             o.rate = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxThrottleDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxThrottleDevice(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_LinuxThrottleDevice
+    }
     return o
 
 
@@ -7082,11 +7529,13 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleWriteIOPSDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIO}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxBlockIO, _KEYS_LinuxBlockIO)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxBlockIO(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIO}
     return o
 
 
@@ -7224,11 +7673,13 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if type(v) is not bool:
                 raise _type("checkBeforeUpdate", "boolean", v)
             o.check_before_update = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxMemory}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxMemory, _KEYS_LinuxMemory)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxMemory(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxMemory}
     return o
 
 
@@ -7368,9 +7819,13 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("idle", -9223372036854775808, 9223372036854775807, v)
             o.idle = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxCPU, _KEYS_LinuxCPU)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxCPU(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
     return o
 
 
@@ -7384,6 +7839,9 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     try:
         v = d["limit"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxPids, _KEYS_LinuxPids)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxPids(w)
         raise _missing("limit") from None
     if type(v) is not int:
         raise _type("limit", "integer", v)
@@ -7391,11 +7849,13 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
         raise _range("limit", -9223372036854775808, 9223372036854775807, v)
     o.limit = v
     n = 1
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxPids}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxPids, _KEYS_LinuxPids)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxPids(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxPids}
     return o
 
 
@@ -7442,11 +7902,13 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
                 raise _item_error(
                     e, "priorities", v, _dec_LinuxInterfacePriority
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxNetwork}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxNetwork, _KEYS_LinuxNetwork)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxNetwork(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNetwork}
     return o
 
 
@@ -7490,11 +7952,13 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
             if not 0 <= v <= 4294967295:
                 raise _range("hcaObjects", 0, 4294967295, v)
             o.hca_objects = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxRdma}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxRdma, _KEYS_LinuxRdma)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxRdma(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxRdma}
     return o
 
 
@@ -7644,11 +8108,13 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
             except ValidationError as e:
                 raise e._at(k1)._at("unified") from None
             o.unified = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxResources, _KEYS_LinuxResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxResources(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxResources}
     return o
 
 
@@ -7662,6 +8128,9 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxDevice(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -7669,6 +8138,9 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxDevice(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -7750,11 +8222,13 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not 0 <= v <= 4294967295:
                 raise _range("gid", 0, 4294967295, v)
             o.gid = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxDevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxDevice}
     return o
 
 
@@ -7768,6 +8242,9 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     try:
         v = d["allow"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxDeviceCgroup, _KEYS_LinuxDeviceCgroup)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxDeviceCgroup(w)
         raise _missing("allow") from None
     if type(v) is not bool:
         raise _type("allow", "boolean", v)
@@ -7829,11 +8306,13 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
             if type(v) is not str:
                 raise _type("access", "string", v)
             o.access = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxDeviceCgroup}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxDeviceCgroup, _KEYS_LinuxDeviceCgroup)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxDeviceCgroup(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxDeviceCgroup}
     return o
 
 
@@ -7889,11 +8368,13 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
             o.flags = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxPersonality}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxPersonality, _KEYS_LinuxPersonality)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxPersonality(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxPersonality}
     return o
 
 
@@ -7986,9 +8467,13 @@ def _dec_Solaris(d: Any) -> Solaris:
                 o.capped_memory = _dec_SolarisCappedMemory(v)
             except ValidationError as e:
                 raise e._at("cappedMemory") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Solaris}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Solaris, _KEYS_Solaris)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Solaris(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Solaris}
     return o
 
 
@@ -8016,11 +8501,13 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
             if type(v) is not str:
                 raise _type("ncpus", "string", v)
             o.ncpus = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedCPU}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_SolarisCappedCPU, _KEYS_SolarisCappedCPU)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_SolarisCappedCPU(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedCPU}
     return o
 
 
@@ -8060,11 +8547,15 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
             if type(v) is not str:
                 raise _type("swap", "string", v)
             o.swap = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedMemory}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_SolarisCappedMemory, _KEYS_SolarisCappedMemory)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_SolarisCappedMemory(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_SolarisCappedMemory
+    }
     return o
 
 
@@ -8164,11 +8655,13 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
             if type(v) is not str:
                 raise _type("macAddress", "string", v)
             o.mac_address = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisAnet}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_SolarisAnet, _KEYS_SolarisAnet)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_SolarisAnet(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_SolarisAnet}
     return o
 
 
@@ -8182,6 +8675,9 @@ def _dec_Windows(d: Any) -> Windows:
     try:
         v = d["layerFolders"]
     except KeyError:
+        w = _refold(d, _FOLD_Windows, _KEYS_Windows)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Windows(w)
         raise _missing("layerFolders") from None
     if type(v) is not list:
         raise _type("layerFolders", "array", v)
@@ -8289,9 +8785,13 @@ def _dec_Windows(d: Any) -> Windows:
                 o.network = _dec_WindowsNetwork(v)
             except ValidationError as e:
                 raise e._at("network") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Windows}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Windows, _KEYS_Windows)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Windows(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Windows}
     return o
 
 
@@ -8305,6 +8805,9 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     try:
         v = d["id"]
     except KeyError:
+        w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_WindowsDevice(w)
         raise _missing("id") from None
     if type(v) is not str:
         raise _type("id", "string", v)
@@ -8312,6 +8815,9 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     try:
         v = d["idType"]
     except KeyError:
+        w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_WindowsDevice(w)
         raise _missing("idType") from None
     if type(v) is not str:
         raise _type("idType", "string", v)
@@ -8319,11 +8825,13 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
         raise _enum("idType", ("class",), v)
     o.id_type = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsDevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsDevice}
     return o
 
 
@@ -8378,11 +8886,13 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
                 o.storage = _dec_WindowsStorageResources(v)
             except ValidationError as e:
                 raise e._at("storage") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsResources, _KEYS_WindowsResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsResources(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsResources}
     return o
 
 
@@ -8412,11 +8922,15 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("limit", 0, 18446744073709551615, v)
             o.limit = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsMemoryResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsMemoryResources, _KEYS_WindowsMemoryResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsMemoryResources(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsMemoryResources
+    }
     return o
 
 
@@ -8491,11 +9005,15 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
                 raise _item_error(
                     e, "affinity", v, _dec_WindowsCPUGroupAffinity
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsCPUResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsCPUResources, _KEYS_WindowsCPUResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsCPUResources(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsCPUResources
+    }
     return o
 
 
@@ -8538,11 +9056,15 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
             if not 0 <= v <= 4294967295:
                 raise _range("group", 0, 4294967295, v)
             o.group = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsCPUGroupAffinity}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsCPUGroupAffinity, _KEYS_WindowsCPUGroupAffinity)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsCPUGroupAffinity(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsCPUGroupAffinity
+    }
     return o
 
 
@@ -8600,11 +9122,15 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("sandboxSize", 0, 18446744073709551615, v)
             o.sandbox_size = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsStorageResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsStorageResources, _KEYS_WindowsStorageResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsStorageResources(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsStorageResources
+    }
     return o
 
 
@@ -8692,11 +9218,13 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
             if type(v) is not str:
                 raise _type("networkNamespace", "string", v)
             o.network_namespace = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsNetwork}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsNetwork, _KEYS_WindowsNetwork)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsNetwork(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsNetwork}
     return o
 
 
@@ -8724,11 +9252,13 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
             if type(v) is not str:
                 raise _type("utilityVMPath", "string", v)
             o.utility_vm_path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsHyperV}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsHyperV, _KEYS_WindowsHyperV)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsHyperV(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsHyperV}
     return o
 
 
@@ -8742,6 +9272,9 @@ def _dec_VM(d: Any) -> VM:
     try:
         v = d["kernel"]
     except KeyError:
+        w = _refold(d, _FOLD_VM, _KEYS_VM)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VM(w)
         raise _missing("kernel") from None
     try:
         o.kernel = _dec_VMKernel(v)
@@ -8778,9 +9311,13 @@ def _dec_VM(d: Any) -> VM:
                 o.image = _dec_VMImage(v)
             except ValidationError as e:
                 raise e._at("image") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VM}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VM, _KEYS_VM)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VM(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VM}
     return o
 
 
@@ -8794,6 +9331,9 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_VMHypervisor, _KEYS_VMHypervisor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMHypervisor(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -8821,11 +9361,13 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("parameters") from None
             o.parameters = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_VMHypervisor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VMHypervisor, _KEYS_VMHypervisor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VMHypervisor(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMHypervisor}
     return o
 
 
@@ -8839,6 +9381,9 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_VMKernel, _KEYS_VMKernel)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMKernel(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -8878,9 +9423,13 @@ def _dec_VMKernel(d: Any) -> VMKernel:
             if type(v) is not str:
                 raise _type("initrd", "string", v)
             o.initrd = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VMKernel, _KEYS_VMKernel)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VMKernel(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
     return o
 
 
@@ -8894,6 +9443,9 @@ def _dec_VMImage(d: Any) -> VMImage:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMImage(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -8901,6 +9453,9 @@ def _dec_VMImage(d: Any) -> VMImage:
     try:
         v = d["format"]
     except KeyError:
+        w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMImage(w)
         raise _missing("format") from None
     if type(v) is not str:
         raise _type("format", "string", v)
@@ -8918,9 +9473,13 @@ def _dec_VMImage(d: Any) -> VMImage:
         )
     o.format = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMImage}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VMImage(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMImage}
     return o
 
 
@@ -8934,6 +9493,9 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     try:
         v = d["defaultAction"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccomp, _KEYS_LinuxSeccomp)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccomp(w)
         raise _missing("defaultAction") from None
     if type(v) is not str:
         raise _type("defaultAction", "string", v)
@@ -9100,11 +9662,13 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                 o.syscalls = [_dec_LinuxSyscall(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "syscalls", v, _dec_LinuxSyscall) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccomp}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxSeccomp, _KEYS_LinuxSeccomp)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxSeccomp(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccomp}
     return o
 
 
@@ -9118,6 +9682,9 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     try:
         v = d["index"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccompArg(w)
         raise _missing("index") from None
     if type(v) is not int:
         raise _type("index", "integer", v)
@@ -9127,6 +9694,9 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     try:
         v = d["value"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccompArg(w)
         raise _missing("value") from None
     if type(v) is not int:
         raise _type("value", "integer", v)
@@ -9136,6 +9706,9 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     try:
         v = d["op"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccompArg(w)
         raise _missing("op") from None
     if type(v) is not str:
         raise _type("op", "string", v)
@@ -9174,11 +9747,13 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("valueTwo", 0, 18446744073709551615, v)
             o.value_two = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccompArg}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxSeccompArg(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccompArg}
     return o
 
 
@@ -9192,6 +9767,9 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     try:
         v = d["names"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSyscall(w)
         raise _missing("names") from None
     if type(v) is not list:
         raise _type("names", "array", v)
@@ -9207,6 +9785,9 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     try:
         v = d["action"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSyscall(w)
         raise _missing("action") from None
     if type(v) is not str:
         raise _type("action", "string", v)
@@ -9262,11 +9843,13 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
                 o.args = [_dec_LinuxSeccompArg(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "args", v, _dec_LinuxSeccompArg) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSyscall}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxSyscall(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSyscall}
     return o
 
 
@@ -9344,11 +9927,13 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
             if type(v) is not bool:
                 raise _type("enableMBM", "boolean", v)
             o.enable_mbm = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIntelRdt}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxIntelRdt, _KEYS_LinuxIntelRdt)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxIntelRdt(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIntelRdt}
     return o
 
 
@@ -9379,9 +9964,13 @@ def _dec_ZOS(d: Any) -> ZOS:
                 o.namespaces = [_dec_ZOSNamespace(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "namespaces", v, _dec_ZOSNamespace) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_ZOS}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ZOS, _KEYS_ZOS)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ZOS(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ZOS}
     return o
 
 
@@ -9395,6 +9984,9 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_ZOSNamespace, _KEYS_ZOSNamespace)
+        if w is not None:  # the member is spelled with another case
+            return _dec_ZOSNamespace(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -9428,11 +10020,13 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
             if type(v) is not str:
                 raise _type("path", "string", v)
             o.path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ZOSNamespace}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ZOSNamespace, _KEYS_ZOSNamespace)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ZOSNamespace(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ZOSNamespace}
     return o
 
 
@@ -9446,6 +10040,9 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["ociVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
@@ -9453,6 +10050,9 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["id"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("id") from None
     if type(v) is not str:
         raise _type("id", "string", v)
@@ -9460,6 +10060,9 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["status"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("status") from None
     if type(v) is not str:
         raise _type("status", "string", v)
@@ -9479,6 +10082,9 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["bundle"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("bundle") from None
     if type(v) is not str:
         raise _type("bundle", "string", v)
@@ -9520,9 +10126,13 @@ def _dec_State(d: Any) -> State:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_State, _KEYS_State)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_State(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_State}
     return o
 
 
@@ -9621,9 +10231,13 @@ def _dec_State_2(d: Any) -> State:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_State, _KEYS_State)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_State_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_State}
     return o
 
 
@@ -9707,11 +10321,15 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
                 o.state = _dec_State_2(v)
             except ValidationError as e:
                 raise e._at("state") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ContainerProcessState}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ContainerProcessState, _KEYS_ContainerProcessState)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ContainerProcessState(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_ContainerProcessState
+    }
     return o
 
 

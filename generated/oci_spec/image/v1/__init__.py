@@ -29,6 +29,7 @@ from ..._runtime import (
     _null,
     _pattern,
     _range,
+    _refold,
     _sorted,
     _time,
     _time_out,
@@ -951,8 +952,28 @@ _KEYS_ImageConfig = frozenset(
         "ArgsEscaped",
     ]
 )
+_FOLD_ImageConfig = {
+    "USER": ("User", True),
+    "EXPOSEDPORTS": ("ExposedPorts", False),
+    "ENV": ("Env", False),
+    "ENTRYPOINT": ("Entrypoint", False),
+    "CMD": ("Cmd", False),
+    "VOLUMES": ("Volumes", False),
+    "WORKINGDIR": ("WorkingDir", True),
+    "LABELS": ("Labels", False),
+    "STOPSIGNAL": ("StopSignal", True),
+    "ARGSESCAPED": ("ArgsEscaped", True),
+}
 _KEYS_RootFS = frozenset(["type", "diff_ids"])
+_FOLD_RootFS = {"TYPE": ("type", True), "DIFF_IDS": ("diff_ids", False)}
 _KEYS_History = frozenset(["created", "created_by", "author", "comment", "empty_layer"])
+_FOLD_History = {
+    "CREATED": ("created", False),
+    "CREATED_BY": ("created_by", True),
+    "AUTHOR": ("author", True),
+    "COMMENT": ("comment", True),
+    "EMPTY_LAYER": ("empty_layer", True),
+}
 _KEYS_Image = frozenset(
     [
         "created",
@@ -967,6 +988,18 @@ _KEYS_Image = frozenset(
         "history",
     ]
 )
+_FOLD_Image = {
+    "CREATED": ("created", False),
+    "AUTHOR": ("author", True),
+    "ARCHITECTURE": ("architecture", True),
+    "OS": ("os", True),
+    "OS.VERSION": ("os.version", True),
+    "OS.FEATURES": ("os.features", False),
+    "VARIANT": ("variant", True),
+    "CONFIG": ("config", True),
+    "ROOTFS": ("rootfs", True),
+    "HISTORY": ("history", False),
+}
 _KEYS_Descriptor = frozenset(
     [
         "mediaType",
@@ -979,9 +1012,26 @@ _KEYS_Descriptor = frozenset(
         "artifactType",
     ]
 )
+_FOLD_Descriptor = {
+    "MEDIATYPE": ("mediaType", True),
+    "DIGEST": ("digest", True),
+    "SIZE": ("size", True),
+    "URLS": ("urls", False),
+    "ANNOTATIONS": ("annotations", False),
+    "DATA": ("data", False),
+    "PLATFORM": ("platform", False),
+    "ARTIFACTTYPE": ("artifactType", True),
+}
 _KEYS_Platform = frozenset(
     ["architecture", "os", "os.version", "os.features", "variant"]
 )
+_FOLD_Platform = {
+    "ARCHITECTURE": ("architecture", True),
+    "OS": ("os", True),
+    "OS.VERSION": ("os.version", True),
+    "OS.FEATURES": ("os.features", False),
+    "VARIANT": ("variant", True),
+}
 _KEYS_Index = frozenset(
     [
         "schemaVersion",
@@ -992,7 +1042,16 @@ _KEYS_Index = frozenset(
         "annotations",
     ]
 )
+_FOLD_Index = {
+    "SCHEMAVERSION": ("schemaVersion", True),
+    "MEDIATYPE": ("mediaType", True),
+    "ARTIFACTTYPE": ("artifactType", True),
+    "MANIFESTS": ("manifests", False),
+    "SUBJECT": ("subject", False),
+    "ANNOTATIONS": ("annotations", False),
+}
 _KEYS_ImageLayout = frozenset(["imageLayoutVersion"])
+_FOLD_ImageLayout = {"IMAGELAYOUTVERSION": ("imageLayoutVersion", True)}
 _KEYS_Manifest = frozenset(
     [
         "schemaVersion",
@@ -1004,6 +1063,15 @@ _KEYS_Manifest = frozenset(
         "annotations",
     ]
 )
+_FOLD_Manifest = {
+    "SCHEMAVERSION": ("schemaVersion", True),
+    "MEDIATYPE": ("mediaType", True),
+    "ARTIFACTTYPE": ("artifactType", True),
+    "CONFIG": ("config", True),
+    "LAYERS": ("layers", False),
+    "SUBJECT": ("subject", False),
+    "ANNOTATIONS": ("annotations", False),
+}
 
 
 def _dec_ImageConfig(d: Any) -> ImageConfig:
@@ -1176,11 +1244,13 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
             if type(v) is not bool:
                 raise _type("ArgsEscaped", "boolean", v)
             o.args_escaped = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ImageConfig}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ImageConfig, _KEYS_ImageConfig)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ImageConfig(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ImageConfig}
     return o
 
 
@@ -1194,6 +1264,9 @@ def _dec_RootFS(d: Any) -> RootFS:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
+        if w is not None:  # the member is spelled with another case
+            return _dec_RootFS(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -1203,6 +1276,9 @@ def _dec_RootFS(d: Any) -> RootFS:
     try:
         v = d["diff_ids"]
     except KeyError:
+        w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
+        if w is not None:  # the member is spelled with another case
+            return _dec_RootFS(w)
         raise _missing("diff_ids") from None
     if type(v) is not list:
         raise _type("diff_ids", "array", v)
@@ -1217,9 +1293,13 @@ def _dec_RootFS(d: Any) -> RootFS:
         raise e._at(_index(v, x1))._at("diff_ids") from None
     o.diff_ids = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_RootFS}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_RootFS(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_RootFS}
     return o
 
 
@@ -1293,9 +1373,13 @@ def _dec_History(d: Any) -> History:
             if type(v) is not bool:
                 raise _type("empty_layer", "boolean", v)
             o.empty_layer = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_History}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_History, _KEYS_History)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_History(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_History}
     return o
 
 
@@ -1309,6 +1393,9 @@ def _dec_Image(d: Any) -> Image:
     try:
         v = d["architecture"]
     except KeyError:
+        w = _refold(d, _FOLD_Image, _KEYS_Image)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Image(w)
         raise _missing("architecture") from None
     if type(v) is not str:
         raise _type("architecture", "string", v)
@@ -1316,6 +1403,9 @@ def _dec_Image(d: Any) -> Image:
     try:
         v = d["os"]
     except KeyError:
+        w = _refold(d, _FOLD_Image, _KEYS_Image)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Image(w)
         raise _missing("os") from None
     if type(v) is not str:
         raise _type("os", "string", v)
@@ -1323,6 +1413,9 @@ def _dec_Image(d: Any) -> Image:
     try:
         v = d["rootfs"]
     except KeyError:
+        w = _refold(d, _FOLD_Image, _KEYS_Image)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Image(w)
         raise _missing("rootfs") from None
     try:
         o.rootfs = _dec_RootFS(v)
@@ -1425,9 +1518,13 @@ def _dec_Image(d: Any) -> Image:
                 o.history = [_dec_History(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "history", v, _dec_History) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Image}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Image, _KEYS_Image)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Image(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Image}
     return o
 
 
@@ -1441,6 +1538,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     try:
         v = d["mediaType"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor(w)
         raise _missing("mediaType") from None
     if type(v) is not str:
         raise _type("mediaType", "string", v)
@@ -1455,6 +1555,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     try:
         v = d["digest"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor(w)
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
@@ -1468,6 +1571,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     try:
         v = d["size"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor(w)
         raise _missing("size") from None
     if type(v) is not int:
         raise _type("size", "integer", v)
@@ -1558,11 +1664,13 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                         v,
                     )
             o.artifact_type = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Descriptor(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
     return o
 
 
@@ -1576,6 +1684,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     try:
         v = d["mediaType"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor_2(w)
         raise _missing("mediaType") from None
     if type(v) is not str:
         raise _type("mediaType", "string", v)
@@ -1590,6 +1701,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     try:
         v = d["digest"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor_2(w)
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
@@ -1603,6 +1717,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     try:
         v = d["size"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor_2(w)
         raise _missing("size") from None
     if type(v) is not int:
         raise _type("size", "integer", v)
@@ -1686,11 +1803,13 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
             if type(v) is not str:
                 raise _type("artifactType", "string", v)
             o.artifact_type = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Descriptor_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
     return o
 
 
@@ -1704,6 +1823,9 @@ def _dec_Platform_2(d: Any) -> Platform:
     try:
         v = d["architecture"]
     except KeyError:
+        w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Platform_2(w)
         raise _missing("architecture") from None
     if type(v) is not str:
         raise _type("architecture", "string", v)
@@ -1711,6 +1833,9 @@ def _dec_Platform_2(d: Any) -> Platform:
     try:
         v = d["os"]
     except KeyError:
+        w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Platform_2(w)
         raise _missing("os") from None
     if type(v) is not str:
         raise _type("os", "string", v)
@@ -1762,9 +1887,13 @@ def _dec_Platform_2(d: Any) -> Platform:
             if type(v) is not str:
                 raise _type("variant", "string", v)
             o.variant = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Platform_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Platform}
     return o
 
 
@@ -1845,9 +1974,13 @@ def _dec_Platform(d: Any) -> Platform:
             if type(v) is not str:
                 raise _type("variant", "string", v)
             o.variant = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Platform(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Platform}
     return o
 
 
@@ -1861,6 +1994,9 @@ def _dec_Index(d: Any) -> Index:
     try:
         v = d["schemaVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Index, _KEYS_Index)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Index(w)
         raise _missing("schemaVersion") from None
     if type(v) is not int:
         raise _type("schemaVersion", "integer", v)
@@ -1870,6 +2006,9 @@ def _dec_Index(d: Any) -> Index:
     try:
         v = d["manifests"]
     except KeyError:
+        w = _refold(d, _FOLD_Index, _KEYS_Index)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Index(w)
         raise _missing("manifests") from None
     if type(v) is not list:
         raise _type("manifests", "array", v)
@@ -1951,9 +2090,13 @@ def _dec_Index(d: Any) -> Index:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Index}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Index, _KEYS_Index)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Index(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Index}
     return o
 
 
@@ -1967,6 +2110,9 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     try:
         v = d["imageLayoutVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_ImageLayout, _KEYS_ImageLayout)
+        if w is not None:  # the member is spelled with another case
+            return _dec_ImageLayout(w)
         raise _missing("imageLayoutVersion") from None
     if type(v) is not str:
         raise _type("imageLayoutVersion", "string", v)
@@ -1974,11 +2120,13 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
         raise _enum("imageLayoutVersion", ("1.0.0",), v)
     o.image_layout_version = v
     n = 1
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ImageLayout}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ImageLayout, _KEYS_ImageLayout)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ImageLayout(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ImageLayout}
     return o
 
 
@@ -1992,6 +2140,9 @@ def _dec_Manifest(d: Any) -> Manifest:
     try:
         v = d["schemaVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Manifest(w)
         raise _missing("schemaVersion") from None
     if type(v) is not int:
         raise _type("schemaVersion", "integer", v)
@@ -2001,6 +2152,9 @@ def _dec_Manifest(d: Any) -> Manifest:
     try:
         v = d["config"]
     except KeyError:
+        w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Manifest(w)
         raise _missing("config") from None
     try:
         o.config = _dec_Descriptor(v)
@@ -2009,6 +2163,9 @@ def _dec_Manifest(d: Any) -> Manifest:
     try:
         v = d["layers"]
     except KeyError:
+        w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Manifest(w)
         raise _missing("layers") from None
     if type(v) is not list:
         raise _type("layers", "array", v)
@@ -2092,9 +2249,13 @@ def _dec_Manifest(d: Any) -> Manifest:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Manifest}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Manifest(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Manifest}
     return o
 
 

@@ -21,6 +21,7 @@ from ..._runtime import (
     _new,
     _null,
     _pattern,
+    _refold,
     _sorted,
     _type,
 )
@@ -774,6 +775,15 @@ _KEYS_Features = frozenset(
         "potentiallyUnsafeConfigAnnotations",
     ]
 )
+_FOLD_Features = {
+    "OCIVERSIONMIN": ("ociVersionMin", True),
+    "OCIVERSIONMAX": ("ociVersionMax", True),
+    "HOOKS": ("hooks", False),
+    "MOUNTOPTIONS": ("mountOptions", False),
+    "LINUX": ("linux", False),
+    "ANNOTATIONS": ("annotations", False),
+    "POTENTIALLYUNSAFECONFIGANNOTATIONS": ("potentiallyUnsafeConfigAnnotations", False),
+}
 _KEYS_Linux = frozenset(
     [
         "namespaces",
@@ -786,15 +796,45 @@ _KEYS_Linux = frozenset(
         "mountExtensions",
     ]
 )
+_FOLD_Linux = {
+    "NAMESPACES": ("namespaces", False),
+    "CAPABILITIES": ("capabilities", False),
+    "CGROUP": ("cgroup", False),
+    "SECCOMP": ("seccomp", False),
+    "APPARMOR": ("apparmor", False),
+    "SELINUX": ("selinux", False),
+    "INTELRDT": ("intelRdt", False),
+    "MOUNTEXTENSIONS": ("mountExtensions", False),
+}
 _KEYS_Cgroup = frozenset(["v1", "v2", "systemd", "systemdUser", "rdma"])
+_FOLD_Cgroup = {
+    "V1": ("v1", False),
+    "V2": ("v2", False),
+    "SYSTEMD": ("systemd", False),
+    "SYSTEMDUSER": ("systemdUser", False),
+    "RDMA": ("rdma", False),
+}
 _KEYS_Seccomp = frozenset(
     ["enabled", "actions", "operators", "archs", "knownFlags", "supportedFlags"]
 )
+_FOLD_Seccomp = {
+    "ENABLED": ("enabled", False),
+    "ACTIONS": ("actions", False),
+    "OPERATORS": ("operators", False),
+    "ARCHS": ("archs", False),
+    "KNOWNFLAGS": ("knownFlags", False),
+    "SUPPORTEDFLAGS": ("supportedFlags", False),
+}
 _KEYS_Apparmor = frozenset(["enabled"])
+_FOLD_Apparmor = {"ENABLED": ("enabled", False)}
 _KEYS_Selinux = frozenset(["enabled"])
+_FOLD_Selinux = {"ENABLED": ("enabled", False)}
 _KEYS_IntelRdt = frozenset(["enabled"])
+_FOLD_IntelRdt = {"ENABLED": ("enabled", False)}
 _KEYS_MountExtensions = frozenset(["idmap"])
+_FOLD_MountExtensions = {"IDMAP": ("idmap", False)}
 _KEYS_IDMap = frozenset(["enabled"])
+_FOLD_IDMap = {"ENABLED": ("enabled", False)}
 
 
 def _dec_Features(d: Any) -> Features:
@@ -807,6 +847,9 @@ def _dec_Features(d: Any) -> Features:
     try:
         v = d["ociVersionMin"]
     except KeyError:
+        w = _refold(d, _FOLD_Features, _KEYS_Features)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Features(w)
         raise _missing("ociVersionMin") from None
     if type(v) is not str:
         raise _type("ociVersionMin", "string", v)
@@ -814,6 +857,9 @@ def _dec_Features(d: Any) -> Features:
     try:
         v = d["ociVersionMax"]
     except KeyError:
+        w = _refold(d, _FOLD_Features, _KEYS_Features)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Features(w)
         raise _missing("ociVersionMax") from None
     if type(v) is not str:
         raise _type("ociVersionMax", "string", v)
@@ -910,9 +956,13 @@ def _dec_Features(d: Any) -> Features:
                     "potentiallyUnsafeConfigAnnotations"
                 ) from None
             o.potentially_unsafe_config_annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Features}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Features, _KEYS_Features)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Features(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Features}
     return o
 
 
@@ -1059,9 +1109,13 @@ def _dec_Linux(d: Any) -> Linux:
                 o.mount_extensions = _dec_MountExtensions(v)
             except ValidationError as e:
                 raise e._at("mountExtensions") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Linux, _KEYS_Linux)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Linux(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Linux}
     return o
 
 
@@ -1137,9 +1191,13 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("rdma", "boolean", v)
             o.rdma = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Cgroup, _KEYS_Cgroup)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Cgroup(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
     return o
 
 
@@ -1339,9 +1397,13 @@ def _dec_Seccomp(d: Any) -> Seccomp:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("supportedFlags") from None
             o.supported_flags = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Seccomp, _KEYS_Seccomp)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Seccomp(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
     return o
 
 
@@ -1369,9 +1431,13 @@ def _dec_Apparmor(d: Any) -> Apparmor:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Apparmor, _KEYS_Apparmor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Apparmor(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
     return o
 
 
@@ -1399,9 +1465,13 @@ def _dec_Selinux(d: Any) -> Selinux:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Selinux}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Selinux, _KEYS_Selinux)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Selinux(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Selinux}
     return o
 
 
@@ -1429,9 +1499,13 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_IntelRdt, _KEYS_IntelRdt)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_IntelRdt(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
     return o
 
 
@@ -1460,11 +1534,13 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
                 o.idmap = _dec_IDMap(v)
             except ValidationError as e:
                 raise e._at("idmap") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_MountExtensions}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_MountExtensions, _KEYS_MountExtensions)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_MountExtensions(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_MountExtensions}
     return o
 
 
@@ -1492,9 +1568,13 @@ def _dec_IDMap(d: Any) -> IDMap:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IDMap}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_IDMap, _KEYS_IDMap)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_IDMap(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IDMap}
     return o
 
 

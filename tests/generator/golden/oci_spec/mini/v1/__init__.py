@@ -30,6 +30,7 @@ from ..._runtime import (
     _null,
     _pattern,
     _range,
+    _refold,
     _sorted,
     _time,
     _time_out,
@@ -442,9 +443,31 @@ _KEYS_Widget = frozenset(
         "goOnly",
     ]
 )
+_FOLD_Widget = {
+    "SCHEMAVERSION": ("schemaVersion", True),
+    "MEDIATYPE": ("mediaType", True),
+    "KIND": ("kind", True),
+    "DIGEST": ("digest", True),
+    "SIZE": ("size", False),
+    "ENABLED": ("enabled", False),
+    "COUNT": ("count", True),
+    "OFFSET": ("offset", True),
+    "CREATED": ("created", False),
+    "PAYLOAD": ("payload", False),
+    "LABELS": ("labels", False),
+    "PORTS": ("ports", False),
+    "PARTS": ("parts", False),
+    "OWNER": ("owner", True),
+    "REVIEWER": ("reviewer", False),
+    "LEGACY": ("legacy", True),
+    "GOONLY": ("goOnly", True),
+}
 _KEYS_Part = frozenset(["name", "kind"])
+_FOLD_Part = {"NAME": ("name", True), "KIND": ("kind", True)}
 _KEYS_Person = frozenset(["name", "email"])
+_FOLD_Person = {"NAME": ("name", True), "EMAIL": ("email", True)}
 _KEYS_Blob = frozenset(["mediaType", "data"])
+_FOLD_Blob = {"MEDIATYPE": ("mediaType", True), "DATA": ("data", False)}
 
 
 def _dec_Widget(d: Any) -> Widget:
@@ -457,6 +480,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["schemaVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("schemaVersion") from None
     if type(v) is not int:
         raise _type("schemaVersion", "integer", v)
@@ -466,6 +492,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["mediaType"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("mediaType") from None
     if type(v) is not str:
         raise _type("mediaType", "string", v)
@@ -480,6 +509,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["kind"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("kind") from None
     if type(v) is not str:
         raise _type("kind", "string", v)
@@ -500,6 +532,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["digest"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
@@ -513,6 +548,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["parts"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("parts") from None
     if type(v) is not list:
         raise _type("parts", "array", v)
@@ -687,9 +725,13 @@ def _dec_Widget(d: Any) -> Widget:
             if type(v) is not str:
                 raise _type("goOnly", "string", v)
             o.go_only = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Widget}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Widget(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Widget}
     return o
 
 
@@ -703,6 +745,9 @@ def _dec_Part(d: Any) -> Part:
     try:
         v = d["name"]
     except KeyError:
+        w = _refold(d, _FOLD_Part, _KEYS_Part)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Part(w)
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
@@ -740,9 +785,13 @@ def _dec_Part(d: Any) -> Part:
                     )
                 w = v
             o.kind = w
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Part}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Part, _KEYS_Part)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Part(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Part}
     return o
 
 
@@ -756,6 +805,9 @@ def _dec_Person(d: Any) -> Person:
     try:
         v = d["name"]
     except KeyError:
+        w = _refold(d, _FOLD_Person, _KEYS_Person)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Person(w)
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
@@ -777,9 +829,13 @@ def _dec_Person(d: Any) -> Person:
             if type(v) is not str:
                 raise _type("email", "string", v)
             o.email = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Person}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Person, _KEYS_Person)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Person(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Person}
     return o
 
 
@@ -816,9 +872,13 @@ def _dec_Blob(d: Any) -> Blob:
             o.data = None
         else:
             o.data = _bytes("data", v)
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Blob}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Blob, _KEYS_Blob)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Blob(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Blob}
     return o
 
 
