@@ -650,3 +650,13 @@ def test_members_match_case_insensitively_as_in_go(goref: GoRef, cls: type, raw:
     """encoding/json matches a member to a field by exact name, else by
     bytes.EqualFold (decode.go object(): byExactName, then byFoldedName)."""
     same(goref, cls, raw)
+
+def test_two_objects_for_one_field_merge_in_go_not_here(goref: GoRef) -> None:
+    """Deliberate difference (README): Go decodes a second object for the same
+    field into the value the first one filled (a merge); oci_spec keeps the last."""
+    raw = desc(b',"platform":{"architecture":"amd64","os":"linux"},"Platform":{"os.version":"1"}')
+    go = go_ok(goref, "image.v1.Descriptor", raw)
+    assert go.endswith(b'"platform":{"architecture":"amd64","os":"linux","os.version":"1"}}')
+    d = v1.Descriptor.from_json(raw)
+    assert d.platform is not None
+    assert (d.platform.architecture, d.platform.os, d.platform.os_version) == ("", "", "1")
