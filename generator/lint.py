@@ -242,4 +242,10 @@ def run(spec: Spec, schemas: Schemas, roots: Iterable[tuple[str, str]]) -> tuple
         for s in m.structs:
             if (m.name, s.py_name) not in linter.visited_structs:
                 linter.site(m.name, linter.decoder_at(m.name, s.py_name, None), None)
+    for code, where, message in schemas.defects():
+        effect = {
+            "schema-dangling-ref": "where a Go type meets it, only the Go type applies",
+            "schema-tuple-items": "where a Go slice meets it, every item is checked against it",
+        }[code]
+        linter.add(code, where, f"{message}; {effect}", where)
     return tuple(linter.findings)

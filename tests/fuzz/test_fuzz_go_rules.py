@@ -93,6 +93,12 @@ RULE_EXAMPLES: dict[str, list[tuple[str, bytes, bytes]]] = {
         ("Spec", doc(WINDOWS, windows__resources={"cpu": {"affinity": {"mask": 3, "group": 0}}}),
          doc(WINDOWS, windows__resources={"cpu": {"count": 2}})),
     ],
+    "go-case-insensitive-members": [
+        # a required member spelled with other case: Go fills the field, the schema misses it
+        ("ImageLayout", b'{"ImageLayoutVersion":"1.0.0"}', b'{"imageLayoutVersion":"1.0.0"}'),
+        # a case variant of a known member with a bad value: Go checks it as the field
+        ("Descriptor", doc(LAYER, SIZE="7"), doc(LAYER, SIZE7="7")),
+    ],
     "json-nan-infinity": [
         ("ImageLayout", b'{"imageLayoutVersion":"1.0.0","x":NaN}', b'{"imageLayoutVersion":"1.0.0","x":0}'),
         ("ImageLayout", b'{"imageLayoutVersion":"1.0.0","x":[-Infinity]}', b'{"imageLayoutVersion":"1.0.0","x":[0]}'),

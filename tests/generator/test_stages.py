@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import bind, constants, golang, lint, names
+from generator import bind, constants, golang, lint, names, pipeline
 from generator.model import (
     BytesType,
     EnumType,
@@ -170,3 +170,47 @@ def test_kinds_have_one_json_type_table() -> None:
         Kind.BYTES: "string", Kind.TIME: "string", Kind.ANY: None, Kind.OBJECT: "object",
         Kind.STRUCT: "object", Kind.LIST: "array", Kind.MAP: "object",
     }  # fmt: skip
+
+
+def _copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "spec"
+    shutil.copytree(MINISPEC, root / "minispec")
+    return root / "minispec"
+
+
+def test_schema_defects_are_lint_findings_not_errors(tmp_path: Path) -> None:
+    spec = _copy(tmp_path)
+    schema = spec / "schema" / "widget-schema.json"
+    text = schema.read_text(encoding="utf-8")
+    # A dangling $ref (as runtime-spec 1.3.0's "#definitions/uint32") on the
+    # reviewer, and the tuple form of items (config-vm.json's iomems) on parts.
+    assert text.count('"$ref": "defs.json#/definitions/person"\n        }') == 1
+    text = text.replace(
+        '"$ref": "defs.json#/definitions/person"\n        }',
+        '"$ref": "#definitions/person"\n        }',
+    )
+    assert text.count('"items": {') == 1
+    text = text.replace('"items": {', '"items": [{', 1)
+    end = text.index("}", text.index('"items": [{'))
+    text = text[: end + 1] + "]" + text[end + 1 :]
+    schema.write_text(text, encoding="utf-8")
+    (built,) = pipeline.load(spec.parent, "spec")
+    lines = [f.line() for f in built.findings if f.code in ("schema-tuple-items", "schema-dangling-ref")]
+    assert lines == [
+        "schema-tuple-items: widget-schema.json#/properties/parts: items is an array (draft-04"
+        " tuple form): a validator checks only the first item against it; where a Go slice"
+        " meets it, every item is checked against it [widget-schema.json#/properties/parts]",
+        "schema-dangling-ref: widget-schema.json#/properties/reviewer/oneOf/0: $ref"
+        " '#definitions/person' resolves to nothing; where a Go type meets it, only the Go type"
+        " applies [widget-schema.json#/properties/reviewer/oneOf/0]",
+    ]
+    v1 = next(m for m in built.modules if m.name == "oci_spec.mini.v1")
+    widget = next(s for s in v1.structs if s.py_name == "Widget")
+    parts = next(f for f in widget.fields if f.wire_name == "parts")
+    assert isinstance(parts.type, ListType) and isinstance(parts.type.item, StructType)
+    # The part schema (its name pattern) applies to every item.
+    part_decoder = next(d for d in v1.decoders if d.name == parts.type.item.decoder)
+    name = next(f for f in part_decoder.fields if f.wire_name == "name")
+    assert isinstance(name.type, StrType) and name.type.patterns
