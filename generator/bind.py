@@ -112,6 +112,8 @@ class Binder:
         self.in_progress: set[tuple[str, str | None]] = set()
         self.rules = {(r.type, r.field): r for r in src.cfg.rules}
         self.used_rules: set[tuple[str, str]] = set()
+        self.corrections = {(c.type, c.member): c for c in src.cfg.corrections}
+        self.used_corrections: set[tuple[str, str]] = set()
 
     def bind_struct(self, pkg_dir: str, struct: golang.GoStruct, ref: Ref | None) -> str:
         """The name of the decoder for ``struct`` at schema site ``ref``."""
@@ -168,6 +170,11 @@ class Binder:
                     f"Python attribute {py!r} of member {wire!r} is also that of {seen_py[py]!r}",
                 )
             seen_py[py] = wire
+            required = node is not None and spelled in node.required
+            correction = self.corrections.get((f"{pkg_dir}.{struct.name}", wire))
+            if correction is not None and node is not None:
+                self.used_corrections.add((correction.type, correction.member))
+                required = correction.required
             fields.append(
                 Field(
                     go_name=f.name,
@@ -176,7 +183,7 @@ class Binder:
                     type=mtype,
                     omit=omit,
                     nullable=mapped.nilable,
-                    required=node is not None and spelled in node.required,
+                    required=required,
                     null_ok=null_ok(prop_node) if node is not None else True,
                     doc=f.doc,
                     deprecated=f.deprecated,
@@ -184,6 +191,7 @@ class Binder:
                     origin=constants.origin(f.pos),
                     go_type=str(f.type),
                     schema_path=prop_node.path if prop_node else None,
+                    corrected=correction.reason if correction is not None and node is not None else None,
                 )
             )
         if node is not None:
@@ -223,6 +231,11 @@ class Binder:
             for struct in pkg.structs:
                 if f"{pkg_dir}.{struct.name}" not in self.decoders:
                     self.bind_struct(pkg_dir, struct, None)
+        for c in self.src.cfg.corrections:
+            if (c.type, c.member) not in self.used_corrections:
+                raise GeneratorError(
+                    self.src.cfg.file, c.line, f"correction for {c.type}.{c.member} matches no field at a schema site"
+                )
         for type_key, field_name in self.rules:
             if (type_key, field_name) not in self.used_rules:
                 raise self.src.config_error(

@@ -32,6 +32,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A schema constraint the mapping file overrides where the schema
+    contradicts both the Go types and the spec text (an upstream defect)."""
+
+    type: str  # "pkgdir.Type"
+    member: str  # JSON member name
+    required: bool
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Config:
     file: str  # display path of the mapping file
     name: str
@@ -46,6 +58,7 @@ class Config:
     roots: tuple[tuple[str, str], ...]  # (schema file, "pkgdir.Type")
     external: tuple[tuple[str, External], ...]  # ("import/path.Name", mapping)
     rules: tuple[Rule, ...]
+    corrections: tuple[Correction, ...] = ()
 
 
 def _line(text: str, needle: str) -> int:
@@ -106,6 +119,18 @@ def load(spec_dir: Path, display: str) -> Config:
         )
         for r in data.get("rules", ())
     )
+    corrections = []
+    for i, c in enumerate(data.get("corrections", ())):
+        where = "corrections"
+        corrections.append(
+            Correction(
+                type=need(c, "type", where),
+                member=need(c, "member", where),
+                required=bool(need(c, "required", where)),
+                reason=need(c, "reason", where),
+                line=_nth_line(text, "[[corrections]]", i),
+            )
+        )
     return Config(
         file=file,
         name=need(spec, "name", "spec"),
@@ -119,7 +144,15 @@ def load(spec_dir: Path, display: str) -> Config:
         roots=tuple(need(data, "roots", "roots").items()),
         external=tuple(external),
         rules=rules,
+        corrections=tuple(corrections),
     )
+
+
+def _nth_line(text: str, needle: str, n: int) -> int:
+    pos = -1
+    for _ in range(n + 1):
+        pos = text.find(needle, pos + 1)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
 
 
 def line_of(spec_dir: Path, needle: str) -> int:

@@ -125,6 +125,22 @@ class _Linter:
                     f"Go {f.go_type} but schema type {'/'.join(prop_node.types)}",
                     prop_node.path,
                 )
+        if f.corrected is not None:
+            self.add(
+                "schema-corrected",
+                where,
+                f"the mapping file makes it {'required' if f.required else 'optional'} against "
+                f"the schema: {f.corrected}",
+                str(f.origin),
+            )
+        if f.required and f.omit != "never" and f.nullable:
+            self.add(
+                "required-omitted-when-nil",
+                where,
+                f"schema requires {f.wire_name!r} but Go omits it when nil ({f.go_type} "
+                "with omitempty); a value Go writes from nil fails the schema",
+                str(f.origin),
+            )
         if f.required and f.omit != "never" and not f.nullable:
             self.add(
                 "required-omitempty",

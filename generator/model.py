@@ -197,6 +197,8 @@ class Field:
     origin: Origin = field(compare=False)
     go_type: str = field(compare=False)  # Go spelling, for docs and the API report
     schema_path: str | None = field(compare=False)  # "file.json#/pointer" bound to
+    # The mapping file's [[corrections]] reason when it overrode the schema here.
+    corrected: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

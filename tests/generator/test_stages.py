@@ -214,3 +214,42 @@ def test_schema_defects_are_lint_findings_not_errors(tmp_path: Path) -> None:
     part_decoder = next(d for d in v1.decoders if d.name == parts.type.item.decoder)
     name = next(f for f in part_decoder.fields if f.wire_name == "name")
     assert isinstance(name.type, StrType) and name.type.patterns
+
+
+def test_mapping_correction_overrides_a_schema_requirement(tmp_path: Path) -> None:
+    spec = _copy(tmp_path)
+    mapping = spec / "ocigen.toml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8")
+        + '\n[[corrections]]\ntype = "specs-go/v1.Widget"\nmember = "parts"\n'
+        'required = false\nreason = "the text says OPTIONAL"\n',
+        encoding="utf-8",
+    )
+    (built,) = pipeline.load(spec.parent, "spec")
+    v1 = next(m for m in built.modules if m.name == "oci_spec.mini.v1")
+    widget = next(s for s in v1.structs if s.py_name == "Widget")
+    parts = next(f for f in widget.fields if f.wire_name == "parts")
+    assert not parts.required and parts.corrected == "the text says OPTIONAL"
+    assert [f.line() for f in built.findings if f.code == "schema-corrected"] == [
+        "schema-corrected: Widget.parts: the mapping file makes it optional against the schema:"
+        " the text says OPTIONAL [spec/minispec/specs-go/v1/widget.go:49]"
+    ]
+
+
+def test_mapping_correction_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
+    from generator.errors import GeneratorError
+
+    spec = _copy(tmp_path)
+    mapping = spec / "ocigen.toml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(
+        text + '\n[[corrections]]\ntype = "specs-go/v1.Widget"\nmember = "nope"\n'
+        'required = false\nreason = "r"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(GeneratorError) as info:
+        pipeline.load(spec.parent, "spec")
+    assert str(info.value) == (
+        f"spec/minispec/ocigen.toml:{text.count(chr(10)) + 2}: correction for"
+        " specs-go/v1.Widget.nope matches no field at a schema site"
+    )
