@@ -44,6 +44,19 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class TextConstant:
+    """A constant the spec text defines and the Go types do not (a table of
+    error codes, say), declared in the mapping file with where the text has it."""
+
+    package: str  # Go package dir of the module it goes into
+    name: str  # Go-style name, e.g. "ErrorCodeBlobUnknown"
+    value: str
+    doc: str
+    section: str  # "spec.md#error-codes"
+    line: int
+
+
+@dataclass(frozen=True)
 class Config:
     file: str  # display path of the mapping file
     name: str
@@ -59,6 +72,7 @@ class Config:
     external: tuple[tuple[str, External], ...]  # ("import/path.Name", mapping)
     rules: tuple[Rule, ...]
     corrections: tuple[Correction, ...] = ()
+    text_constants: tuple[TextConstant, ...] = ()
 
 
 def _line(text: str, needle: str) -> int:
@@ -131,6 +145,18 @@ def load(spec_dir: Path, display: str) -> Config:
                 line=_nth_line(text, "[[corrections]]", i),
             )
         )
+    text_constants = []
+    for i, c in enumerate(data.get("constants", ())):
+        text_constants.append(
+            TextConstant(
+                package=need(c, "package", "constants"),
+                name=need(c, "name", "constants"),
+                value=need(c, "value", "constants"),
+                doc=c.get("doc", ""),
+                section=need(c, "section", "constants"),
+                line=_nth_line(text, "[[constants]]", i),
+            )
+        )
     return Config(
         file=file,
         name=need(spec, "name", "spec"),
@@ -141,10 +167,12 @@ def load(spec_dir: Path, display: str) -> Config:
         module=need(go, "module", "go"),
         int_bits=int(go.get("int_bits", 64)),
         packages=tuple(need(data, "packages", "packages").items()),
-        roots=tuple(need(data, "roots", "roots").items()),
+        # A spec without JSON Schemas has no roots: Go's decoding is the validation.
+        roots=tuple(data.get("roots", {}).items()),
         external=tuple(external),
         rules=rules,
         corrections=tuple(corrections),
+        text_constants=tuple(text_constants),
     )
 
 

@@ -51,8 +51,11 @@ def enums(src: Sources, pkg_dir: str) -> tuple[Enum, ...]:
 
 
 def constants(src: Sources, pkg_dir: str, enum_names: set[str]) -> tuple[Constant, ...]:
-    """Constants with a value that are not members of an enumeration."""
-    return tuple(
+    """Constants with a value that are not members of an enumeration, package
+    variables initialised with a literal (``var ErrRegistry = "..."``), and the
+    constants the mapping file declares from the spec text."""
+    pkg = src.packages[pkg_dir]
+    out = [
         Constant(
             go_name=c.name,
             py_name=names.upper_snake(c.name),
@@ -61,9 +64,34 @@ def constants(src: Sources, pkg_dir: str, enum_names: set[str]) -> tuple[Constan
             deprecated=c.deprecated,
             origin=origin(c.pos),
         )
-        for c in src.packages[pkg_dir].consts
+        for c in pkg.consts
         if c.value is not None and c.type_name not in enum_names
-    )
+    ]
+    out += [
+        Constant(
+            go_name=v.name,
+            py_name=names.upper_snake(v.name),
+            value=v.value.value,
+            doc=v.doc,
+            deprecated=v.deprecated,
+            origin=origin(v.pos),
+        )
+        for v in pkg.vars
+        if isinstance(v.value, golang.GoLit) and v.name[:1].isupper()
+    ]
+    out += [
+        Constant(
+            go_name=t.name,
+            py_name=names.upper_snake(t.name),
+            value=t.value,
+            doc=f"{t.doc}\n\nFrom the spec text: {t.section}." if t.doc else f"From the spec text: {t.section}.",
+            deprecated=None,
+            origin=Origin(src.cfg.file, t.line),
+        )
+        for t in src.cfg.text_constants
+        if t.package == pkg_dir
+    ]
+    return tuple(out)
 
 
 def values(
