@@ -56,25 +56,63 @@ def _version(major: int = 1, minor: int = 1, patch: int = 1, dev: str = "") -> s
 # --- the committed spec/ folders ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name, package, package_version, version",
-    [
-        ("image-spec", PACKAGE, "1.1.1-3", "1.1.1"),
-        ("runtime-spec", "golang-github-opencontainers-specs-dev", "1.2.1-2", "1.2.1"),
-    ],
-)
-def test_committed_spec_is_intact(
-    name: str, package: str, package_version: str, version: str
-) -> None:
-    spec_dir = SPEC_ROOT / name
+def test_committed_image_spec_is_the_v1_1_1_tag() -> None:
+    spec_dir = SPEC_ROOT / "image-spec"
     assert verify_provenance(spec_dir) == []
     provenance = json.loads((spec_dir / "provenance.json").read_text())
-    assert provenance["spec"] == name
-    assert provenance["version"] == version
+    assert (provenance["spec"], provenance["version"]) == ("image-spec", "1.1.1")
+    upstream = provenance["upstream"]
+    assert upstream["repository"] == "github.com/opencontainers/image-spec"
+    assert (upstream["tag"], upstream["commit"]) == ("v1.1.1", IMAGE_SPEC_V111)
+    assert provenance["source"]["kind"] == "tarball"
+    assert provenance["differences_from_upstream"] == []
+    files = provenance["files"]
+    assert list(files) == sorted(files)
+    # The whole text, the license, the Go types, the schemas and their test tables.
+    assert {
+        "LICENSE",
+        "annotations.md",
+        "layer.md",
+        "media-types.md",
+        "manifest.md",
+        "spec.md",
+        "go.mod",
+        "schema/manifest_test.go",
+        "schema/image-manifest-schema.json",
+        "specs-go/v1/manifest.go",
+        "specs-go/version.go",
+    } <= set(files)
+    # Not the spec: CI, tooling, images, other Go packages.
+    assert not any(
+        f.startswith((".", "img/", "identity/")) or f in ("Makefile", "go.sum", "copyright")
+        for f in files
+    )
+    assert "ocigen.toml" not in files and "strict.toml" not in files
+
+
+def test_committed_runtime_spec_is_still_the_debian_package() -> None:
+    spec_dir = SPEC_ROOT / "runtime-spec"
+    assert verify_provenance(spec_dir) == []
+    provenance = json.loads((spec_dir / "provenance.json").read_text())
+    assert provenance["version"] == "1.2.1"
     source = provenance["source"]
-    assert source["kind"] == "deb"
-    assert (source["package"], source["package_version"]) == (package, package_version)
+    assert (source["kind"], source["package"], source["package_version"]) == (
+        "deb",
+        "golang-github-opencontainers-specs-dev",
+        "1.2.1-2",
+    )
     assert "go.mod" in {d["file"] for d in provenance["differences_from_upstream"]}
+
+
+def test_spec_status_of_committed_specs() -> None:
+    statuses = {s.name: s for s in spec_status(SPEC_ROOT)}
+    assert statuses["image-spec"].intact and statuses["runtime-spec"].intact
+    assert statuses["image-spec"].version == "1.1.1"
+    assert statuses["image-spec"].upstream["commit"] == IMAGE_SPEC_V111
+    assert (
+        statuses["runtime-spec"].package
+        == "golang-github-opencontainers-specs-dev 1.2.1-2"
+    )
 
 
 # --- building sources ---------------------------------------------------------

@@ -24,9 +24,10 @@ def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_committed_tree_is_intact_and_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["spec", "status"]) == 0
     out = capsys.readouterr().out.splitlines()
+    # The image-spec v1.1.1 tag is commit 147f9c1... upstream.
     assert out[0] == (
-        "image-spec 1.1.1: tag and commit not recorded "
-        "(golang-github-opencontainers-image-spec-dev 1.1.1-3): intact"
+        "image-spec 1.1.1: tag v1.1.1, commit 147f9c13cedb47a0c4d9a11a222961073d585877 "
+        "(tarball image-spec-v1.1.1.tar): intact"
     )
     assert out[1] == (
         "runtime-spec 1.2.1: tag and commit not recorded "
