@@ -734,11 +734,14 @@ def _open_source(
             _extract_tar(data, tmp, display)
             kind = "tarball"
             commit = (
-                (oid, "git archive's pax header (as git get-tar-commit-id reads it)")
+                (
+                    oid,
+                    "the pax header git archive writes, read as git get-tar-commit-id does",
+                )
                 if oid
                 else (
                     None,
-                    "unknown: the tarball carries no commit id (not made by git archive)",
+                    "unknown: the tarball carries no commit id; git archive would have written one",
                 )
             )
         else:
@@ -788,13 +791,13 @@ def _tag(src: _Source, version: str, given: str | None) -> tuple[str | None, str
         preferred = f"v{version}"
         tag = preferred if preferred in src.git.tags else src.git.tags[0]
         others = [t for t in src.git.tags if t != tag]
-        also = f" (also: {', '.join(others)})" if others else ""
+        also = f"; also there: {', '.join(others)}" if others else ""
         return tag, f"the tag pointing at HEAD{also}"
     if given:
-        return given, "given with --tag (not checked: the source carries no tags)"
+        return given, "given with --tag; not checked: the source carries no tags"
     if "dev" in version:
         return None, f"none: {version} is a development version, not a release"
-    return f"v{version}", "inferred from the Go version constants (not checked)"
+    return f"v{version}", "inferred from the Go version constants; not checked"
 
 
 def import_spec(

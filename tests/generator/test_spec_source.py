@@ -350,9 +350,9 @@ def test_runtime_spec_v1_3_0_tag_tarball(tmp_path: Path) -> None:
         "repository_from": "import 'github.com/opencontainers/runtime-spec/specs-go' "
         "in .tool/version-doc.go",
         "tag": "v1.3.0",
-        "tag_from": "given with --tag (not checked: the source carries no tags)",
+        "tag_from": "given with --tag; not checked: the source carries no tags",
         "commit": SHA_A,
-        "commit_from": "git archive's pax header (as git get-tar-commit-id reads it)",
+        "commit_from": "the pax header git archive writes, read as git get-tar-commit-id does",
     }
     assert provenance["source"] == {
         "kind": "tarball",
@@ -376,7 +376,7 @@ def test_distribution_spec_v1_1_1_tag_tarball_without_prefix(tmp_path: Path) -> 
     assert upstream["repository"] == "github.com/opencontainers/distribution-spec"
     assert upstream["repository_from"] == "module path in specs-go/go.mod"
     assert (upstream["tag"], upstream["commit"]) == ("v1.1.1", SHA_A)
-    assert upstream["tag_from"] == "inferred from the Go version constants (not checked)"
+    assert upstream["tag_from"] == "inferred from the Go version constants; not checked"
 
 
 def test_tarball_without_commit_id_says_unknown(tmp_path: Path) -> None:
@@ -637,7 +637,7 @@ def test_checkout_records_tag_and_commit(tmp_path: Path, packed: bool) -> None:
     assert head == _git(repo, "rev-parse", "v1.3.0^{commit}")
     assert result.upstream["commit"] == head
     assert result.upstream["tag"] == "v1.3.0"
-    assert result.upstream["tag_from"] == "the tag pointing at HEAD (also: light)"
+    assert result.upstream["tag_from"] == "the tag pointing at HEAD; also there: light"
     assert result.source["kind"] == "checkout" and result.source["sha256"] is None
     assert set(result.files) == RUNTIME_130_VENDORED
     # --tag is checked against the refs.
