@@ -219,8 +219,14 @@ class Repo:
 
     def read(self, oid: str) -> tuple[str, bytes]:
         """(type, content) of an object."""
-        if oid in self._cache:
-            return self._cache[oid]
+        if oid not in self._cache:
+            try:
+                self._cache[oid] = self._read(oid)
+            except (zlib.error, ValueError, IndexError, struct.error) as e:
+                raise GitError(f"{self.gitdir}: object {oid} is corrupt ({e})") from e
+        return self._cache[oid]
+
+    def _read(self, oid: str) -> tuple[str, bytes]:
         for d in self.object_dirs:
             path = d / oid[:2] / oid[2:]
             if path.is_file():
@@ -237,7 +243,6 @@ class Repo:
                 mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as pack,
             ):
                 kind, body = self._pack_object(pack, found[1])
-        self._cache[oid] = (kind, body)
         return kind, body
 
     def _pack_object(self, pack: mmap.mmap, offset: int) -> tuple[str, bytes]:

@@ -727,6 +727,18 @@ def test_checkout_with_local_changes_is_refused(tmp_path: Path) -> None:
     assert _snapshot(spec_root) == before
 
 
+@needs_git
+def test_corrupt_git_object_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    head = _git(repo, "rev-parse", "HEAD")
+    loose = repo / ".git/objects" / head[:2] / head[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not zlib")
+    with pytest.raises(SpecSourceError, match=f"object {head} is corrupt"):
+        import_spec(repo, tmp_path / "spec")
+    assert not (tmp_path / "spec").exists() or not any((tmp_path / "spec").iterdir())
+
+
 # --- bad input ----------------------------------------------------------------
 
 
