@@ -50,7 +50,8 @@ GOCODE = PurePosixPath("usr/share/gocode/src")  # Debian's GOPATH for -dev packa
 # globs on paths inside the spec's tree: ``*`` stays within one folder, ``**``
 # spans folders, and neither matches a name starting with "." (.github, .tool).
 DEFAULT_VERSION_PACKAGE = "specs-go"
-VERSION_CONSTANTS = ("VersionMajor", "VersionMinor", "VersionPatch", "VersionDev")
+# [spec] version: Go constants of the version package, {Name} replaced by the value.
+DEFAULT_VERSION_FORMAT = "{VersionMajor}.{VersionMinor}.{VersionPatch}{VersionDev}"
 DEFAULT_INCLUDE = (
     "LICENSE",
     "**/*.md",  # the spec text
@@ -148,8 +149,21 @@ class SpecConfig:
     name: str
     module: str | None  # Go module path of the repository
     version_package: str
+    version_format: str
     vendor: VendorRules
     mapped: bool
+
+
+def _default_config(name: str, module: str | None) -> SpecConfig:
+    """A spec without a mapping file: the defaults."""
+    return SpecConfig(
+        name,
+        module,
+        DEFAULT_VERSION_PACKAGE,
+        DEFAULT_VERSION_FORMAT,
+        VendorRules(),
+        False,
+    )
 
 
 def _toml_error(file: str, e: tomllib.TOMLDecodeError) -> SpecSourceError:
@@ -167,9 +181,7 @@ def spec_config(spec_dir: Path, display: str | None = None) -> SpecConfig:
         if (spec_dir / PROVENANCE).is_file():
             upstream = read_provenance(spec_dir).get("upstream") or {}
             module = upstream.get("repository")
-        return SpecConfig(
-            spec_dir.name, module, DEFAULT_VERSION_PACKAGE, VendorRules(), False
-        )
+        return _default_config(spec_dir.name, module)
     file = f"{display}/{MAPPING_FILE}"
     text = path.read_text("utf-8")
     try:
@@ -195,6 +207,7 @@ def spec_config(spec_dir: Path, display: str | None = None) -> SpecConfig:
         name=spec_dir.name,
         module=go.get("module"),
         version_package=spec.get("version_package", DEFAULT_VERSION_PACKAGE),
+        version_format=spec.get("version", DEFAULT_VERSION_FORMAT),
         vendor=VendorRules(**rules),
         mapped=True,
     )
@@ -526,9 +539,7 @@ def _read_tree(
                 f"{found.display}: comes from {repository}, but the existing spec/{name} "
                 f"is mapped to module {config.module!r} ([go] module in its {MAPPING_FILE})"
             )
-        config = config or SpecConfig(
-            name, module, DEFAULT_VERSION_PACKAGE, VendorRules(), False
-        )
+        config = config or _default_config(name, module)
     files: dict[str, Path] = {}
     for dirpath, dirnames, filenames in os.walk(found.root):
         dirnames.sort()
@@ -612,27 +623,27 @@ def _git_state(repo: gitrepo.Repo, worktree: Path, tree: _Tree, root: Path) -> _
 
 
 def _go_version(staging: Path, tree: _Tree) -> str:
-    """The upstream version, as the version package spells it:
-    VersionMajor.VersionMinor.VersionPatch + VersionDev."""
+    """The upstream version: the mapping file's [spec] version format with each
+    {Name} replaced by that constant of the version package."""
+    from .constants import VERSION_FIELD
     from .golang import GoError, read_package
 
     vp = tree.spec.version_package
     try:
-        consts = {
-            c.name: c.value
-            for c in read_package(staging / vp, f"{tree.display}/{vp}").consts
-        }
+        package = read_package(staging / vp, f"{tree.display}/{vp}")
     except GoError as e:
         raise SpecSourceError(str(e)) from e
-    major, minor, patch, dev = (consts.get(n) for n in VERSION_CONSTANTS)
-    if not all(type(p) is int for p in (major, minor, patch)) or not isinstance(
-        dev, str
-    ):
+    consts = {c.name: c.value for c in package.consts}
+    fields = VERSION_FIELD.findall(tree.spec.version_format)
+    missing = [n for n in fields if consts.get(n) is None]
+    if missing:
         raise SpecSourceError(
-            f"{tree.display}/{vp}: expected integer {'/'.join(VERSION_CONSTANTS[:3])} and "
-            f"a string {VERSION_CONSTANTS[3]}, found {[major, minor, patch, dev]}"
+            f"{tree.display}/{vp}: no constant {', '.join(missing)} for the version "
+            f"{tree.spec.version_format!r}"
         )
-    return f"{major}.{minor}.{patch}{dev}"
+    return VERSION_FIELD.sub(
+        lambda m: str(consts[m.group(1)]), tree.spec.version_format
+    )
 
 
 def _check_parses(staging: Path, tree: _Tree) -> None:
@@ -1070,7 +1081,9 @@ def _generated_status(spec_root: Path, out: Path) -> int:
         print(f"{out}: not checked (no spec folder with {MAPPING_FILE})")
         return 0
     try:
-        rendered = pipeline.render(pipeline.load(spec_root, spec_root.as_posix()), spec_root)
+        rendered = pipeline.render(
+            pipeline.load(spec_root, spec_root.as_posix()), spec_root
+        )
     except GeneratorError as e:
         return _error(f"{out} not checked, the specs do not generate: {e}")
     drift = files.compare(rendered, out)

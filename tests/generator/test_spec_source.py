@@ -487,6 +487,25 @@ def test_spec_is_recognised_by_the_module_of_its_mapping_file(tmp_path: Path) ->
     assert (spec_root / "distribution-spec" / "notes.txt").read_text() == "kept\n"
 
 
+def test_version_format_of_the_mapping_file(tmp_path: Path) -> None:
+    spec_root = _write(
+        tmp_path / "spec",
+        {
+            "distribution-spec/ocigen.toml": "[spec]\n"
+            'version_package = "specs-go/v1"\nversion = "{Major}.{Minor}-{Label}"\n\n'
+            '[go]\nmodule = "github.com/opencontainers/distribution-spec"\n',
+        },
+    )
+    files = {
+        **DISTRIBUTION_111,
+        "specs-go/v1/version.go": 'package v1\n\nconst (\n\tMajor = 2\n\tMinor = 0\n'
+        '\tLabel = "rc1"\n)\n',
+    }
+    result = import_spec(_write(tmp_path / "src", files), spec_root)
+    assert result.version == "2.0-rc1"
+    assert result.upstream["tag"] == "v2.0-rc1"
+
+
 def test_a_folder_mapped_to_another_module_is_not_taken(tmp_path: Path) -> None:
     spec_root = _write(
         tmp_path / "spec",
@@ -798,7 +817,7 @@ def _bad_sources(tmp_path: Path) -> dict[str, tuple[Path, str]]:
             bad_json,
             r"bad-json.tar/runtime-spec-1.3.0/schema/defs.json:3: not valid JSON",
         ),
-        "version": (no_version, "no-version/specs-go: expected integer VersionMajor"),
+        "version": (no_version, "no-version/specs-go: no constant VersionMinor, VersionPatch, VersionDev for the version"),
     }
 
 
