@@ -1238,6 +1238,13 @@ def _read(path: Path, display: str) -> tuple[GoFile, dict[str, _ConstSource]]:
     return _Reader(path.read_bytes(), display).read()
 
 
+def check_syntax(path: Path, display: str) -> None:
+    """Raise GoError at the first syntax error of a Go file; nothing else is checked
+    (``spec import`` checks every vendored Go file, even those the reader does not
+    support, such as upstream's validator code)."""
+    _Reader(path.read_bytes(), display)
+
+
 def read_file(path: Path, display: str) -> GoFile:
     """Read one Go file; its consts are evaluated against this file alone."""
     file, sources = _read(path, display)
