@@ -149,6 +149,30 @@ def json_type_test(types: tuple[str, ...], v: str) -> str:
     return "not (" + " or ".join(_TYPE_TESTS[t].format(v=v) for t in types) + ")"
 
 
+def _building_levels(t: TypeRef, level: int = 1) -> set[int]:
+    """Nesting levels at which decoding ``t`` builds a new list or dict (the
+    ``l<n>``/``m<n>``/``y<n>`` variables of templates/_codec.py.j2)."""
+    if isinstance(t, ListType):
+        inner = _building_levels(t.item, level + 1)
+        return inner | {level} if converts(t.item) or t.item_nullable else inner
+    if isinstance(t, MapType):
+        inner = _building_levels(t.value, level + 1)
+        for _, keyed in t.keyed:
+            inner |= _building_levels(keyed, level + 1)
+        return inner | {level} if converts(t) else inner
+    return set()
+
+
+def shared_levels(fields: tuple[Field, ...]) -> list[int]:
+    """Levels whose loop variables two fields of one decoder reuse: declared
+    ``Any`` once, or a type checker pins them to the first field's types."""
+    seen: dict[int, int] = {}
+    for f in fields:
+        for level in _building_levels(f.type):
+            seen[level] = seen.get(level, 0) + 1
+    return sorted(level for level, count in seen.items() if count > 1)
+
+
 def leading_always(fields: tuple[Field, ...]) -> list[Field]:
     """The first fields that are always written and never None: the encoder
     starts its dict with them as one literal."""
@@ -265,6 +289,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "zero_value": zero_value,
     "omit_rule": omit_rule,
     "leading_always": leading_always,
+    "shared_levels": shared_levels,
     "json_type_test": json_type_test,
     "escape_doc": escape_doc,
     "doc_text": doc_text,

@@ -90,18 +90,25 @@ def test_committed_image_spec_is_the_v1_1_1_tag() -> None:
     assert "ocigen.toml" not in files and "strict.toml" not in files
 
 
-def test_committed_runtime_spec_is_still_the_debian_package() -> None:
+RUNTIME_SPEC_V130 = "92249139eea7161e13745abd4cb6d0ea02a3227a"  # upstream's v1.3.0 tag
+
+
+def test_committed_runtime_spec_is_the_upstream_tag() -> None:
     spec_dir = SPEC_ROOT / "runtime-spec"
     assert verify_provenance(spec_dir) == []
     provenance = json.loads((spec_dir / "provenance.json").read_text())
-    assert provenance["version"] == "1.2.1"
-    source = provenance["source"]
-    assert (source["kind"], source["package"], source["package_version"]) == (
-        "deb",
-        "golang-github-opencontainers-specs-dev",
-        "1.2.1-2",
+    assert provenance["version"] == "1.3.0"
+    upstream = provenance["upstream"]
+    assert (upstream["repository"], upstream["tag"], upstream["commit"]) == (
+        "github.com/opencontainers/runtime-spec",
+        "v1.3.0",
+        RUNTIME_SPEC_V130,
     )
-    assert "go.mod" in {d["file"] for d in provenance["differences_from_upstream"]}
+    assert provenance["source"]["kind"] == "tarball"
+    assert provenance["differences_from_upstream"] == []
+    files = set(provenance["files"])
+    assert {"LICENSE", "config.md", "config-freebsd.md", "features.md", "glossary.md"} <= files
+    assert "schema/test/config/good/minimal.json" in files
 
 
 def test_spec_status_of_committed_specs() -> None:
@@ -109,10 +116,8 @@ def test_spec_status_of_committed_specs() -> None:
     assert statuses["image-spec"].intact and statuses["runtime-spec"].intact
     assert statuses["image-spec"].version == "1.1.1"
     assert statuses["image-spec"].upstream["commit"] == IMAGE_SPEC_V111
-    assert (
-        statuses["runtime-spec"].package
-        == "golang-github-opencontainers-specs-dev 1.2.1-2"
-    )
+    assert statuses["runtime-spec"].version == "1.3.0"
+    assert statuses["runtime-spec"].upstream["commit"] == RUNTIME_SPEC_V130
 
 
 # --- building sources ---------------------------------------------------------

@@ -90,8 +90,8 @@ def test_versions() -> None:
     import oci_spec.runtime
 
     assert oci_spec.image.VERSION == "1.1.1"
-    assert oci_spec.runtime.VERSION == "1.2.1"
-    assert oci_spec.SPEC_VERSIONS == {"image-spec": "1.1.1", "runtime-spec": "1.2.1"}
+    assert oci_spec.runtime.VERSION == "1.3.0"
+    assert oci_spec.SPEC_VERSIONS == {"image-spec": "1.1.1", "runtime-spec": "1.3.0"}
     assert issubclass(oci_spec.ValidationError, ValueError)
 
 

@@ -202,7 +202,7 @@ def test_vm_struct_values_are_written_like_go() -> None:
 def test_runc_spec_typed_access() -> None:
     spec = Spec.from_json((FIXTURES / "config.json").read_bytes())
     assert spec.oci_version == "1.2.1"
-    assert VERSION == "1.2.1"
+    assert VERSION == "1.3.0"
     p = spec.process
     assert isinstance(p, Process)
     assert p.terminal is True
@@ -340,7 +340,8 @@ def test_linux_knobs_typed_access() -> None:
     assert linux.uid_mappings is not None and linux.uid_mappings[0].host_id == 100000
     assert linux.time_offsets is not None
     assert linux.time_offsets["boottime"].secs == -3600
-    assert linux.intel_rdt is not None and linux.intel_rdt.enable_cmt is True
+    assert linux.intel_rdt is not None and linux.intel_rdt.enable_monitoring is True
+    assert linux.intel_rdt.schemata == ["L2:0=ff"]
     assert linux.personality is not None and linux.personality.domain == "LINUX"
     assert linux.devices is not None and linux.devices[0].file_mode == 0o666
     assert linux.namespaces is not None

@@ -1,15 +1,18 @@
-"""Rebuild tests/workflow/fixtures/spec-previous/ from the previous releases' .debs.
+"""Rebuild a spec root of previous releases under tests/workflow/fixtures/.
 
-    .venv/bin/python tests/workflow/make_fixtures.py \
+    .venv/bin/python tests/workflow/make_fixtures.py spec-previous \
         golang-github-opencontainers-image-spec-dev_1.1.0-2_all.deb \
+        runtime-spec-v1.2.1.tar
+    .venv/bin/python tests/workflow/make_fixtures.py spec-older \
         golang-github-opencontainers-specs-dev_1.2.0-2_all.deb
 
-Each .deb is imported with ``ocigen spec import``'s code into a scratch spec
-root, then compacted to what the generator reads (schema/*.json,
-specs-go/**/*.go) plus the license file (``copyright``); provenance.json keeps
-the package, version and hashes of the kept files, and records the pruning under
-``fixture``.  ``ocigen.toml`` is a copy of the current mapping file of that spec
-(no adjustment was needed for image-spec 1.1.0 or runtime-spec 1.2.0).
+Each source (a .deb, or a ``git archive`` tarball of a release tag) is imported
+with ``ocigen spec import``'s code into a scratch spec root, then compacted to
+what the generator reads (schema/*.json, specs-go/**/*.go) plus the license
+file; provenance.json keeps the source, version and hashes of the kept files,
+and records the pruning under ``fixture``.  ``ocigen.toml`` is a copy of the
+current mapping file of that spec without its ``[[corrections]]`` (they fix
+defects of later schemas); fixtures/README.md says what each holds.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.spec_source import PROVENANCE, import_spec  # noqa: E402
 
-DEST = ROOT / "tests" / "workflow" / "fixtures" / "spec-previous"
+FIXTURES = ROOT / "tests" / "workflow" / "fixtures"
 
 
 def kept(rel: str) -> bool:
@@ -34,14 +37,15 @@ def kept(rel: str) -> bool:
         return len(parts) == 2 and rel.endswith(".json")
     if parts[0] == "specs-go":
         return rel.endswith(".go") and not rel.endswith("_test.go")
-    return rel == "copyright"
+    return rel in ("copyright", "LICENSE")
 
 
-def main(debs: list[str]) -> None:
+def main(dest_name: str, sources: list[str]) -> None:
+    dest_root = FIXTURES / dest_name
     with tempfile.TemporaryDirectory() as tmp:
-        for deb in debs:
-            result = import_spec(Path(deb), Path(tmp))
-            src, dest = result.spec_dir, DEST / result.spec
+        for source in sources:
+            result = import_spec(Path(source), Path(tmp))
+            src, dest = result.spec_dir, dest_root / result.spec
             shutil.rmtree(dest, ignore_errors=True)
             provenance = json.loads((src / PROVENANCE).read_text("utf-8"))
             files = {rel: h for rel, h in provenance["files"].items() if kept(rel)}
@@ -58,9 +62,12 @@ def main(debs: list[str]) -> None:
             (dest / PROVENANCE).write_text(
                 json.dumps(provenance, sort_keys=True, indent=2) + "\n", "utf-8"
             )
-            shutil.copyfile(ROOT / "spec" / result.spec / "ocigen.toml", dest / "ocigen.toml")
+            mapping = (ROOT / "spec" / result.spec / "ocigen.toml").read_text("utf-8")
+            cut = mapping.find("\n# Where the")  # the corrections block, last in the file
+            cut = mapping.find("\n[[corrections]]") if cut < 0 else cut
+            (dest / "ocigen.toml").write_text(mapping if cut < 0 else mapping[:cut] + "\n", "utf-8")
             print(f"{result.spec} {result.version}: {len(files)} files kept, {len(dropped)} dropped")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(sys.argv[1], sys.argv[2:])

@@ -1,11 +1,14 @@
 """``ocigen diff``: the reviewed reports of the real previous releases, the
 breaking/non-breaking rules, ordering, JSON, and the default (git HEAD) mode.
 
-The goldens under golden/ compare the previous releases (fixtures/spec-previous:
-image-spec 1.1.0 from golang-github-opencontainers-image-spec-dev 1.1.0-2,
-runtime-spec 1.2.0 from golang-github-opencontainers-specs-dev 1.2.0-2) with the
-vendored spec/.  ``OCIGEN_UPDATE_GOLDEN=1 pytest tests/workflow`` rewrites them;
-review the diff before committing.
+The goldens compare the previous releases (fixtures/spec-previous: image-spec
+1.1.0 from golang-github-opencontainers-image-spec-dev 1.1.0-2, runtime-spec
+1.2.1 from upstream's v1.2.1 tag) with the vendored spec/: golden/ for
+image-spec, the report section of docs/updates/runtime-spec-1.2.1-to-1.3.0.md
+for runtime-spec; and runtime-spec 1.2.0 (fixtures/spec-older, from
+golang-github-opencontainers-specs-dev 1.2.0-2) with 1.2.1.
+``OCIGEN_UPDATE_GOLDEN=1 pytest tests/workflow`` rewrites them; review the diff
+before committing.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec"
 HERE = Path(__file__).resolve().parent
 PREVIOUS = HERE / "fixtures" / "spec-previous"
+OLDER = HERE / "fixtures" / "spec-older"
 GOLDEN = HERE / "golden"
 UPDATE = os.environ.get("OCIGEN_UPDATE_GOLDEN") == "1"
 
 GOLDENS = {
-    "image-spec": "image-spec-1.1.0-to-1.1.1.md",
-    "runtime-spec": "runtime-spec-1.2.0-to-1.2.1.md",
+    "image-spec": GOLDEN / "image-spec-1.1.0-to-1.1.1.md",
+    "runtime-spec": ROOT / "docs" / "updates" / "runtime-spec-1.2.1-to-1.3.0.md",
 }
+BEGIN, END = "<!-- ocigen diff: begin -->\n", "<!-- ocigen diff: end -->\n"
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +46,26 @@ def diffs() -> dict[str, api_diff.SpecDiff]:
     return {d.name: d for d in api_diff.run(PREVIOUS, SPEC)}
 
 
-def _check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
+def _report(path: Path) -> str:
+    """A golden report: the whole file, or the part of a review between markers."""
+    text = path.read_text(encoding="utf-8")
+    if BEGIN in text:
+        return text.split(BEGIN, 1)[1].split(END, 1)[0]
+    return text
+
+
+def _check_golden(path: Path, text: str) -> None:
     if UPDATE:
-        path.write_text(text, encoding="utf-8", newline="\n")
+        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if BEGIN in old:
+            head, rest = old.split(BEGIN, 1)
+            text_out = head + BEGIN + text + END + rest.split(END, 1)[1]
+        else:
+            text_out = text
+        path.write_text(text_out, encoding="utf-8", newline="\n")
     assert path.is_file(), f"{path} missing; run with OCIGEN_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), (
-        f"{name} differs from the report; if the change is intended, rerun with "
+    assert text == _report(path), (
+        f"{path.name} differs from the report; if the change is intended, rerun with "
         "OCIGEN_UPDATE_GOLDEN=1 and review the diff"
     )
 
@@ -55,6 +73,11 @@ def _check_golden(name: str, text: str) -> None:
 @pytest.mark.parametrize("spec", sorted(GOLDENS))
 def test_golden_report(diffs: dict[str, api_diff.SpecDiff], spec: str) -> None:
     _check_golden(GOLDENS[spec], api_diff.markdown([diffs[spec]]))
+
+
+def test_runtime_spec_1_2_0_to_1_2_1_golden() -> None:
+    (d,) = [d for d in api_diff.run(OLDER, PREVIOUS) if d.name == "runtime-spec"]
+    _check_golden(GOLDEN / "runtime-spec-1.2.0-to-1.2.1.md", api_diff.markdown([d]))
 
 
 def test_image_spec_1_1_1_narrows_the_media_type_grammar(
@@ -89,8 +112,8 @@ def test_the_narrowing_is_real() -> None:
     Descriptor.from_dict({"mediaType": "application/vnd.a+json", "digest": digest, "size": 1})
 
 
-def test_runtime_spec_1_2_1_changes(diffs: dict[str, api_diff.SpecDiff]) -> None:
-    d = diffs["runtime-spec"]
+def test_runtime_spec_1_2_1_changes() -> None:
+    (d,) = [d for d in api_diff.run(OLDER, PREVIOUS) if d.name == "runtime-spec"]
     assert (d.from_version, d.to_version) == ("1.2.0", "1.2.1")
     assert [(c.subject, c.change) for c in d.changes if c.breaking] == [
         ("ZOS.devices", "removed"),
@@ -128,7 +151,7 @@ def test_json_report(diffs: dict[str, api_diff.SpecDiff]) -> None:
 def test_cli_from_to_only_and_fail_on_breaking(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--spec-root", str(SPEC), "diff", "--from", str(PREVIOUS), "--only", "image-spec"]
     assert cli.main(args) == 0
-    assert capsys.readouterr().out == (GOLDEN / GOLDENS["image-spec"]).read_text("utf-8")
+    assert capsys.readouterr().out == _report(GOLDENS["image-spec"])
     assert cli.main(args + ["--fail-on-breaking"]) == 1
     capsys.readouterr()
     assert cli.main(args + ["--format", "json"]) == 0
@@ -155,8 +178,8 @@ def test_default_compares_spec_at_head_with_the_working_tree(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     expected = api_diff.markdown(api_diff.run(PREVIOUS, SPEC))
     assert result.stdout == expected
-    for name in GOLDENS.values():  # the per-spec goldens are sections of it
-        section = (GOLDEN / name).read_text("utf-8").split("\n## ", 1)[1]
+    for path in GOLDENS.values():  # the per-spec goldens are sections of it
+        section = _report(path).split("\n## ", 1)[1]
         assert "\n## " + section.split("\n### Lint findings")[0] in result.stdout
 
 

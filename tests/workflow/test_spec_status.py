@@ -29,12 +29,13 @@ def test_committed_tree_is_intact_and_up_to_date(capsys: pytest.CaptureFixture[s
         "image-spec 1.1.1: tag v1.1.1, commit 147f9c13cedb47a0c4d9a11a222961073d585877 "
         "(tarball image-spec-v1.1.1.tar): intact"
     )
+    # The runtime-spec v1.3.0 tag is commit 9224913... upstream.
     assert out[1] == (
-        "runtime-spec 1.2.1: tag and commit not recorded "
-        "(golang-github-opencontainers-specs-dev 1.2.1-2): intact"
+        "runtime-spec 1.3.0: tag v1.3.0, commit 92249139eea7161e13745abd4cb6d0ea02a3227a "
+        "(tarball runtime-spec-v1.3.0.tar): intact"
     )
     assert out[2].startswith(
-        "generated (generated from image-spec 1.1.1, runtime-spec 1.2.1): up to date ("
+        "generated (generated from image-spec 1.1.1, runtime-spec 1.3.0): up to date ("
     )
 
 
@@ -67,9 +68,10 @@ def test_previous_releases_fixture_is_intact(
         "image-spec 1.1.0: tag and commit not recorded "
         "(golang-github-opencontainers-image-spec-dev 1.1.0-2): intact"
     ) in out
+    # upstream's v1.2.1 tag is commit 524fc0e...
     assert (
-        "runtime-spec 1.2.0: tag and commit not recorded "
-        "(golang-github-opencontainers-specs-dev 1.2.0-2): intact"
+        "runtime-spec 1.2.1: tag v1.2.1 (inferred), commit 524fc0e1b8ab0180e2fc9abd31837a0f4ed1fd6b "
+        "(tarball runtime-spec-v1.2.1.tar): intact"
     ) in out
 
 

@@ -120,6 +120,14 @@ var registry = map[string]func() any{
 	"runtime.ZOSNamespace":            func() any { return new(rspec.ZOSNamespace) },
 	"runtime.State":                   func() any { return new(rspec.State) },
 	"runtime.ContainerProcessState":   func() any { return new(rspec.ContainerProcessState) },
+	"runtime.LinuxNetDevice":          func() any { return new(rspec.LinuxNetDevice) },
+	"runtime.LinuxMemoryPolicy":       func() any { return new(rspec.LinuxMemoryPolicy) },
+	"runtime.HWConfig":                func() any { return new(rspec.HWConfig) },
+	"runtime.IOMems":                  func() any { return new(rspec.IOMems) },
+	"runtime.FreeBSD":                 func() any { return new(rspec.FreeBSD) },
+	"runtime.FreeBSDDevice":           func() any { return new(rspec.FreeBSDDevice) },
+	"runtime.FreeBSDJail":             func() any { return new(rspec.FreeBSDJail) },
+	"runtime.FreeBSDJailAllow":        func() any { return new(rspec.FreeBSDJailAllow) },
 
 	// runtime-spec specs-go/features
 	"runtime.features.Features":        func() any { return new(features.Features) },
@@ -131,6 +139,8 @@ var registry = map[string]func() any{
 	"runtime.features.IntelRdt":        func() any { return new(features.IntelRdt) },
 	"runtime.features.MountExtensions": func() any { return new(features.MountExtensions) },
 	"runtime.features.IDMap":           func() any { return new(features.IDMap) },
+	"runtime.features.MemoryPolicy":    func() any { return new(features.MemoryPolicy) },
+	"runtime.features.NetDevices":      func() any { return new(features.NetDevices) },
 }
 
 type request struct {
