@@ -90,7 +90,7 @@ def struct_value(src: Sources, pkg_dir: str, var: golang.GoVar) -> StructValue:
         members.append((names.snake(key), evaluate(expr, consts)))
     return StructValue(
         go_name=var.name,
-        py_name=names.upper_snake(var.name),
+        py_name=names.snake(var.name),  # a function returning a new value each call
         struct=struct.name,
         values=tuple(members),
         doc=var.doc,

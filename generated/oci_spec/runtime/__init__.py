@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
 from .._runtime import (
@@ -41,6 +42,7 @@ from .._strict import (
     _strict_dict,
     _strict_json,
 )
+from .._pydantic import _core_schema, _json_schema
 
 __all__ = [
     "VERSION",
@@ -474,35 +476,39 @@ class Spec:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
-        "process": "process",
-        "root": "root",
-        "hostname": "hostname",
-        "domainname": "domainname",
-        "mounts": "mounts",
-        "hooks": "hooks",
-        "annotations": "annotations",
-        "linux": "linux",
-        "solaris": "solaris",
-        "windows": "windows",
-        "vm": "vm",
-        "zos": "zos",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "hooks": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "linux": ("linux",),
-        "solaris": ("solaris",),
-        "windows": ("windows",),
-        "vm": ("vm",),
-        "zos": ("zos",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "version": "ociVersion",
+            "process": "process",
+            "root": "root",
+            "hostname": "hostname",
+            "domainname": "domainname",
+            "mounts": "mounts",
+            "hooks": "hooks",
+            "annotations": "annotations",
+            "linux": "linux",
+            "solaris": "solaris",
+            "windows": "windows",
+            "vm": "vm",
+            "zos": "zos",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "hooks": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "linux": ("linux",),
+            "solaris": ("solaris",),
+            "windows": ("windows",),
+            "vm": ("vm",),
+            "zos": ("zos",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -547,6 +553,18 @@ class Spec:
         if strict:
             _strict_check(_strict_Spec, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Spec, _enc_Spec, "oci_spec.runtime.Spec")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Scheduler:
@@ -571,18 +589,20 @@ class Scheduler:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "policy": "policy",
-        "nice": "nice",
-        "priority": "priority",
-        "flags": "flags",
-        "runtime": "runtime",
-        "deadline": "deadline",
-        "period": "period",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "policy": "policy",
+            "nice": "nice",
+            "priority": "priority",
+            "flags": "flags",
+            "runtime": "runtime",
+            "deadline": "deadline",
+            "period": "period",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -626,6 +646,22 @@ class Scheduler:
         o = _dec_Scheduler(_load(text))
         if strict:
             _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Scheduler, _enc_Scheduler, "oci_spec.runtime.Scheduler"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/scheduler"
+        )
 
 
 @dataclass(kw_only=True, slots=True)
@@ -688,45 +724,49 @@ class Process:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "terminal": "terminal",
-        "console_size": "consoleSize",
-        "user": "user",
-        "args": "args",
-        "command_line": "commandLine",
-        "env": "env",
-        "cwd": "cwd",
-        "capabilities": "capabilities",
-        "rlimits": "rlimits",
-        "no_new_privileges": "noNewPrivileges",
-        "apparmor_profile": "apparmorProfile",
-        "oom_score_adj": "oomScoreAdj",
-        "scheduler": "scheduler",
-        "selinux_label": "selinuxLabel",
-        "io_priority": "ioPriority",
-        "exec_cpu_affinity": "execCPUAffinity",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "command_line": ("windows",),
-        "capabilities": ("linux",),
-        "rlimits": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "no_new_privileges": (
-            "linux",
-            "zos",
-        ),
-        "apparmor_profile": ("linux",),
-        "oom_score_adj": ("linux",),
-        "scheduler": ("linux",),
-        "selinux_label": ("linux",),
-        "io_priority": ("linux",),
-        "exec_cpu_affinity": ("linux",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "terminal": "terminal",
+            "console_size": "consoleSize",
+            "user": "user",
+            "args": "args",
+            "command_line": "commandLine",
+            "env": "env",
+            "cwd": "cwd",
+            "capabilities": "capabilities",
+            "rlimits": "rlimits",
+            "no_new_privileges": "noNewPrivileges",
+            "apparmor_profile": "apparmorProfile",
+            "oom_score_adj": "oomScoreAdj",
+            "scheduler": "scheduler",
+            "selinux_label": "selinuxLabel",
+            "io_priority": "ioPriority",
+            "exec_cpu_affinity": "execCPUAffinity",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "command_line": ("windows",),
+            "capabilities": ("linux",),
+            "rlimits": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "no_new_privileges": (
+                "linux",
+                "zos",
+            ),
+            "apparmor_profile": ("linux",),
+            "oom_score_adj": ("linux",),
+            "scheduler": ("linux",),
+            "selinux_label": ("linux",),
+            "io_priority": ("linux",),
+            "exec_cpu_affinity": ("linux",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -771,6 +811,18 @@ class Process:
         if strict:
             _strict_check(_strict_Process, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Process, _enc_Process, "oci_spec.runtime.Process")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#/properties/process")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxCapabilities:
@@ -800,22 +852,26 @@ class LinuxCapabilities:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "bounding": "bounding",
-        "effective": "effective",
-        "inheritable": "inheritable",
-        "permitted": "permitted",
-        "ambient": "ambient",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "bounding": ("linux",),
-        "effective": ("linux",),
-        "inheritable": ("linux",),
-        "permitted": ("linux",),
-        "ambient": ("linux",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "bounding": "bounding",
+            "effective": "effective",
+            "inheritable": "inheritable",
+            "permitted": "permitted",
+            "ambient": "ambient",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "bounding": ("linux",),
+            "effective": ("linux",),
+            "inheritable": ("linux",),
+            "permitted": ("linux",),
+            "ambient": ("linux",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -862,6 +918,25 @@ class LinuxCapabilities:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxCapabilities,
+            _enc_LinuxCapabilities,
+            "oci_spec.runtime.LinuxCapabilities",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/capabilities"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxIOPriority:
@@ -874,13 +949,15 @@ class LinuxIOPriority:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "class_": "class",
-        "priority": "priority",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "class_": "class",
+            "priority": "priority",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -927,6 +1004,25 @@ class LinuxIOPriority:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxIOPriority,
+            _enc_LinuxIOPriority,
+            "oci_spec.runtime.LinuxIOPriority",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/ioPriority"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class CPUAffinity:
@@ -939,13 +1035,15 @@ class CPUAffinity:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "initial": "initial",
-        "final": "final",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "initial": "initial",
+            "final": "final",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -990,6 +1088,22 @@ class CPUAffinity:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_CPUAffinity, _enc_CPUAffinity, "oci_spec.runtime.CPUAffinity"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/execCPUAffinity"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Box:
@@ -1002,13 +1116,15 @@ class Box:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "height": "height",
-        "width": "width",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "height": "height",
+            "width": "width",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1053,6 +1169,20 @@ class Box:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Box, _enc_Box, "oci_spec.runtime.Box")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/consoleSize"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class User:
@@ -1081,37 +1211,41 @@ class User:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "uid": "uid",
-        "gid": "gid",
-        "umask": "umask",
-        "additional_gids": "additionalGids",
-        "username": "username",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "uid": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "gid": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "umask": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "additional_gids": (
-            "linux",
-            "solaris",
-        ),
-        "username": ("windows",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "uid": "uid",
+            "gid": "gid",
+            "umask": "umask",
+            "additional_gids": "additionalGids",
+            "username": "username",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "uid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "gid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "umask": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "additional_gids": (
+                "linux",
+                "solaris",
+            ),
+            "username": ("windows",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1156,6 +1290,20 @@ class User:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_User, _enc_User, "oci_spec.runtime.User")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/user"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Root:
@@ -1168,13 +1316,15 @@ class Root:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "readonly": "readonly",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "readonly": "readonly",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1219,6 +1369,18 @@ class Root:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Root, _enc_Root, "oci_spec.runtime.Root")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#/properties/root")
+
 
 @dataclass(kw_only=True, slots=True)
 class Mount:
@@ -1246,25 +1408,29 @@ class Mount:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "destination": "destination",
-        "type": "type",
-        "source": "source",
-        "options": "options",
-        "uid_mappings": "uidMappings",
-        "gid_mappings": "gidMappings",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "type": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "uid_mappings": ("linux",),
-        "gid_mappings": ("linux",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "destination": "destination",
+            "type": "type",
+            "source": "source",
+            "options": "options",
+            "uid_mappings": "uidMappings",
+            "gid_mappings": "gidMappings",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "type": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "uid_mappings": ("linux",),
+            "gid_mappings": ("linux",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1309,6 +1475,18 @@ class Mount:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Mount, _enc_Mount, "oci_spec.runtime.Mount")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs.json#/definitions/Mount")
+
 
 @dataclass(kw_only=True, slots=True)
 class Hook:
@@ -1325,15 +1503,17 @@ class Hook:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "args": "args",
-        "env": "env",
-        "timeout": "timeout",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "args": "args",
+            "env": "env",
+            "timeout": "timeout",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1378,6 +1558,18 @@ class Hook:
         if strict:
             _strict_check(_strict_Hook, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Hook, _enc_Hook, "oci_spec.runtime.Hook")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs.json#/definitions/Hook")
+
 
 @dataclass(kw_only=True, slots=True)
 class Hooks:
@@ -1409,17 +1601,19 @@ class Hooks:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "prestart": "prestart",
-        "create_runtime": "createRuntime",
-        "create_container": "createContainer",
-        "start_container": "startContainer",
-        "poststart": "poststart",
-        "poststop": "poststop",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "prestart": "prestart",
+            "create_runtime": "createRuntime",
+            "create_container": "createContainer",
+            "start_container": "startContainer",
+            "poststart": "poststart",
+            "poststop": "poststop",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1464,6 +1658,18 @@ class Hooks:
         if strict:
             _strict_check(_strict_Hooks, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Hooks, _enc_Hooks, "oci_spec.runtime.Hooks")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#/properties/hooks")
+
 
 @dataclass(kw_only=True, slots=True)
 class Linux:
@@ -1506,26 +1712,28 @@ class Linux:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "uid_mappings": "uidMappings",
-        "gid_mappings": "gidMappings",
-        "sysctl": "sysctl",
-        "resources": "resources",
-        "cgroups_path": "cgroupsPath",
-        "namespaces": "namespaces",
-        "devices": "devices",
-        "seccomp": "seccomp",
-        "rootfs_propagation": "rootfsPropagation",
-        "masked_paths": "maskedPaths",
-        "readonly_paths": "readonlyPaths",
-        "mount_label": "mountLabel",
-        "intel_rdt": "intelRdt",
-        "personality": "personality",
-        "time_offsets": "timeOffsets",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "uid_mappings": "uidMappings",
+            "gid_mappings": "gidMappings",
+            "sysctl": "sysctl",
+            "resources": "resources",
+            "cgroups_path": "cgroupsPath",
+            "namespaces": "namespaces",
+            "devices": "devices",
+            "seccomp": "seccomp",
+            "rootfs_propagation": "rootfsPropagation",
+            "masked_paths": "maskedPaths",
+            "readonly_paths": "readonlyPaths",
+            "mount_label": "mountLabel",
+            "intel_rdt": "intelRdt",
+            "personality": "personality",
+            "time_offsets": "timeOffsets",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1570,6 +1778,18 @@ class Linux:
         if strict:
             _strict_check(_strict_Linux, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Linux, _enc_Linux, "oci_spec.runtime.Linux")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-linux.json#/linux")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxNamespace:
@@ -1583,13 +1803,15 @@ class LinuxNamespace:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "path": "path",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "path": "path",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1634,6 +1856,25 @@ class LinuxNamespace:
         if strict:
             _strict_check(_strict_LinuxNamespace, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxNamespace,
+            _enc_LinuxNamespace,
+            "oci_spec.runtime.LinuxNamespace",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/NamespaceReference"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxIDMapping:
@@ -1648,14 +1889,16 @@ class LinuxIDMapping:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "container_id": "containerID",
-        "host_id": "hostID",
-        "size": "size",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "container_id": "containerID",
+            "host_id": "hostID",
+            "size": "size",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1700,6 +1943,23 @@ class LinuxIDMapping:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxIDMapping,
+            _enc_LinuxIDMapping,
+            "oci_spec.runtime.LinuxIDMapping",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs.json#/definitions/IDMapping")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxTimeOffset:
@@ -1712,13 +1972,15 @@ class LinuxTimeOffset:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "secs": "secs",
-        "nanosecs": "nanosecs",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "secs": "secs",
+            "nanosecs": "nanosecs",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1765,6 +2027,23 @@ class LinuxTimeOffset:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxTimeOffset_2,
+            _enc_LinuxTimeOffset,
+            "oci_spec.runtime.LinuxTimeOffset",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/TimeOffsets")
+
 
 @dataclass(kw_only=True, slots=True)
 class POSIXRlimit:
@@ -1779,14 +2058,16 @@ class POSIXRlimit:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "hard": "hard",
-        "soft": "soft",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "hard": "hard",
+            "soft": "soft",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1831,6 +2112,22 @@ class POSIXRlimit:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_POSIXRlimit, _enc_POSIXRlimit, "oci_spec.runtime.POSIXRlimit"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/rlimits/items"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxHugepageLimit:
@@ -1846,13 +2143,15 @@ class LinuxHugepageLimit:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "pagesize": "pageSize",
-        "limit": "limit",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "pagesize": "pageSize",
+            "limit": "limit",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1899,6 +2198,25 @@ class LinuxHugepageLimit:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxHugepageLimit,
+            _enc_LinuxHugepageLimit,
+            "oci_spec.runtime.LinuxHugepageLimit",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/hugepageLimits/items"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxInterfacePriority:
@@ -1911,13 +2229,15 @@ class LinuxInterfacePriority:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "name": "name",
-        "priority": "priority",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "priority": "priority",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1964,6 +2284,25 @@ class LinuxInterfacePriority:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxInterfacePriority,
+            _enc_LinuxInterfacePriority,
+            "oci_spec.runtime.LinuxInterfacePriority",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/NetworkInterfacePriority"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxBlockIODevice:
@@ -1976,13 +2315,15 @@ class LinuxBlockIODevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "major": "major",
-        "minor": "minor",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "major": "major",
+            "minor": "minor",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2029,6 +2370,23 @@ class LinuxBlockIODevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxBlockIODevice,
+            _enc_LinuxBlockIODevice,
+            "oci_spec.runtime.LinuxBlockIODevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.LinuxBlockIODevice")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxWeightDevice:
@@ -2045,15 +2403,17 @@ class LinuxWeightDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "major": "major",
-        "minor": "minor",
-        "weight": "weight",
-        "leaf_weight": "leafWeight",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "major": "major",
+            "minor": "minor",
+            "weight": "weight",
+            "leaf_weight": "leafWeight",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2100,6 +2460,25 @@ class LinuxWeightDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxWeightDevice,
+            _enc_LinuxWeightDevice,
+            "oci_spec.runtime.LinuxWeightDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/blockIODeviceWeight"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxThrottleDevice:
@@ -2114,14 +2493,16 @@ class LinuxThrottleDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "major": "major",
-        "minor": "minor",
-        "rate": "rate",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "major": "major",
+            "minor": "minor",
+            "rate": "rate",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2168,6 +2549,25 @@ class LinuxThrottleDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxThrottleDevice,
+            _enc_LinuxThrottleDevice,
+            "oci_spec.runtime.LinuxThrottleDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/blockIODeviceThrottle"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxBlockIO:
@@ -2190,18 +2590,20 @@ class LinuxBlockIO:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "weight": "weight",
-        "leaf_weight": "leafWeight",
-        "weight_device": "weightDevice",
-        "throttle_read_bps_device": "throttleReadBpsDevice",
-        "throttle_write_bps_device": "throttleWriteBpsDevice",
-        "throttle_read_iops_device": "throttleReadIOPSDevice",
-        "throttle_write_iops_device": "throttleWriteIOPSDevice",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "weight": "weight",
+            "leaf_weight": "leafWeight",
+            "weight_device": "weightDevice",
+            "throttle_read_bps_device": "throttleReadBpsDevice",
+            "throttle_write_bps_device": "throttleWriteBpsDevice",
+            "throttle_read_iops_device": "throttleReadIOPSDevice",
+            "throttle_write_iops_device": "throttleWriteIOPSDevice",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2246,6 +2648,22 @@ class LinuxBlockIO:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxBlockIO, _enc_LinuxBlockIO, "oci_spec.runtime.LinuxBlockIO"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/blockIO"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxMemory:
@@ -2280,20 +2698,22 @@ class LinuxMemory:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "limit": "limit",
-        "reservation": "reservation",
-        "swap": "swap",
-        "kernel": "kernel",
-        "kernel_tcp": "kernelTCP",
-        "swappiness": "swappiness",
-        "disable_oom_killer": "disableOOMKiller",
-        "use_hierarchy": "useHierarchy",
-        "check_before_update": "checkBeforeUpdate",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "limit": "limit",
+            "reservation": "reservation",
+            "swap": "swap",
+            "kernel": "kernel",
+            "kernel_tcp": "kernelTCP",
+            "swappiness": "swappiness",
+            "disable_oom_killer": "disableOOMKiller",
+            "use_hierarchy": "useHierarchy",
+            "check_before_update": "checkBeforeUpdate",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2338,6 +2758,22 @@ class LinuxMemory:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxMemory, _enc_LinuxMemory, "oci_spec.runtime.LinuxMemory"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/memory"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxCPU:
@@ -2365,20 +2801,22 @@ class LinuxCPU:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "shares": "shares",
-        "quota": "quota",
-        "burst": "burst",
-        "period": "period",
-        "realtime_runtime": "realtimeRuntime",
-        "realtime_period": "realtimePeriod",
-        "cpus": "cpus",
-        "mems": "mems",
-        "idle": "idle",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "shares": "shares",
+            "quota": "quota",
+            "burst": "burst",
+            "period": "period",
+            "realtime_runtime": "realtimeRuntime",
+            "realtime_period": "realtimePeriod",
+            "cpus": "cpus",
+            "mems": "mems",
+            "idle": "idle",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2423,6 +2861,22 @@ class LinuxCPU:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxCPU, _enc_LinuxCPU, "oci_spec.runtime.LinuxCPU"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/cpu"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxPids:
@@ -2433,12 +2887,14 @@ class LinuxPids:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "limit": "limit",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "limit": "limit",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2483,6 +2939,22 @@ class LinuxPids:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxPids, _enc_LinuxPids, "oci_spec.runtime.LinuxPids"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/pids"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxNetwork:
@@ -2495,13 +2967,15 @@ class LinuxNetwork:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "class_id": "classID",
-        "priorities": "priorities",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "class_id": "classID",
+            "priorities": "priorities",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2546,6 +3020,22 @@ class LinuxNetwork:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxNetwork, _enc_LinuxNetwork, "oci_spec.runtime.LinuxNetwork"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/network"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxRdma:
@@ -2558,13 +3048,15 @@ class LinuxRdma:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "hca_handles": "hcaHandles",
-        "hca_objects": "hcaObjects",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "hca_handles": "hcaHandles",
+            "hca_objects": "hcaObjects",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2609,6 +3101,20 @@ class LinuxRdma:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxRdma, _enc_LinuxRdma, "oci_spec.runtime.LinuxRdma"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Rdma")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxResources:
@@ -2637,20 +3143,22 @@ class LinuxResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "devices": "devices",
-        "memory": "memory",
-        "cpu": "cpu",
-        "pids": "pids",
-        "block_io": "blockIO",
-        "hugepage_limits": "hugepageLimits",
-        "network": "network",
-        "rdma": "rdma",
-        "unified": "unified",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "devices": "devices",
+            "memory": "memory",
+            "cpu": "cpu",
+            "pids": "pids",
+            "block_io": "blockIO",
+            "hugepage_limits": "hugepageLimits",
+            "network": "network",
+            "rdma": "rdma",
+            "unified": "unified",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2695,6 +3203,25 @@ class LinuxResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxResources,
+            _enc_LinuxResources,
+            "oci_spec.runtime.LinuxResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxDevice:
@@ -2717,18 +3244,20 @@ class LinuxDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "type": "type",
-        "major": "major",
-        "minor": "minor",
-        "file_mode": "fileMode",
-        "uid": "uid",
-        "gid": "gid",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "type": "type",
+            "major": "major",
+            "minor": "minor",
+            "file_mode": "fileMode",
+            "uid": "uid",
+            "gid": "gid",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2773,6 +3302,20 @@ class LinuxDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxDevice, _enc_LinuxDevice, "oci_spec.runtime.LinuxDevice"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Device")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxDeviceCgroup:
@@ -2792,16 +3335,18 @@ class LinuxDeviceCgroup:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "allow": "allow",
-        "type": "type",
-        "major": "major",
-        "minor": "minor",
-        "access": "access",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "allow": "allow",
+            "type": "type",
+            "major": "major",
+            "minor": "minor",
+            "access": "access",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2848,6 +3393,23 @@ class LinuxDeviceCgroup:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxDeviceCgroup,
+            _enc_LinuxDeviceCgroup,
+            "oci_spec.runtime.LinuxDeviceCgroup",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/DeviceCgroup")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxPersonality:
@@ -2860,13 +3422,15 @@ class LinuxPersonality:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "domain": "domain",
-        "flags": "flags",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "domain": "domain",
+            "flags": "flags",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2913,6 +3477,23 @@ class LinuxPersonality:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxPersonality,
+            _enc_LinuxPersonality,
+            "oci_spec.runtime.LinuxPersonality",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Personality")
+
 
 @dataclass(kw_only=True, slots=True)
 class Solaris:
@@ -2933,17 +3514,19 @@ class Solaris:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "milestone": "milestone",
-        "limit_priv": "limitpriv",
-        "max_shm_memory": "maxShmMemory",
-        "anet": "anet",
-        "capped_cpu": "cappedCPU",
-        "capped_memory": "cappedMemory",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "milestone": "milestone",
+            "limit_priv": "limitpriv",
+            "max_shm_memory": "maxShmMemory",
+            "anet": "anet",
+            "capped_cpu": "cappedCPU",
+            "capped_memory": "cappedMemory",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2988,6 +3571,18 @@ class Solaris:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Solaris, _enc_Solaris, "oci_spec.runtime.Solaris")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-solaris.json#/solaris")
+
 
 @dataclass(kw_only=True, slots=True)
 class SolarisCappedCPU:
@@ -2998,12 +3593,14 @@ class SolarisCappedCPU:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "ncpus": "ncpus",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "ncpus": "ncpus",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3050,6 +3647,25 @@ class SolarisCappedCPU:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_SolarisCappedCPU,
+            _enc_SolarisCappedCPU,
+            "oci_spec.runtime.SolarisCappedCPU",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-solaris.json#/solaris/properties/cappedCPU"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class SolarisCappedMemory:
@@ -3062,13 +3678,15 @@ class SolarisCappedMemory:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "physical": "physical",
-        "swap": "swap",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "physical": "physical",
+            "swap": "swap",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3115,6 +3733,25 @@ class SolarisCappedMemory:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_SolarisCappedMemory,
+            _enc_SolarisCappedMemory,
+            "oci_spec.runtime.SolarisCappedMemory",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-solaris.json#/solaris/properties/cappedMemory"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class SolarisAnet:
@@ -3137,18 +3774,20 @@ class SolarisAnet:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "linkname": "linkname",
-        "lowerlink": "lowerLink",
-        "allowedaddr": "allowedAddress",
-        "configallowedaddr": "configureAllowedAddress",
-        "defrouter": "defrouter",
-        "linkprotection": "linkProtection",
-        "macaddress": "macAddress",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "linkname": "linkname",
+            "lowerlink": "lowerLink",
+            "allowedaddr": "allowedAddress",
+            "configallowedaddr": "configureAllowedAddress",
+            "defrouter": "defrouter",
+            "linkprotection": "linkProtection",
+            "macaddress": "macAddress",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3193,6 +3832,22 @@ class SolarisAnet:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_SolarisAnet, _enc_SolarisAnet, "oci_spec.runtime.SolarisAnet"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-solaris.json#/solaris/properties/anet/items"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Windows:
@@ -3217,19 +3872,21 @@ class Windows:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "layer_folders": "layerFolders",
-        "devices": "devices",
-        "resources": "resources",
-        "credential_spec": "credentialSpec",
-        "servicing": "servicing",
-        "ignore_flushes_during_boot": "ignoreFlushesDuringBoot",
-        "hyper_v": "hyperv",
-        "network": "network",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "layer_folders": "layerFolders",
+            "devices": "devices",
+            "resources": "resources",
+            "credential_spec": "credentialSpec",
+            "servicing": "servicing",
+            "ignore_flushes_during_boot": "ignoreFlushesDuringBoot",
+            "hyper_v": "hyperv",
+            "network": "network",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3274,6 +3931,18 @@ class Windows:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Windows, _enc_Windows, "oci_spec.runtime.Windows")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-windows.json#/windows")
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsDevice:
@@ -3286,13 +3955,15 @@ class WindowsDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "id": "id",
-        "id_type": "idType",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "id": "id",
+            "id_type": "idType",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3337,6 +4008,23 @@ class WindowsDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsDevice,
+            _enc_WindowsDevice,
+            "oci_spec.runtime.WindowsDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-windows.json#/definitions/Device")
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsResources:
@@ -3351,14 +4039,16 @@ class WindowsResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "memory": "memory",
-        "cpu": "cpu",
-        "storage": "storage",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "memory": "memory",
+            "cpu": "cpu",
+            "storage": "storage",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3405,6 +4095,25 @@ class WindowsResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsResources,
+            _enc_WindowsResources,
+            "oci_spec.runtime.WindowsResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsMemoryResources:
@@ -3415,12 +4124,14 @@ class WindowsMemoryResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "limit": "limit",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "limit": "limit",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3467,6 +4178,25 @@ class WindowsMemoryResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsMemoryResources,
+            _enc_WindowsMemoryResources,
+            "oci_spec.runtime.WindowsMemoryResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources/properties/memory"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsCPUResources:
@@ -3493,15 +4223,17 @@ class WindowsCPUResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "count": "count",
-        "shares": "shares",
-        "maximum": "maximum",
-        "affinity": "affinity",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "count": "count",
+            "shares": "shares",
+            "maximum": "maximum",
+            "affinity": "affinity",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3548,6 +4280,25 @@ class WindowsCPUResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsCPUResources,
+            _enc_WindowsCPUResources,
+            "oci_spec.runtime.WindowsCPUResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources/properties/cpu"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsCPUGroupAffinity:
@@ -3562,13 +4313,15 @@ class WindowsCPUGroupAffinity:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "mask": "mask",
-        "group": "group",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "mask": "mask",
+            "group": "group",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3615,6 +4368,23 @@ class WindowsCPUGroupAffinity:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsCPUGroupAffinity,
+            _enc_WindowsCPUGroupAffinity,
+            "oci_spec.runtime.WindowsCPUGroupAffinity",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.WindowsCPUGroupAffinity")
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsStorageResources:
@@ -3629,14 +4399,16 @@ class WindowsStorageResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "iops": "iops",
-        "bps": "bps",
-        "sandbox_size": "sandboxSize",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "iops": "iops",
+            "bps": "bps",
+            "sandbox_size": "sandboxSize",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3683,6 +4455,25 @@ class WindowsStorageResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsStorageResources,
+            _enc_WindowsStorageResources,
+            "oci_spec.runtime.WindowsStorageResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources/properties/storage"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsNetwork:
@@ -3701,16 +4492,18 @@ class WindowsNetwork:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "endpoint_list": "endpointList",
-        "allow_unqualified_dns_query": "allowUnqualifiedDNSQuery",
-        "dns_search_list": "DNSSearchList",
-        "network_shared_container_name": "networkSharedContainerName",
-        "network_namespace": "networkNamespace",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "endpoint_list": "endpointList",
+            "allow_unqualified_dns_query": "allowUnqualifiedDNSQuery",
+            "dns_search_list": "DNSSearchList",
+            "network_shared_container_name": "networkSharedContainerName",
+            "network_namespace": "networkNamespace",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3755,6 +4548,25 @@ class WindowsNetwork:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsNetwork,
+            _enc_WindowsNetwork,
+            "oci_spec.runtime.WindowsNetwork",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/network"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsHyperV:
@@ -3765,12 +4577,14 @@ class WindowsHyperV:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "utility_vm_path": "utilityVMPath",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "utility_vm_path": "utilityVMPath",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3815,6 +4629,25 @@ class WindowsHyperV:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsHyperV,
+            _enc_WindowsHyperV,
+            "oci_spec.runtime.WindowsHyperV",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/hyperv"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class VM:
@@ -3829,14 +4662,16 @@ class VM:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "hypervisor": "hypervisor",
-        "kernel": "kernel",
-        "image": "image",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "hypervisor": "hypervisor",
+            "kernel": "kernel",
+            "image": "image",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3881,6 +4716,18 @@ class VM:
         if strict:
             _strict_check(_strict_VM, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_VM, _enc_VM, "oci_spec.runtime.VM")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm")
+
 
 @dataclass(kw_only=True, slots=True)
 class VMHypervisor:
@@ -3893,13 +4740,15 @@ class VMHypervisor:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "parameters": "parameters",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "parameters": "parameters",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3944,6 +4793,20 @@ class VMHypervisor:
         if strict:
             _strict_check(_strict_VMHypervisor, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_VMHypervisor, _enc_VMHypervisor, "oci_spec.runtime.VMHypervisor"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/hypervisor")
+
 
 @dataclass(kw_only=True, slots=True)
 class VMKernel:
@@ -3958,14 +4821,16 @@ class VMKernel:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "parameters": "parameters",
-        "init_rd": "initrd",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "parameters": "parameters",
+            "init_rd": "initrd",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4010,6 +4875,20 @@ class VMKernel:
         if strict:
             _strict_check(_strict_VMKernel, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_VMKernel, _enc_VMKernel, "oci_spec.runtime.VMKernel"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/kernel")
+
 
 @dataclass(kw_only=True, slots=True)
 class VMImage:
@@ -4022,13 +4901,15 @@ class VMImage:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "format": "format",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "format": "format",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4073,6 +4954,18 @@ class VMImage:
         if strict:
             _strict_check(_strict_VMImage, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_VMImage, _enc_VMImage, "oci_spec.runtime.VMImage")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxSeccomp:
@@ -4095,18 +4988,20 @@ class LinuxSeccomp:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "default_action": "defaultAction",
-        "default_errno_ret": "defaultErrnoRet",
-        "architectures": "architectures",
-        "flags": "flags",
-        "listener_path": "listenerPath",
-        "listener_metadata": "listenerMetadata",
-        "syscalls": "syscalls",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "default_action": "defaultAction",
+            "default_errno_ret": "defaultErrnoRet",
+            "architectures": "architectures",
+            "flags": "flags",
+            "listener_path": "listenerPath",
+            "listener_metadata": "listenerMetadata",
+            "syscalls": "syscalls",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4151,6 +5046,20 @@ class LinuxSeccomp:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxSeccomp, _enc_LinuxSeccomp, "oci_spec.runtime.LinuxSeccomp"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-linux.json#/linux/properties/seccomp")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxSeccompArg:
@@ -4167,15 +5076,17 @@ class LinuxSeccompArg:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "index": "index",
-        "value": "value",
-        "value_two": "valueTwo",
-        "op": "op",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "index": "index",
+            "value": "value",
+            "value_two": "valueTwo",
+            "op": "op",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4222,6 +5133,23 @@ class LinuxSeccompArg:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxSeccompArg,
+            _enc_LinuxSeccompArg,
+            "oci_spec.runtime.LinuxSeccompArg",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/SyscallArg")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxSyscall:
@@ -4238,15 +5166,17 @@ class LinuxSyscall:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "names": "names",
-        "action": "action",
-        "errno_ret": "errnoRet",
-        "args": "args",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "names": "names",
+            "action": "action",
+            "errno_ret": "errnoRet",
+            "args": "args",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4291,6 +5221,20 @@ class LinuxSyscall:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxSyscall, _enc_LinuxSyscall, "oci_spec.runtime.LinuxSyscall"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Syscall")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxIntelRdt:
@@ -4317,16 +5261,18 @@ class LinuxIntelRdt:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "clos_id": "closID",
-        "l3_cache_schema": "l3CacheSchema",
-        "mem_bw_schema": "memBwSchema",
-        "enable_cmt": "enableCMT",
-        "enable_mbm": "enableMBM",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "clos_id": "closID",
+            "l3_cache_schema": "l3CacheSchema",
+            "mem_bw_schema": "memBwSchema",
+            "enable_cmt": "enableCMT",
+            "enable_mbm": "enableMBM",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4371,6 +5317,23 @@ class LinuxIntelRdt:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxIntelRdt,
+            _enc_LinuxIntelRdt,
+            "oci_spec.runtime.LinuxIntelRdt",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-linux.json#/linux/properties/intelRdt")
+
 
 @dataclass(kw_only=True, slots=True)
 class ZOS:
@@ -4381,12 +5344,14 @@ class ZOS:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "namespaces": "namespaces",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "namespaces": "namespaces",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4431,6 +5396,18 @@ class ZOS:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_ZOS, _enc_ZOS, "oci_spec.runtime.ZOS")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-zos.json#/zos")
+
 
 @dataclass(kw_only=True, slots=True)
 class ZOSNamespace:
@@ -4444,13 +5421,15 @@ class ZOSNamespace:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "path": "path",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "path": "path",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4495,6 +5474,22 @@ class ZOSNamespace:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_ZOSNamespace, _enc_ZOSNamespace, "oci_spec.runtime.ZOSNamespace"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-zos.json#/definitions/NamespaceReference"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class State:
@@ -4517,17 +5512,19 @@ class State:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
-        "id": "id",
-        "status": "status",
-        "pid": "pid",
-        "bundle": "bundle",
-        "annotations": "annotations",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "version": "ociVersion",
+            "id": "id",
+            "status": "status",
+            "pid": "pid",
+            "bundle": "bundle",
+            "annotations": "annotations",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4572,6 +5569,18 @@ class State:
         if strict:
             _strict_check(_strict_State, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_State, _enc_State, "oci_spec.runtime.State")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/state-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class ContainerProcessState:
@@ -4592,16 +5601,18 @@ class ContainerProcessState:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
-        "fds": "fds",
-        "pid": "pid",
-        "metadata": "metadata",
-        "state": "state",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "version": "ociVersion",
+            "fds": "fds",
+            "pid": "pid",
+            "metadata": "metadata",
+            "state": "state",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4651,6 +5662,23 @@ class ContainerProcessState:
         o = _dec_ContainerProcessState(_load(text))
         if strict:
             _strict_check(_strict_ContainerProcessState, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_ContainerProcessState,
+            _enc_ContainerProcessState,
+            "oci_spec.runtime.ContainerProcessState",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.ContainerProcessState")
 
 
 _P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search
