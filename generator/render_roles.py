@@ -156,7 +156,7 @@ def validate_context(specs: list[Spec], top: str) -> dict[str, Any] | None:
             "blobs": layout.blobs,
             "blob_path": layout.blob_path,
         }
-        kinds.append(f"an image layout (it has no {layout.marker})")
+        kinds.append(f"a layout (it has no {layout.marker})")
     if bundles:
         spec, bundle = bundles[0]
         if all((u.module, u.name) != (bundle.type.module, bundle.type.name) for u in unique):

@@ -109,7 +109,7 @@ def test_valid_layout_directory_and_tar(layout: Layout, tmp_path: Path) -> None:
     code, out, _ = run("--json", str(layout.root), str(tar))
     report = json.loads(out)
     assert code == 0 and report["valid"] is True
-    assert [r["kind"] for r in report["results"]] == ["image-layout", "image-layout-tar"]
+    assert [r["kind"] for r in report["results"]] == ["layout", "layout-tar"]
     # 2 manifests, 2 configs, 3 layers, the nested index, the artifact: 9 blobs.
     assert [r["blobs"] for r in report["results"]] == [9, 9]
 
@@ -218,7 +218,7 @@ def test_layout_files(tmp_path: Path) -> None:
     code, out, _ = run(str(lay.root))
     assert (code, lines(out)) == (1, [
         f"{lay.root / 'oci-layout'}: imageLayoutVersion: required property is missing",
-        f"{lay.root / 'blobs'}: $: is missing or not a directory (an image layout has one)",
+        f"{lay.root / 'blobs'}: $: is missing or not a directory (a layout has one)",
         f"{lay.root / 'index.json'}: $: does not exist",
     ])  # fmt: skip
 
@@ -449,7 +449,7 @@ def test_usage_and_io_errors(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, _ = run(str(empty))
-    assert code == 1 and "is a directory, but not an image layout" in out
+    assert code == 1 and "is a directory, but not a layout" in out
 
 
 def test_exit_status_is_the_worst(layout: Layout, tmp_path: Path) -> None:

@@ -85,12 +85,18 @@ SMOKE = textwrap.dedent(
 )
 
 
-def test_vendored_copy_runs_isolated_and_reads_only_its_own_files(tmp_path: Path) -> None:
+def _vendor(tmp_path: Path) -> tuple[Path, Path]:
+    """generated/oci_spec copied as myproject/_vendor/oci_spec: (project root, vendor dir)."""
     project = tmp_path / "proj"
     vendor = project / "myproject" / "_vendor"
     shutil.copytree(PACKAGE, vendor / "oci_spec", ignore=shutil.ignore_patterns("__pycache__"))
     (project / "myproject" / "__init__.py").write_text("")
     (vendor / "__init__.py").write_text("")
+    return project, vendor
+
+
+def test_vendored_copy_runs_isolated_and_reads_only_its_own_files(tmp_path: Path) -> None:
+    project, vendor = _vendor(tmp_path)
     (tmp_path / "manifest.json").write_bytes(MANIFEST)
     script = tmp_path / "smoke.py"
     script.write_text(SMOKE)
@@ -131,11 +137,7 @@ def test_vendored_validate_command_uses_the_standard_library_only(tmp_path: Path
     import hashlib
     import json
 
-    project = tmp_path / "proj"
-    vendor = project / "myproject" / "_vendor"
-    shutil.copytree(PACKAGE, vendor / "oci_spec", ignore=shutil.ignore_patterns("__pycache__"))
-    (project / "myproject" / "__init__.py").write_text("")
-    (vendor / "__init__.py").write_text("")
+    project, _ = _vendor(tmp_path)
     layout = tmp_path / "layout"
     (layout / "blobs" / "sha256").mkdir(parents=True)
     (layout / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
