@@ -10,7 +10,7 @@ from typing import Any, Callable
 from . import names
 from .errors import GeneratorError
 from .model import Content, Refs, Spec, StrictStep, TypeName
-from .roles import merged_digest
+from .roles import merged_digest, step
 
 Text = Callable[..., str]  # Renderer._text(template, out_path, **context)
 Format = Callable[[str, str], str]  # format_python(text, out_path)
@@ -66,13 +66,12 @@ def package_files(text: Text, fmt: Format, specs: list[Spec], top: str) -> dict[
 
 
 def _field(specs: list[Spec], t: TypeName, wire: str) -> StrictStep | None:
+    """The member of type ``t`` with JSON name ``wire``, if it has one."""
     for spec in specs:
         for m in spec.modules:
             for s in m.structs:
                 if m.name == t.module and s.py_name == t.name:
-                    for f in s.fields:
-                        if f.wire_name == wire:
-                            return StrictStep(f.py_name, f.wire_name, f.type.kind, f.nullable, f.required)
+                    return next((step(f) for f in s.fields if f.wire_name == wire), None)
     return None
 
 
@@ -106,6 +105,8 @@ def validate_context(specs: list[Spec], top: str) -> dict[str, Any] | None:
             unique.append(t)
     short = [t.name for t in unique]
     refs = {(r.struct.module, r.struct.name): r for r in (content.refs if content else ())}
+    if len({name for _, name in refs}) != len(refs):
+        raise GeneratorError("spec", 0, "two structs holding descriptors share a class name")
 
     def index(t: TypeName) -> int:
         return next(i for i, u in enumerate(unique) if (u.module, u.name) == (t.module, t.name))

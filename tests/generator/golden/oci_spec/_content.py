@@ -94,13 +94,14 @@ def _verify(
     h = _hasher(algorithm)
     if isinstance(content, (bytes, bytearray, memoryview)):
         data = memoryview(content).cast("B")
-        n = data.nbytes
+        n = exact = data.nbytes
         if n == size:
             h.update(data)
     else:
         n = _feed(h, content, size, progress)
+        exact = n if n <= size else -1  # a stream is not read past the size
     if n != size:
-        found = f"longer than {size} bytes" if n > size else f"{n} bytes"
+        found = f"{exact} bytes" if exact >= 0 else f"longer than {size} bytes"
         raise ValidationError(
             f"content is {found}; the descriptor says {size}", size_key
         )
