@@ -153,7 +153,7 @@ _INDEX_DOC = _DOCS[2]
 def _layout_version(o: _m0.ImageLayout) -> str | None:
     # imageLayoutVersion; None when absent or empty.
     v0 = o
-    v1 = v0.version
+    v1 = v0.image_layout_version
     return v1 or None
 
 
