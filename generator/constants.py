@@ -125,7 +125,7 @@ def struct_value(
         members.append((by_go[key], evaluate(expr, consts)))
     return StructValue(
         go_name=var.name,
-        py_name=names.upper_snake(var.name),
+        py_name=names.snake(var.name),  # a function returning a new value each call
         struct=struct.name,
         values=tuple(members),
         doc=var.doc,

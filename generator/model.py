@@ -339,3 +339,114 @@ class Spec:
     findings: tuple[Finding, ...] = field(default=())
     # Go constants of the root module that make up the spec version.
     version_constants: tuple[str, ...] = ()
+    roles: Roles = field(default_factory=lambda: Roles())  # generator/roles.py
+
+
+# --- roles: parts of a spec the mapping file names (generator/roles.py) ---------
+# The generated helpers that work with content (digests, descriptors, media
+# types, image layouts, bundles) are rendered from these declarations; nothing
+# in the generator knows which spec plays which part.
+
+
+@dataclass(frozen=True)
+class DigestAlgorithm:
+    name: str  # "sha256"
+    encoded: str  # Python regex (re.match) of the encoded part, anchored at its end
+    hashlib: str  # hashlib's name of the hash that computes it
+    expect: str  # what an error message says the encoded part must be
+
+
+@dataclass(frozen=True)
+class DigestFormat:
+    """Content digests ``algorithm:encoded``, declared with their external Go type."""
+
+    grammar: str  # Python regex (re.match) of any digest, anchored at its end
+    canonical: str  # the algorithm digests are computed with by default
+    canonical_pattern: str  # Python regex (re.match) of a digest of that algorithm
+    algorithms: tuple[DigestAlgorithm, ...]  # checked exactly, and computable
+    origin: Origin = field(compare=False)
+
+
+@dataclass(frozen=True)
+class TypeName:
+    """A generated class a role names."""
+
+    name: str  # Python class name
+    module: str  # dotted module
+    go_name: str
+    decoder: str  # its canonical decoder
+    required: tuple[str, ...]  # JSON members its canonical schema site requires
+
+
+@dataclass(frozen=True)
+class MediaType:
+    value: str
+    type: TypeName
+    manifest: bool  # served by a registry's manifests endpoint
+    const: str | None  # the Go constant it comes from, if any
+
+
+@dataclass(frozen=True)
+class RefStep:
+    """A member of a struct that holds descriptors, directly or deeper down."""
+
+    member: StrictStep
+    container: Literal["one", "list", "map"]
+    target: str  # "" for a descriptor, else the struct whose refs to follow
+
+
+@dataclass(frozen=True)
+class Refs:
+    struct: TypeName
+    steps: tuple[RefStep, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    """The content descriptor and the documents named by media type."""
+
+    descriptor: TypeName
+    media_type: StrictStep
+    digest: StrictStep
+    size: StrictStep
+    options: tuple[Field, ...]  # its other optional members: keywords of descriptor_for
+    document_media_type: str  # the JSON member in which a document names its media type
+    media_types: tuple[MediaType, ...]
+    refs: tuple[Refs, ...]  # every struct that holds descriptors, inner ones first
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A directory of content-addressed blobs with a marker and an index file."""
+
+    marker: str  # file name
+    marker_type: TypeName
+    version_member: tuple[StrictStep, ...]  # the marker's member naming the layout version
+    version: str  # the version of the layout format the generated code knows
+    index: str  # file name
+    index_type: TypeName
+    blobs: str  # directory name
+    blob_path: str  # under it, with {algorithm} and {encoded}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A directory with a configuration file naming a root filesystem."""
+
+    config: str  # file name
+    type: TypeName
+    root_path: tuple[StrictStep, ...]  # members leading to the root filesystem's path
+
+
+@dataclass(frozen=True)
+class Roles:
+    digest: DigestFormat | None = None
+    content: Content | None = None
+    layout: Layout | None = None
+    bundle: Bundle | None = None
+    documents: tuple[TypeName, ...] = ()  # root types ([roots]), in mapping order
+    # The spec's JSON Schemas for the pydantic hook: (key, compact JSON), key
+    # "<spec>/<file>" for a vendored file with its $refs made "<spec>/<file>#<ptr>",
+    # and "<module>.<Class>" for a struct no schema describes (built from the model).
+    schemas: tuple[tuple[str, str], ...] = ()
+    schema_sites: tuple[tuple[str, str], ...] = ()  # "<module>.<Class>" -> schema key

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import bind, config, packaging, strict
+from . import bind, config, packaging, roles, strict
 from .golang import GoError
 from .errors import GeneratorError
 from .model import Spec
@@ -35,7 +35,8 @@ def load(spec_root: Path, display: str = "spec") -> list[Spec]:
             )
         try:
             spec = bind.build(directory, f"{display}/{directory.name}")
-            specs.append(strict.attach(spec, directory, f"{display}/{directory.name}"))
+            spec = strict.attach(spec, directory, f"{display}/{directory.name}")
+            specs.append(roles.attach(spec, directory, f"{display}/{directory.name}"))
         except GoError as e:
             raise GeneratorError(e.pos.file, e.pos.line, e.message) from None
     if not specs:

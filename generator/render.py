@@ -20,7 +20,7 @@ import black
 import jinja2
 from black.mode import TargetVersion
 
-from . import names
+from . import names, render_roles
 from .errors import GeneratorError
 from .model import (
     EnumType,
@@ -342,6 +342,8 @@ STDLIB = {
     "Any": Import("typing", ("Any",)),
     "ClassVar": Import("typing", ("ClassVar",)),
     "Mapping": Import("typing", ("Mapping",)),
+    "Callable": Import("typing", ("Callable",)),
+    "MappingProxyType": Import("types", ("MappingProxyType",)),
 }
 
 
@@ -477,14 +479,19 @@ class Renderer:
         top = top_package(specs)
         runtime, strict_runtime = f"{top}._runtime", f"{top}._strict"
         modules = {m.name: m for spec in specs for m in spec.modules}
+        shared = render_roles.context(top, specs)  # the digest format, the package name
         texts = {
             runtime: self._text(
-                "_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template", package=top
+                "_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template", **shared
             ),
             strict_runtime: self._text(
-                "_strict_runtime.py.j2", names.module_file(strict_runtime), source="ocigen's strict-mode template"
+                "_strict_runtime.py.j2", names.module_file(strict_runtime), source="ocigen's strict-mode template",
+                **shared,
             ),
         }
+        extra = render_roles.runtime_modules(top, specs)  # _content, _pydantic
+        for name, template in extra.items():
+            texts[name] = self._text(template, names.module_file(name), source="ocigen's roles templates", **shared)
         contexts: dict[str, dict[str, Any]] = {}
         for spec in specs:
             for module in spec.modules:
@@ -496,6 +503,8 @@ class Renderer:
                     is_spec_root=module.name == spec.package,
                     reg=ModuleContext(module, modules),
                     source=f"{spec.name} {spec.version} {module.go_package}",
+                    digest=shared["digest"],
+                    **render_roles.module_context(spec, module.name),
                 )
                 # First without imports, to see which names it uses.
                 texts[module.name] = self._text(
@@ -509,7 +518,7 @@ class Renderer:
         for name, text in texts.items():
             path = paths[name]
             if name in contexts:
-                providers = [(p, found[p].defined) for p in (runtime, strict_runtime)]
+                providers = [(p, found[p].defined) for p in (runtime, strict_runtime, *extra)]
                 providers += [(m, found[m].defined) for m in modules[name].imports]
                 text = self._text(
                     "module.py.j2", path, imports=imports_for(found[name], name, providers), **contexts[name]
@@ -522,10 +531,14 @@ class Renderer:
             path,
             specs=specs,
             source=sources,
-            imports=[[Import(names.relative(runtime, top), ("Timestamp", "ValidationError"))]],
+            imports=[
+                [STDLIB["MappingProxyType"]],
+                [Import(names.relative(runtime, top), ("Timestamp", "ValidationError"))],
+            ],
         )
         files[path] = format_python(package, path)
         files[f"{top}/py.typed"] = ""
+        files.update(render_roles.package_files(self._text, format_python, specs, top))
         for spec in specs:
             # Packages between the top package and the spec modules.
             parts = spec.package.split(".")

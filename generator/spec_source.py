@@ -1059,8 +1059,11 @@ def _generated_versions(out: Path) -> str | None:
         if isinstance(node, ast.Assign) and [
             getattr(t, "id", None) for t in node.targets
         ] == ["SPEC_VERSIONS"]:
+            value = node.value
+            if isinstance(value, ast.Call) and len(value.args) == 1:
+                value = value.args[0]  # MappingProxyType({...}): read-only
             try:
-                versions = ast.literal_eval(node.value)
+                versions = ast.literal_eval(value)
             except ValueError:
                 return None
             if isinstance(versions, dict):

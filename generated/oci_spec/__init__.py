@@ -7,12 +7,16 @@ can be vendored under any name.  Parsing validates fully and raises
 ``ValidationError``; serializing writes what Go's ``encoding/json`` writes.
 """
 
+from types import MappingProxyType
+
 from ._runtime import Timestamp, ValidationError
 
 __all__ = ["SPEC_VERSIONS", "Timestamp", "ValidationError"]
 
-SPEC_VERSIONS = {
-    "image-spec": "1.1.1",
-    "runtime-spec": "1.3.0",
-}
-"""The vendored specification versions this package was generated from."""
+SPEC_VERSIONS = MappingProxyType(
+    {
+        "image-spec": "1.1.1",
+        "runtime-spec": "1.3.0",
+    }
+)
+"""The vendored specification versions this package was generated from (read-only)."""

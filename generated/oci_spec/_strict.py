@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any, Callable, Mapping, TypeVar
 
-from ._runtime import ValidationError, _finite, _load, _no_constant, _show
+from ._runtime import _ALGORITHMS, ValidationError, _finite, _load, _no_constant, _show
 
 _T = TypeVar("_T")
 _Walk = Callable[[_T, dict[int, list[str]]], None]
@@ -160,18 +160,17 @@ def _first_duplicate(values: list[Any]) -> int:
     return -1
 
 
-_HASHES = ("sha256", "sha384", "sha512")
-
-
 def _data_mismatch(data: bytes, size: int, digest: str) -> str | None:
-    """Why embedded data is not the content ``size`` and ``digest`` describe."""
+    """Why embedded data is not the content ``size`` and ``digest`` describe
+    (the digest is checked for the algorithms the package can compute)."""
     if len(data) != size:
         return f"data decodes to {len(data)} bytes, size is {size}"
     algorithm, _, encoded = digest.partition(":")
-    if algorithm in _HASHES:
+    known = _ALGORITHMS.get(algorithm)
+    if known is not None:
         import hashlib
 
-        actual = hashlib.new(algorithm, data).hexdigest()
+        actual = hashlib.new(known[2], data).hexdigest()
         if actual != encoded:
             return f"data hashes to {algorithm}:{actual}, digest is {digest}"
     return None

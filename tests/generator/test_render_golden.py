@@ -145,7 +145,10 @@ def test_expected_file_set(rendered: dict[str, str]) -> None:
     assert sorted(rendered) == [
         "lint/mini-spec.txt",
         "oci_spec/__init__.py",
+        "oci_spec/_content.py",
+        "oci_spec/_pydantic.py",
         "oci_spec/_runtime.py",
+        "oci_spec/_schemas.py",
         "oci_spec/_strict.py",
         "oci_spec/mini/__init__.py",
         "oci_spec/mini/v1/__init__.py",
@@ -266,9 +269,8 @@ def test_docstrings_keep_quotes_and_backslashes(v1: ModuleType) -> None:
         docs["MEDIA_TYPE_WIDGET"]
         == 'MediaTypeWidget is the media type of a "widget" document.'
     )
-    assert (
-        docs["EMPTY_BLOB"]
-        == "EmptyBlob is the blob with content `{}` and the widget media type."
+    assert v1.empty_blob.__doc__.startswith(
+        "EmptyBlob is the blob with content `{}` and the widget media type.\n"
     )
     assert "Deprecated: use Labels instead." in docs["Widget.legacy"]
     assert "Deprecated: use KindBeta instead." in docs["Kind.GAMMA"]
@@ -303,7 +305,7 @@ def test_constants(pkg: ModuleType, mini: ModuleType, v1: ModuleType) -> None:
     assert (
         "Versioned" in mini.__all__
         and "Widget" in v1.__all__
-        and "EMPTY_BLOB" in v1.__all__
+        and "empty_blob" in v1.__all__
     )
 
 
@@ -319,13 +321,18 @@ def test_enum_members(v1: ModuleType) -> None:
 
 
 def test_composite_literal_constant(v1: ModuleType) -> None:
-    blob = v1.EMPTY_BLOB
+    blob = v1.empty_blob()
     assert isinstance(blob, v1.Blob)
     assert blob == v1.Blob(media_type=v1.MEDIA_TYPE_WIDGET, data=b"{}")
     assert (
         blob.to_json()
         == b'{"mediaType":"application/vnd.example.widget.v1+json","data":"e30="}'
     )
+    # A Go package variable is a function returning a new value: no caller's
+    # change reaches another caller.
+    blob.media_type = "text/plain"
+    assert v1.empty_blob().media_type == v1.MEDIA_TYPE_WIDGET
+    assert v1.empty_blob() is not v1.empty_blob()
 
 
 def test_round_trip(v1: ModuleType) -> None:
@@ -429,7 +436,7 @@ def test_composite_literal_omitting_a_required_field(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import oci_spec.mini.v1 as m; print(m.NOBODY.to_json().decode())",
+            "import oci_spec.mini.v1 as m; print(m.nobody().to_json().decode())",
         ],
         cwd=out,
         capture_output=True,

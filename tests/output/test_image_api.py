@@ -108,7 +108,7 @@ def test_data_is_padded_base64_bytes() -> None:
     assert d.data == b"{}"
     assert b'"data":"e30="' in d.to_json()
     assert error(v1.Descriptor, dict(LAYER, data="e30")).path == "data"
-    assert v1.DESCRIPTOR_EMPTY_JSON.data == b"{}" and v1.DESCRIPTOR_EMPTY_JSON.size == 2
+    assert v1.descriptor_empty_json().data == b"{}" and v1.descriptor_empty_json().size == 2
 
 
 def test_created_keeps_nanoseconds_and_go_format() -> None:
@@ -157,7 +157,7 @@ def test_validate_checks_values_built_in_python() -> None:
     with pytest.raises(ValidationError) as info:
         d.validate()
     assert info.value.path == "mediaType"
-    empty = v1.DESCRIPTOR_EMPTY_JSON
+    empty = v1.descriptor_empty_json()
     m = v1.Manifest(
         schema_version=2, config=dataclasses.replace(empty), layers=[dataclasses.replace(empty)]
     )

@@ -33,7 +33,7 @@ from generator.model import Spec as ModelSpec
 from oci_spec import ValidationError
 from oci_spec import _runtime, _strict
 from oci_spec.image.v1 import (
-    DESCRIPTOR_EMPTY_JSON,
+    descriptor_empty_json,
     Descriptor,
     Image,
     ImageConfig,
@@ -396,7 +396,7 @@ def test_from_dict_and_validate(case: Case) -> None:
 
 
 def test_validate_strict_on_values_built_in_python() -> None:
-    m = Manifest(schema_version=2, config=DESCRIPTOR_EMPTY_JSON, layers=[DESCRIPTOR_EMPTY_JSON])
+    m = Manifest(schema_version=2, config=descriptor_empty_json(), layers=[descriptor_empty_json()])
     m.validate()
     with pytest.raises(ValidationError) as info:
         m.validate(strict=True)
@@ -404,7 +404,7 @@ def test_validate_strict_on_values_built_in_python() -> None:
     m.artifact_type = "application/vnd.example+json"
     m.validate(strict=True)
 
-    m.layers.append(Descriptor(media_type="text/plain", digest=DESCRIPTOR_EMPTY_JSON.digest,
+    m.layers.append(Descriptor(media_type="text/plain", digest=descriptor_empty_json().digest,
                                size=3, data=b"{}!"))
     with pytest.raises(ValidationError) as info:
         m.validate(strict=True)

@@ -133,7 +133,7 @@ def test_wheel_builds_offline_and_installs_into_a_fresh_venv(tmp_path: Path) -> 
         "p = pathlib.Path(oci_spec.__file__).parent\n"
         "assert (p / 'py.typed').is_file()\n"
         "assert 'site-packages' in str(p), p\n"
-        "print(md.version('" + DIST_NAME + "'), oci_spec.SPEC_VERSIONS)\n"
+        "print(md.version('" + DIST_NAME + "'), dict(oci_spec.SPEC_VERSIONS))\n"
     )
     out = subprocess.run([str(python), "-I", "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path)
     assert out.stdout.strip() == f"{version} {{'image-spec': '1.1.1', 'runtime-spec': '1.3.0'}}"

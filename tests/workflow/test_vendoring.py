@@ -85,12 +85,18 @@ SMOKE = textwrap.dedent(
 )
 
 
-def test_vendored_copy_runs_isolated_and_reads_only_its_own_files(tmp_path: Path) -> None:
+def _vendor(tmp_path: Path) -> tuple[Path, Path]:
+    """generated/oci_spec copied as myproject/_vendor/oci_spec: (project root, vendor dir)."""
     project = tmp_path / "proj"
     vendor = project / "myproject" / "_vendor"
     shutil.copytree(PACKAGE, vendor / "oci_spec", ignore=shutil.ignore_patterns("__pycache__"))
     (project / "myproject" / "__init__.py").write_text("")
     (vendor / "__init__.py").write_text("")
+    return project, vendor
+
+
+def test_vendored_copy_runs_isolated_and_reads_only_its_own_files(tmp_path: Path) -> None:
+    project, vendor = _vendor(tmp_path)
     (tmp_path / "manifest.json").write_bytes(MANIFEST)
     script = tmp_path / "smoke.py"
     script.write_text(SMOKE)
@@ -102,3 +108,52 @@ def test_vendored_copy_runs_isolated_and_reads_only_its_own_files(tmp_path: Path
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok ")
     assert not (vendor / "oci_spec" / "__pycache__").exists()  # -B: left as copied
+
+
+VALIDATE = textwrap.dedent(
+    '''
+    import runpy, sys
+
+    project_root, layout = sys.argv[1:3]
+    sys.path.insert(0, project_root)
+    imported = []
+    sys.addaudithook(lambda event, args: imported.append(args[0]) if event == "import" else None)
+    sys.argv = ["python -m myproject._vendor.oci_spec", "validate", "--json", layout]
+    try:
+        runpy.run_module("myproject._vendor.oci_spec", run_name="__main__", alter_sys=True)
+    except SystemExit as e:
+        code = e.code
+    foreign = sorted(
+        {n for n in imported if n.split(".")[0] not in ("myproject",) + tuple(sys.stdlib_module_names)}
+    )
+    assert not foreign, ("imported from outside the standard library", foreign)
+    assert "oci_spec" not in sys.modules
+    sys.exit(code)
+    '''
+)
+
+
+def test_vendored_validate_command_uses_the_standard_library_only(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    project, _ = _vendor(tmp_path)
+    layout = tmp_path / "layout"
+    (layout / "blobs" / "sha256").mkdir(parents=True)
+    (layout / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
+    digest = hashlib.sha256(MANIFEST).hexdigest()
+    (layout / "blobs" / "sha256" / digest).write_bytes(MANIFEST)
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+         "digest": f"sha256:{digest}", "size": len(MANIFEST)}]}))  # fmt: skip
+    script = tmp_path / "validate.py"
+    script.write_text(VALIDATE)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", str(script), str(project), str(layout)],
+        cwd=tmp_path, capture_output=True, text=True, env={},
+    )  # fmt: skip
+    # The manifest's config and layer blobs are not in the layout: exactly those two.
+    assert result.returncode == 1, result.stdout + result.stderr
+    problems = json.loads(result.stdout)["results"][0]["problems"]
+    assert [p["location"] for p in problems] == ["config", "layers[0]"]
+    assert all(p["message"].endswith("does not exist") for p in problems)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
 from .._runtime import (
@@ -20,6 +21,7 @@ from .._runtime import (
     _type,
 )
 from .._strict import _strict_check, _strict_dict, _strict_json
+from .._pydantic import _core_schema, _json_schema
 
 __all__ = [
     "VERSION",
@@ -57,12 +59,14 @@ class Versioned:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "schema_version": "schemaVersion",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "schema_version": "schemaVersion",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -106,6 +110,20 @@ class Versioned:
         o = _dec_Versioned(_load(text))
         if strict:
             _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Versioned, _enc_Versioned, "oci_spec.image.Versioned"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.image.Versioned")
 
 
 _KEYS_Versioned = frozenset(["schemaVersion"])

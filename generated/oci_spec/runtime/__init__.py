@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
 from .._runtime import (
@@ -42,6 +43,7 @@ from .._strict import (
     _strict_dict,
     _strict_json,
 )
+from .._pydantic import _core_schema, _json_schema
 
 __all__ = [
     "VERSION",
@@ -551,37 +553,41 @@ class Spec:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "oci_version": "ociVersion",
-        "process": "process",
-        "root": "root",
-        "hostname": "hostname",
-        "domainname": "domainname",
-        "mounts": "mounts",
-        "hooks": "hooks",
-        "annotations": "annotations",
-        "linux": "linux",
-        "solaris": "solaris",
-        "windows": "windows",
-        "vm": "vm",
-        "zos": "zos",
-        "freebsd": "freebsd",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "hooks": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "linux": ("linux",),
-        "solaris": ("solaris",),
-        "windows": ("windows",),
-        "vm": ("vm",),
-        "zos": ("zos",),
-        "freebsd": ("freebsd",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "oci_version": "ociVersion",
+            "process": "process",
+            "root": "root",
+            "hostname": "hostname",
+            "domainname": "domainname",
+            "mounts": "mounts",
+            "hooks": "hooks",
+            "annotations": "annotations",
+            "linux": "linux",
+            "solaris": "solaris",
+            "windows": "windows",
+            "vm": "vm",
+            "zos": "zos",
+            "freebsd": "freebsd",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "hooks": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "linux": ("linux",),
+            "solaris": ("solaris",),
+            "windows": ("windows",),
+            "vm": ("vm",),
+            "zos": ("zos",),
+            "freebsd": ("freebsd",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -626,6 +632,18 @@ class Spec:
         if strict:
             _strict_check(_strict_Spec, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Spec, _enc_Spec, "oci_spec.runtime.Spec")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Scheduler:
@@ -650,18 +668,20 @@ class Scheduler:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "policy": "policy",
-        "nice": "nice",
-        "priority": "priority",
-        "flags": "flags",
-        "runtime": "runtime",
-        "deadline": "deadline",
-        "period": "period",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "policy": "policy",
+            "nice": "nice",
+            "priority": "priority",
+            "flags": "flags",
+            "runtime": "runtime",
+            "deadline": "deadline",
+            "period": "period",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -705,6 +725,22 @@ class Scheduler:
         o = _dec_Scheduler(_load(text))
         if strict:
             _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Scheduler, _enc_Scheduler, "oci_spec.runtime.Scheduler"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/scheduler"
+        )
 
 
 @dataclass(kw_only=True, slots=True)
@@ -767,45 +803,49 @@ class Process:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "terminal": "terminal",
-        "console_size": "consoleSize",
-        "user": "user",
-        "args": "args",
-        "command_line": "commandLine",
-        "env": "env",
-        "cwd": "cwd",
-        "capabilities": "capabilities",
-        "rlimits": "rlimits",
-        "no_new_privileges": "noNewPrivileges",
-        "apparmor_profile": "apparmorProfile",
-        "oom_score_adj": "oomScoreAdj",
-        "scheduler": "scheduler",
-        "selinux_label": "selinuxLabel",
-        "io_priority": "ioPriority",
-        "exec_cpu_affinity": "execCPUAffinity",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "command_line": ("windows",),
-        "capabilities": ("linux",),
-        "rlimits": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "no_new_privileges": (
-            "linux",
-            "zos",
-        ),
-        "apparmor_profile": ("linux",),
-        "oom_score_adj": ("linux",),
-        "scheduler": ("linux",),
-        "selinux_label": ("linux",),
-        "io_priority": ("linux",),
-        "exec_cpu_affinity": ("linux",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "terminal": "terminal",
+            "console_size": "consoleSize",
+            "user": "user",
+            "args": "args",
+            "command_line": "commandLine",
+            "env": "env",
+            "cwd": "cwd",
+            "capabilities": "capabilities",
+            "rlimits": "rlimits",
+            "no_new_privileges": "noNewPrivileges",
+            "apparmor_profile": "apparmorProfile",
+            "oom_score_adj": "oomScoreAdj",
+            "scheduler": "scheduler",
+            "selinux_label": "selinuxLabel",
+            "io_priority": "ioPriority",
+            "exec_cpu_affinity": "execCPUAffinity",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "command_line": ("windows",),
+            "capabilities": ("linux",),
+            "rlimits": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "no_new_privileges": (
+                "linux",
+                "zos",
+            ),
+            "apparmor_profile": ("linux",),
+            "oom_score_adj": ("linux",),
+            "scheduler": ("linux",),
+            "selinux_label": ("linux",),
+            "io_priority": ("linux",),
+            "exec_cpu_affinity": ("linux",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -850,6 +890,18 @@ class Process:
         if strict:
             _strict_check(_strict_Process, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Process, _enc_Process, "oci_spec.runtime.Process")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#/properties/process")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxCapabilities:
@@ -879,22 +931,26 @@ class LinuxCapabilities:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "bounding": "bounding",
-        "effective": "effective",
-        "inheritable": "inheritable",
-        "permitted": "permitted",
-        "ambient": "ambient",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "bounding": ("linux",),
-        "effective": ("linux",),
-        "inheritable": ("linux",),
-        "permitted": ("linux",),
-        "ambient": ("linux",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "bounding": "bounding",
+            "effective": "effective",
+            "inheritable": "inheritable",
+            "permitted": "permitted",
+            "ambient": "ambient",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "bounding": ("linux",),
+            "effective": ("linux",),
+            "inheritable": ("linux",),
+            "permitted": ("linux",),
+            "ambient": ("linux",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -941,6 +997,25 @@ class LinuxCapabilities:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxCapabilities,
+            _enc_LinuxCapabilities,
+            "oci_spec.runtime.LinuxCapabilities",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/capabilities"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxIOPriority:
@@ -953,13 +1028,15 @@ class LinuxIOPriority:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "class_": "class",
-        "priority": "priority",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "class_": "class",
+            "priority": "priority",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1006,6 +1083,25 @@ class LinuxIOPriority:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxIOPriority,
+            _enc_LinuxIOPriority,
+            "oci_spec.runtime.LinuxIOPriority",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/ioPriority"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class CPUAffinity:
@@ -1018,13 +1114,15 @@ class CPUAffinity:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "initial": "initial",
-        "final": "final",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "initial": "initial",
+            "final": "final",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1069,6 +1167,22 @@ class CPUAffinity:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_CPUAffinity, _enc_CPUAffinity, "oci_spec.runtime.CPUAffinity"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/execCPUAffinity"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Box:
@@ -1081,13 +1195,15 @@ class Box:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "height": "height",
-        "width": "width",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "height": "height",
+            "width": "width",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1132,6 +1248,20 @@ class Box:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Box, _enc_Box, "oci_spec.runtime.Box")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/consoleSize"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class User:
@@ -1160,37 +1290,41 @@ class User:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "uid": "uid",
-        "gid": "gid",
-        "umask": "umask",
-        "additional_gids": "additionalGids",
-        "username": "username",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "uid": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "gid": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "umask": (
-            "linux",
-            "solaris",
-            "zos",
-        ),
-        "additional_gids": (
-            "linux",
-            "solaris",
-        ),
-        "username": ("windows",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "uid": "uid",
+            "gid": "gid",
+            "umask": "umask",
+            "additional_gids": "additionalGids",
+            "username": "username",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "uid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "gid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "umask": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "additional_gids": (
+                "linux",
+                "solaris",
+            ),
+            "username": ("windows",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1235,6 +1369,20 @@ class User:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_User, _enc_User, "oci_spec.runtime.User")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/user"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Root:
@@ -1247,13 +1395,15 @@ class Root:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "readonly": "readonly",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "readonly": "readonly",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1298,6 +1448,18 @@ class Root:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Root, _enc_Root, "oci_spec.runtime.Root")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#/properties/root")
+
 
 @dataclass(kw_only=True, slots=True)
 class Mount:
@@ -1325,26 +1487,30 @@ class Mount:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "destination": "destination",
-        "type": "type",
-        "source": "source",
-        "options": "options",
-        "uid_mappings": "uidMappings",
-        "gid_mappings": "gidMappings",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {
-        "type": (
-            "linux",
-            "solaris",
-            "zos",
-            "freebsd",
-        ),
-        "uid_mappings": ("linux",),
-        "gid_mappings": ("linux",),
-    }
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "destination": "destination",
+            "type": "type",
+            "source": "source",
+            "options": "options",
+            "uid_mappings": "uidMappings",
+            "gid_mappings": "gidMappings",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "type": (
+                "linux",
+                "solaris",
+                "zos",
+                "freebsd",
+            ),
+            "uid_mappings": ("linux",),
+            "gid_mappings": ("linux",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1389,6 +1555,18 @@ class Mount:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Mount, _enc_Mount, "oci_spec.runtime.Mount")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs.json#/definitions/Mount")
+
 
 @dataclass(kw_only=True, slots=True)
 class Hook:
@@ -1405,15 +1583,17 @@ class Hook:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "args": "args",
-        "env": "env",
-        "timeout": "timeout",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "args": "args",
+            "env": "env",
+            "timeout": "timeout",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1458,6 +1638,18 @@ class Hook:
         if strict:
             _strict_check(_strict_Hook, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Hook, _enc_Hook, "oci_spec.runtime.Hook")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs.json#/definitions/Hook")
+
 
 @dataclass(kw_only=True, slots=True)
 class Hooks:
@@ -1489,17 +1681,19 @@ class Hooks:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "prestart": "prestart",
-        "create_runtime": "createRuntime",
-        "create_container": "createContainer",
-        "start_container": "startContainer",
-        "poststart": "poststart",
-        "poststop": "poststop",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "prestart": "prestart",
+            "create_runtime": "createRuntime",
+            "create_container": "createContainer",
+            "start_container": "startContainer",
+            "poststart": "poststart",
+            "poststop": "poststop",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1543,6 +1737,18 @@ class Hooks:
         o = _dec_Hooks(_load(text))
         if strict:
             _strict_check(_strict_Hooks, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Hooks, _enc_Hooks, "oci_spec.runtime.Hooks")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-schema.json#/properties/hooks")
 
 
 @dataclass(kw_only=True, slots=True)
@@ -1590,28 +1796,30 @@ class Linux:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "uid_mappings": "uidMappings",
-        "gid_mappings": "gidMappings",
-        "sysctl": "sysctl",
-        "resources": "resources",
-        "cgroups_path": "cgroupsPath",
-        "namespaces": "namespaces",
-        "devices": "devices",
-        "net_devices": "netDevices",
-        "seccomp": "seccomp",
-        "rootfs_propagation": "rootfsPropagation",
-        "masked_paths": "maskedPaths",
-        "readonly_paths": "readonlyPaths",
-        "mount_label": "mountLabel",
-        "intel_rdt": "intelRdt",
-        "memory_policy": "memoryPolicy",
-        "personality": "personality",
-        "time_offsets": "timeOffsets",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "uid_mappings": "uidMappings",
+            "gid_mappings": "gidMappings",
+            "sysctl": "sysctl",
+            "resources": "resources",
+            "cgroups_path": "cgroupsPath",
+            "namespaces": "namespaces",
+            "devices": "devices",
+            "net_devices": "netDevices",
+            "seccomp": "seccomp",
+            "rootfs_propagation": "rootfsPropagation",
+            "masked_paths": "maskedPaths",
+            "readonly_paths": "readonlyPaths",
+            "mount_label": "mountLabel",
+            "intel_rdt": "intelRdt",
+            "memory_policy": "memoryPolicy",
+            "personality": "personality",
+            "time_offsets": "timeOffsets",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1656,6 +1864,18 @@ class Linux:
         if strict:
             _strict_check(_strict_Linux, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Linux, _enc_Linux, "oci_spec.runtime.Linux")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-linux.json#/linux")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxNamespace:
@@ -1669,13 +1889,15 @@ class LinuxNamespace:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "path": "path",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "path": "path",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1720,6 +1942,25 @@ class LinuxNamespace:
         if strict:
             _strict_check(_strict_LinuxNamespace, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxNamespace,
+            _enc_LinuxNamespace,
+            "oci_spec.runtime.LinuxNamespace",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/NamespaceReference"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxIDMapping:
@@ -1734,14 +1975,16 @@ class LinuxIDMapping:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "container_id": "containerID",
-        "host_id": "hostID",
-        "size": "size",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "container_id": "containerID",
+            "host_id": "hostID",
+            "size": "size",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1786,6 +2029,23 @@ class LinuxIDMapping:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxIDMapping,
+            _enc_LinuxIDMapping,
+            "oci_spec.runtime.LinuxIDMapping",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs.json#/definitions/IDMapping")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxTimeOffset:
@@ -1798,13 +2058,15 @@ class LinuxTimeOffset:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "secs": "secs",
-        "nanosecs": "nanosecs",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "secs": "secs",
+            "nanosecs": "nanosecs",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1851,6 +2113,23 @@ class LinuxTimeOffset:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxTimeOffset_2,
+            _enc_LinuxTimeOffset,
+            "oci_spec.runtime.LinuxTimeOffset",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/TimeOffsets")
+
 
 @dataclass(kw_only=True, slots=True)
 class POSIXRlimit:
@@ -1865,14 +2144,16 @@ class POSIXRlimit:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "hard": "hard",
-        "soft": "soft",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "hard": "hard",
+            "soft": "soft",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1917,6 +2198,22 @@ class POSIXRlimit:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_POSIXRlimit, _enc_POSIXRlimit, "oci_spec.runtime.POSIXRlimit"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/rlimits/items"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxHugepageLimit:
@@ -1932,13 +2229,15 @@ class LinuxHugepageLimit:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "page_size": "pageSize",
-        "limit": "limit",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "page_size": "pageSize",
+            "limit": "limit",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -1985,6 +2284,25 @@ class LinuxHugepageLimit:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxHugepageLimit,
+            _enc_LinuxHugepageLimit,
+            "oci_spec.runtime.LinuxHugepageLimit",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/hugepageLimits/items"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxInterfacePriority:
@@ -1997,13 +2315,15 @@ class LinuxInterfacePriority:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "name": "name",
-        "priority": "priority",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "priority": "priority",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2050,6 +2370,25 @@ class LinuxInterfacePriority:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxInterfacePriority,
+            _enc_LinuxInterfacePriority,
+            "oci_spec.runtime.LinuxInterfacePriority",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/NetworkInterfacePriority"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxBlockIODevice:
@@ -2062,13 +2401,15 @@ class LinuxBlockIODevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "major": "major",
-        "minor": "minor",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "major": "major",
+            "minor": "minor",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2115,6 +2456,23 @@ class LinuxBlockIODevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxBlockIODevice,
+            _enc_LinuxBlockIODevice,
+            "oci_spec.runtime.LinuxBlockIODevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.LinuxBlockIODevice")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxWeightDevice:
@@ -2131,15 +2489,17 @@ class LinuxWeightDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "major": "major",
-        "minor": "minor",
-        "weight": "weight",
-        "leaf_weight": "leafWeight",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "major": "major",
+            "minor": "minor",
+            "weight": "weight",
+            "leaf_weight": "leafWeight",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2186,6 +2546,25 @@ class LinuxWeightDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxWeightDevice,
+            _enc_LinuxWeightDevice,
+            "oci_spec.runtime.LinuxWeightDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/blockIODeviceWeight"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxThrottleDevice:
@@ -2200,14 +2579,16 @@ class LinuxThrottleDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "major": "major",
-        "minor": "minor",
-        "rate": "rate",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "major": "major",
+            "minor": "minor",
+            "rate": "rate",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2254,6 +2635,25 @@ class LinuxThrottleDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxThrottleDevice,
+            _enc_LinuxThrottleDevice,
+            "oci_spec.runtime.LinuxThrottleDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-linux.json#/definitions/blockIODeviceThrottle"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxBlockIO:
@@ -2276,18 +2676,20 @@ class LinuxBlockIO:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "weight": "weight",
-        "leaf_weight": "leafWeight",
-        "weight_device": "weightDevice",
-        "throttle_read_bps_device": "throttleReadBpsDevice",
-        "throttle_write_bps_device": "throttleWriteBpsDevice",
-        "throttle_read_iops_device": "throttleReadIOPSDevice",
-        "throttle_write_iops_device": "throttleWriteIOPSDevice",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "weight": "weight",
+            "leaf_weight": "leafWeight",
+            "weight_device": "weightDevice",
+            "throttle_read_bps_device": "throttleReadBpsDevice",
+            "throttle_write_bps_device": "throttleWriteBpsDevice",
+            "throttle_read_iops_device": "throttleReadIOPSDevice",
+            "throttle_write_iops_device": "throttleWriteIOPSDevice",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2332,6 +2734,22 @@ class LinuxBlockIO:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxBlockIO, _enc_LinuxBlockIO, "oci_spec.runtime.LinuxBlockIO"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/blockIO"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxMemory:
@@ -2366,20 +2784,22 @@ class LinuxMemory:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "limit": "limit",
-        "reservation": "reservation",
-        "swap": "swap",
-        "kernel": "kernel",
-        "kernel_tcp": "kernelTCP",
-        "swappiness": "swappiness",
-        "disable_oom_killer": "disableOOMKiller",
-        "use_hierarchy": "useHierarchy",
-        "check_before_update": "checkBeforeUpdate",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "limit": "limit",
+            "reservation": "reservation",
+            "swap": "swap",
+            "kernel": "kernel",
+            "kernel_tcp": "kernelTCP",
+            "swappiness": "swappiness",
+            "disable_oom_killer": "disableOOMKiller",
+            "use_hierarchy": "useHierarchy",
+            "check_before_update": "checkBeforeUpdate",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2424,6 +2844,22 @@ class LinuxMemory:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxMemory, _enc_LinuxMemory, "oci_spec.runtime.LinuxMemory"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/memory"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxCPU:
@@ -2451,20 +2887,22 @@ class LinuxCPU:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "shares": "shares",
-        "quota": "quota",
-        "burst": "burst",
-        "period": "period",
-        "realtime_runtime": "realtimeRuntime",
-        "realtime_period": "realtimePeriod",
-        "cpus": "cpus",
-        "mems": "mems",
-        "idle": "idle",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "shares": "shares",
+            "quota": "quota",
+            "burst": "burst",
+            "period": "period",
+            "realtime_runtime": "realtimeRuntime",
+            "realtime_period": "realtimePeriod",
+            "cpus": "cpus",
+            "mems": "mems",
+            "idle": "idle",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2509,6 +2947,22 @@ class LinuxCPU:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxCPU, _enc_LinuxCPU, "oci_spec.runtime.LinuxCPU"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/cpu"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxPids:
@@ -2519,12 +2973,14 @@ class LinuxPids:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "limit": "limit",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "limit": "limit",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2569,6 +3025,22 @@ class LinuxPids:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxPids, _enc_LinuxPids, "oci_spec.runtime.LinuxPids"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/pids"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxNetwork:
@@ -2581,13 +3053,15 @@ class LinuxNetwork:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "class_id": "classID",
-        "priorities": "priorities",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "class_id": "classID",
+            "priorities": "priorities",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2632,6 +3106,22 @@ class LinuxNetwork:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxNetwork, _enc_LinuxNetwork, "oci_spec.runtime.LinuxNetwork"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources/properties/network"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxRdma:
@@ -2644,13 +3134,15 @@ class LinuxRdma:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "hca_handles": "hcaHandles",
-        "hca_objects": "hcaObjects",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "hca_handles": "hcaHandles",
+            "hca_objects": "hcaObjects",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2695,6 +3187,20 @@ class LinuxRdma:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxRdma, _enc_LinuxRdma, "oci_spec.runtime.LinuxRdma"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Rdma")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxResources:
@@ -2723,20 +3229,22 @@ class LinuxResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "devices": "devices",
-        "memory": "memory",
-        "cpu": "cpu",
-        "pids": "pids",
-        "block_io": "blockIO",
-        "hugepage_limits": "hugepageLimits",
-        "network": "network",
-        "rdma": "rdma",
-        "unified": "unified",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "devices": "devices",
+            "memory": "memory",
+            "cpu": "cpu",
+            "pids": "pids",
+            "block_io": "blockIO",
+            "hugepage_limits": "hugepageLimits",
+            "network": "network",
+            "rdma": "rdma",
+            "unified": "unified",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2781,6 +3289,25 @@ class LinuxResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxResources,
+            _enc_LinuxResources,
+            "oci_spec.runtime.LinuxResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/resources"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxDevice:
@@ -2803,18 +3330,20 @@ class LinuxDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "type": "type",
-        "major": "major",
-        "minor": "minor",
-        "file_mode": "fileMode",
-        "uid": "uid",
-        "gid": "gid",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "type": "type",
+            "major": "major",
+            "minor": "minor",
+            "file_mode": "fileMode",
+            "uid": "uid",
+            "gid": "gid",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2859,6 +3388,20 @@ class LinuxDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxDevice, _enc_LinuxDevice, "oci_spec.runtime.LinuxDevice"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Device")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxNetDevice:
@@ -2869,12 +3412,14 @@ class LinuxNetDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "name": "name",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2919,6 +3464,23 @@ class LinuxNetDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxNetDevice,
+            _enc_LinuxNetDevice,
+            "oci_spec.runtime.LinuxNetDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/NetDevice")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxDeviceCgroup:
@@ -2938,16 +3500,18 @@ class LinuxDeviceCgroup:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "allow": "allow",
-        "type": "type",
-        "major": "major",
-        "minor": "minor",
-        "access": "access",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "allow": "allow",
+            "type": "type",
+            "major": "major",
+            "minor": "minor",
+            "access": "access",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -2994,6 +3558,23 @@ class LinuxDeviceCgroup:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxDeviceCgroup,
+            _enc_LinuxDeviceCgroup,
+            "oci_spec.runtime.LinuxDeviceCgroup",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/DeviceCgroup")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxPersonality:
@@ -3006,13 +3587,15 @@ class LinuxPersonality:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "domain": "domain",
-        "flags": "flags",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "domain": "domain",
+            "flags": "flags",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3059,6 +3642,23 @@ class LinuxPersonality:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxPersonality,
+            _enc_LinuxPersonality,
+            "oci_spec.runtime.LinuxPersonality",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Personality")
+
 
 @dataclass(kw_only=True, slots=True)
 class Solaris:
@@ -3079,17 +3679,19 @@ class Solaris:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "milestone": "milestone",
-        "limitpriv": "limitpriv",
-        "max_shm_memory": "maxShmMemory",
-        "anet": "anet",
-        "capped_cpu": "cappedCPU",
-        "capped_memory": "cappedMemory",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "milestone": "milestone",
+            "limitpriv": "limitpriv",
+            "max_shm_memory": "maxShmMemory",
+            "anet": "anet",
+            "capped_cpu": "cappedCPU",
+            "capped_memory": "cappedMemory",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3134,6 +3736,18 @@ class Solaris:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Solaris, _enc_Solaris, "oci_spec.runtime.Solaris")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-solaris.json#/solaris")
+
 
 @dataclass(kw_only=True, slots=True)
 class SolarisCappedCPU:
@@ -3144,12 +3758,14 @@ class SolarisCappedCPU:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "ncpus": "ncpus",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "ncpus": "ncpus",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3196,6 +3812,25 @@ class SolarisCappedCPU:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_SolarisCappedCPU,
+            _enc_SolarisCappedCPU,
+            "oci_spec.runtime.SolarisCappedCPU",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-solaris.json#/solaris/properties/cappedCPU"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class SolarisCappedMemory:
@@ -3208,13 +3843,15 @@ class SolarisCappedMemory:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "physical": "physical",
-        "swap": "swap",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "physical": "physical",
+            "swap": "swap",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3261,6 +3898,25 @@ class SolarisCappedMemory:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_SolarisCappedMemory,
+            _enc_SolarisCappedMemory,
+            "oci_spec.runtime.SolarisCappedMemory",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-solaris.json#/solaris/properties/cappedMemory"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class SolarisAnet:
@@ -3283,18 +3939,20 @@ class SolarisAnet:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "linkname": "linkname",
-        "lower_link": "lowerLink",
-        "allowed_address": "allowedAddress",
-        "configure_allowed_address": "configureAllowedAddress",
-        "defrouter": "defrouter",
-        "link_protection": "linkProtection",
-        "mac_address": "macAddress",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "linkname": "linkname",
+            "lower_link": "lowerLink",
+            "allowed_address": "allowedAddress",
+            "configure_allowed_address": "configureAllowedAddress",
+            "defrouter": "defrouter",
+            "link_protection": "linkProtection",
+            "mac_address": "macAddress",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3339,6 +3997,22 @@ class SolarisAnet:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_SolarisAnet, _enc_SolarisAnet, "oci_spec.runtime.SolarisAnet"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-solaris.json#/solaris/properties/anet/items"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Windows:
@@ -3363,19 +4037,21 @@ class Windows:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "layer_folders": "layerFolders",
-        "devices": "devices",
-        "resources": "resources",
-        "credential_spec": "credentialSpec",
-        "servicing": "servicing",
-        "ignore_flushes_during_boot": "ignoreFlushesDuringBoot",
-        "hyperv": "hyperv",
-        "network": "network",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "layer_folders": "layerFolders",
+            "devices": "devices",
+            "resources": "resources",
+            "credential_spec": "credentialSpec",
+            "servicing": "servicing",
+            "ignore_flushes_during_boot": "ignoreFlushesDuringBoot",
+            "hyperv": "hyperv",
+            "network": "network",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3420,6 +4096,18 @@ class Windows:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Windows, _enc_Windows, "oci_spec.runtime.Windows")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-windows.json#/windows")
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsDevice:
@@ -3432,13 +4120,15 @@ class WindowsDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "id": "id",
-        "id_type": "idType",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "id": "id",
+            "id_type": "idType",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3483,6 +4173,23 @@ class WindowsDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsDevice,
+            _enc_WindowsDevice,
+            "oci_spec.runtime.WindowsDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-windows.json#/definitions/Device")
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsResources:
@@ -3497,14 +4204,16 @@ class WindowsResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "memory": "memory",
-        "cpu": "cpu",
-        "storage": "storage",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "memory": "memory",
+            "cpu": "cpu",
+            "storage": "storage",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3551,6 +4260,25 @@ class WindowsResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsResources,
+            _enc_WindowsResources,
+            "oci_spec.runtime.WindowsResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsMemoryResources:
@@ -3561,12 +4289,14 @@ class WindowsMemoryResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "limit": "limit",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "limit": "limit",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3613,6 +4343,25 @@ class WindowsMemoryResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsMemoryResources,
+            _enc_WindowsMemoryResources,
+            "oci_spec.runtime.WindowsMemoryResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources/properties/memory"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsCPUResources:
@@ -3639,15 +4388,17 @@ class WindowsCPUResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "count": "count",
-        "shares": "shares",
-        "maximum": "maximum",
-        "affinity": "affinity",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "count": "count",
+            "shares": "shares",
+            "maximum": "maximum",
+            "affinity": "affinity",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3694,6 +4445,25 @@ class WindowsCPUResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsCPUResources,
+            _enc_WindowsCPUResources,
+            "oci_spec.runtime.WindowsCPUResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources/properties/cpu"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsCPUGroupAffinity:
@@ -3708,13 +4478,15 @@ class WindowsCPUGroupAffinity:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "mask": "mask",
-        "group": "group",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "mask": "mask",
+            "group": "group",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3761,6 +4533,23 @@ class WindowsCPUGroupAffinity:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsCPUGroupAffinity,
+            _enc_WindowsCPUGroupAffinity,
+            "oci_spec.runtime.WindowsCPUGroupAffinity",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.WindowsCPUGroupAffinity")
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsStorageResources:
@@ -3775,14 +4564,16 @@ class WindowsStorageResources:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "iops": "iops",
-        "bps": "bps",
-        "sandbox_size": "sandboxSize",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "iops": "iops",
+            "bps": "bps",
+            "sandbox_size": "sandboxSize",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3829,6 +4620,25 @@ class WindowsStorageResources:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsStorageResources,
+            _enc_WindowsStorageResources,
+            "oci_spec.runtime.WindowsStorageResources",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/resources/properties/storage"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsNetwork:
@@ -3847,16 +4657,18 @@ class WindowsNetwork:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "endpoint_list": "endpointList",
-        "allow_unqualified_dns_query": "allowUnqualifiedDNSQuery",
-        "dns_search_list": "DNSSearchList",
-        "network_shared_container_name": "networkSharedContainerName",
-        "network_namespace": "networkNamespace",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "endpoint_list": "endpointList",
+            "allow_unqualified_dns_query": "allowUnqualifiedDNSQuery",
+            "dns_search_list": "DNSSearchList",
+            "network_shared_container_name": "networkSharedContainerName",
+            "network_namespace": "networkNamespace",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3901,6 +4713,25 @@ class WindowsNetwork:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsNetwork,
+            _enc_WindowsNetwork,
+            "oci_spec.runtime.WindowsNetwork",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/network"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class WindowsHyperV:
@@ -3911,12 +4742,14 @@ class WindowsHyperV:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "utility_vm_path": "utilityVMPath",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "utility_vm_path": "utilityVMPath",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -3961,6 +4794,25 @@ class WindowsHyperV:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_WindowsHyperV,
+            _enc_WindowsHyperV,
+            "oci_spec.runtime.WindowsHyperV",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-windows.json#/windows/properties/hyperv"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class IOMems:
@@ -3975,14 +4827,16 @@ class IOMems:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "first_gfn": "firstGFN",
-        "first_mfn": "firstMFN",
-        "nr_mfns": "nrMFNs",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "first_gfn": "firstGFN",
+            "first_mfn": "firstMFN",
+            "nr_mfns": "nrMFNs",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4027,6 +4881,18 @@ class IOMems:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_IOMems, _enc_IOMems, "oci_spec.runtime.IOMems")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-vm.json#/definitions/IOMemEntryFormat")
+
 
 @dataclass(kw_only=True, slots=True)
 class HWConfig:
@@ -4047,17 +4913,19 @@ class HWConfig:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "device_tree": "deviceTree",
-        "vcpus": "vcpus",
-        "memory": "memory",
-        "dtdevs": "dtdevs",
-        "iomems": "iomems",
-        "irqs": "irqs",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "device_tree": "deviceTree",
+            "vcpus": "vcpus",
+            "memory": "memory",
+            "dtdevs": "dtdevs",
+            "iomems": "iomems",
+            "irqs": "irqs",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4102,6 +4970,20 @@ class HWConfig:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_HWConfig, _enc_HWConfig, "oci_spec.runtime.HWConfig"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/hwConfig")
+
 
 @dataclass(kw_only=True, slots=True)
 class VM:
@@ -4118,15 +5000,17 @@ class VM:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "hypervisor": "hypervisor",
-        "kernel": "kernel",
-        "image": "image",
-        "hwconfig": "hwconfig",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "hypervisor": "hypervisor",
+            "kernel": "kernel",
+            "image": "image",
+            "hwconfig": "hwconfig",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4171,6 +5055,18 @@ class VM:
         if strict:
             _strict_check(_strict_VM, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_VM, _enc_VM, "oci_spec.runtime.VM")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm")
+
 
 @dataclass(kw_only=True, slots=True)
 class VMHypervisor:
@@ -4183,13 +5079,15 @@ class VMHypervisor:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "parameters": "parameters",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "parameters": "parameters",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4234,6 +5132,20 @@ class VMHypervisor:
         if strict:
             _strict_check(_strict_VMHypervisor, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_VMHypervisor, _enc_VMHypervisor, "oci_spec.runtime.VMHypervisor"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/hypervisor")
+
 
 @dataclass(kw_only=True, slots=True)
 class VMKernel:
@@ -4248,14 +5160,16 @@ class VMKernel:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "parameters": "parameters",
-        "initrd": "initrd",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "parameters": "parameters",
+            "initrd": "initrd",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4300,6 +5214,20 @@ class VMKernel:
         if strict:
             _strict_check(_strict_VMKernel, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_VMKernel, _enc_VMKernel, "oci_spec.runtime.VMKernel"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/kernel")
+
 
 @dataclass(kw_only=True, slots=True)
 class VMImage:
@@ -4312,13 +5240,15 @@ class VMImage:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "format": "format",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "format": "format",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4363,6 +5293,18 @@ class VMImage:
         if strict:
             _strict_check(_strict_VMImage, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_VMImage, _enc_VMImage, "oci_spec.runtime.VMImage")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxSeccomp:
@@ -4385,18 +5327,20 @@ class LinuxSeccomp:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "default_action": "defaultAction",
-        "default_errno_ret": "defaultErrnoRet",
-        "architectures": "architectures",
-        "flags": "flags",
-        "listener_path": "listenerPath",
-        "listener_metadata": "listenerMetadata",
-        "syscalls": "syscalls",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "default_action": "defaultAction",
+            "default_errno_ret": "defaultErrnoRet",
+            "architectures": "architectures",
+            "flags": "flags",
+            "listener_path": "listenerPath",
+            "listener_metadata": "listenerMetadata",
+            "syscalls": "syscalls",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4441,6 +5385,20 @@ class LinuxSeccomp:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxSeccomp, _enc_LinuxSeccomp, "oci_spec.runtime.LinuxSeccomp"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-linux.json#/linux/properties/seccomp")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxSeccompArg:
@@ -4457,15 +5415,17 @@ class LinuxSeccompArg:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "index": "index",
-        "value": "value",
-        "value_two": "valueTwo",
-        "op": "op",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "index": "index",
+            "value": "value",
+            "value_two": "valueTwo",
+            "op": "op",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4512,6 +5472,23 @@ class LinuxSeccompArg:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxSeccompArg,
+            _enc_LinuxSeccompArg,
+            "oci_spec.runtime.LinuxSeccompArg",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/SyscallArg")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxSyscall:
@@ -4528,15 +5505,17 @@ class LinuxSyscall:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "names": "names",
-        "action": "action",
-        "errno_ret": "errnoRet",
-        "args": "args",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "names": "names",
+            "action": "action",
+            "errno_ret": "errnoRet",
+            "args": "args",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4581,6 +5560,20 @@ class LinuxSyscall:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_LinuxSyscall, _enc_LinuxSyscall, "oci_spec.runtime.LinuxSyscall"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-linux.json#/definitions/Syscall")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxIntelRdt:
@@ -4611,16 +5604,18 @@ class LinuxIntelRdt:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "clos_id": "closID",
-        "schemata": "schemata",
-        "l3_cache_schema": "l3CacheSchema",
-        "mem_bw_schema": "memBwSchema",
-        "enable_monitoring": "enableMonitoring",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "clos_id": "closID",
+            "schemata": "schemata",
+            "l3_cache_schema": "l3CacheSchema",
+            "mem_bw_schema": "memBwSchema",
+            "enable_monitoring": "enableMonitoring",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4665,6 +5660,23 @@ class LinuxIntelRdt:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxIntelRdt,
+            _enc_LinuxIntelRdt,
+            "oci_spec.runtime.LinuxIntelRdt",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-linux.json#/linux/properties/intelRdt")
+
 
 @dataclass(kw_only=True, slots=True)
 class LinuxMemoryPolicy:
@@ -4680,14 +5692,16 @@ class LinuxMemoryPolicy:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "mode": "mode",
-        "nodes": "nodes",
-        "flags": "flags",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "mode": "mode",
+            "nodes": "nodes",
+            "flags": "flags",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4734,6 +5748,25 @@ class LinuxMemoryPolicy:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_LinuxMemoryPolicy,
+            _enc_LinuxMemoryPolicy,
+            "oci_spec.runtime.LinuxMemoryPolicy",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-linux.json#/linux/properties/memoryPolicy"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class ZOS:
@@ -4744,12 +5777,14 @@ class ZOS:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "namespaces": "namespaces",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "namespaces": "namespaces",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4794,6 +5829,18 @@ class ZOS:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_ZOS, _enc_ZOS, "oci_spec.runtime.ZOS")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-zos.json#/zos")
+
 
 @dataclass(kw_only=True, slots=True)
 class ZOSNamespace:
@@ -4807,13 +5854,15 @@ class ZOSNamespace:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "path": "path",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "path": "path",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4858,6 +5907,22 @@ class ZOSNamespace:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_ZOSNamespace, _enc_ZOSNamespace, "oci_spec.runtime.ZOSNamespace"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/defs-zos.json#/definitions/NamespaceReference"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class FreeBSD:
@@ -4870,13 +5935,15 @@ class FreeBSD:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "devices": "devices",
-        "jail": "jail",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "devices": "devices",
+            "jail": "jail",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4921,6 +5988,18 @@ class FreeBSD:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_FreeBSD, _enc_FreeBSD, "oci_spec.runtime.FreeBSD")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-freebsd.json#/freebsd")
+
 
 @dataclass(kw_only=True, slots=True)
 class FreeBSDDevice:
@@ -4933,13 +6012,15 @@ class FreeBSDDevice:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "path": "path",
-        "mode": "mode",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "mode": "mode",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -4984,6 +6065,23 @@ class FreeBSDDevice:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_FreeBSDDevice,
+            _enc_FreeBSDDevice,
+            "oci_spec.runtime.FreeBSDDevice",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/defs-freebsd.json#/definitions/Device")
+
 
 @dataclass(kw_only=True, slots=True)
 class FreeBSDJail:
@@ -5021,25 +6119,27 @@ class FreeBSDJail:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "parent": "parent",
-        "host": "host",
-        "ip4": "ip4",
-        "ip4_addr": "ip4Addr",
-        "ip6": "ip6",
-        "ip6_addr": "ip6Addr",
-        "vnet": "vnet",
-        "interface": "interface",
-        "vnet_interfaces": "vnetInterfaces",
-        "sysvmsg": "sysvmsg",
-        "sysvsem": "sysvsem",
-        "sysvshm": "sysvshm",
-        "enforce_statfs": "enforceStatfs",
-        "allow": "allow",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "parent": "parent",
+            "host": "host",
+            "ip4": "ip4",
+            "ip4_addr": "ip4Addr",
+            "ip6": "ip6",
+            "ip6_addr": "ip6Addr",
+            "vnet": "vnet",
+            "interface": "interface",
+            "vnet_interfaces": "vnetInterfaces",
+            "sysvmsg": "sysvmsg",
+            "sysvsem": "sysvsem",
+            "sysvshm": "sysvshm",
+            "enforce_statfs": "enforceStatfs",
+            "allow": "allow",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -5084,6 +6184,20 @@ class FreeBSDJail:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_FreeBSDJail, _enc_FreeBSDJail, "oci_spec.runtime.FreeBSDJail"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-freebsd.json#/freebsd/properties/jail")
+
 
 @dataclass(kw_only=True, slots=True)
 class FreeBSDJailAllow:
@@ -5110,20 +6224,22 @@ class FreeBSDJailAllow:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "set_hostname": "setHostname",
-        "raw_sockets": "rawSockets",
-        "chflags": "chflags",
-        "mount": "mount",
-        "quotas": "quotas",
-        "socket_af": "socketAf",
-        "mlock": "mlock",
-        "reserved_ports": "reservedPorts",
-        "suser": "suser",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "set_hostname": "setHostname",
+            "raw_sockets": "rawSockets",
+            "chflags": "chflags",
+            "mount": "mount",
+            "quotas": "quotas",
+            "socket_af": "socketAf",
+            "mlock": "mlock",
+            "reserved_ports": "reservedPorts",
+            "suser": "suser",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -5170,6 +6286,25 @@ class FreeBSDJailAllow:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_FreeBSDJailAllow,
+            _enc_FreeBSDJailAllow,
+            "oci_spec.runtime.FreeBSDJailAllow",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-freebsd.json#/freebsd/properties/jail/properties/allow"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class State:
@@ -5192,17 +6327,19 @@ class State:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "oci_version": "ociVersion",
-        "id": "id",
-        "status": "status",
-        "pid": "pid",
-        "bundle": "bundle",
-        "annotations": "annotations",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "oci_version": "ociVersion",
+            "id": "id",
+            "status": "status",
+            "pid": "pid",
+            "bundle": "bundle",
+            "annotations": "annotations",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -5247,6 +6384,18 @@ class State:
         if strict:
             _strict_check(_strict_State, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_State, _enc_State, "oci_spec.runtime.State")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/state-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class ContainerProcessState:
@@ -5267,16 +6416,18 @@ class ContainerProcessState:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "oci_version": "ociVersion",
-        "fds": "fds",
-        "pid": "pid",
-        "metadata": "metadata",
-        "state": "state",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "oci_version": "ociVersion",
+            "fds": "fds",
+            "pid": "pid",
+            "metadata": "metadata",
+            "state": "state",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -5326,6 +6477,23 @@ class ContainerProcessState:
         o = _dec_ContainerProcessState(_load(text))
         if strict:
             _strict_check(_strict_ContainerProcessState, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_ContainerProcessState,
+            _enc_ContainerProcessState,
+            "oci_spec.runtime.ContainerProcessState",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.ContainerProcessState")
 
 
 _P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search

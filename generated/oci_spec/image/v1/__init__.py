@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Mapping
+from types import MappingProxyType
+from typing import Any, Callable, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
-    _SHA256,
+    _CANONICAL_DIGEST,
     ValidationError,
     _as_dict,
     _bytes,
@@ -30,6 +31,7 @@ from ..._runtime import (
     _pattern,
     _range,
     _refold,
+    _show,
     _sorted,
     _time,
     _time_out,
@@ -37,6 +39,8 @@ from ..._runtime import (
     _uri,
 )
 from ..._strict import _data_mismatch, _fail, _strict_check, _strict_dict, _strict_json
+from ..._pydantic import _core_schema, _json_schema
+from ..._content import Content, _by_shape, _digest_of, _media_type, _verify
 
 __all__ = [
     "ANNOTATION_CREATED",
@@ -78,7 +82,12 @@ __all__ = [
     "Index",
     "ImageLayout",
     "Manifest",
-    "DESCRIPTOR_EMPTY_JSON",
+    "descriptor_empty_json",
+    "MEDIA_TYPES",
+    "descriptor_for",
+    "digest_of",
+    "parse_manifest",
+    "verify",
 ]
 
 ANNOTATION_CREATED = "org.opencontainers.image.created"
@@ -238,21 +247,23 @@ class ImageConfig:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "user": "User",
-        "exposed_ports": "ExposedPorts",
-        "env": "Env",
-        "entrypoint": "Entrypoint",
-        "cmd": "Cmd",
-        "volumes": "Volumes",
-        "working_dir": "WorkingDir",
-        "labels": "Labels",
-        "stop_signal": "StopSignal",
-        "args_escaped": "ArgsEscaped",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "user": "User",
+            "exposed_ports": "ExposedPorts",
+            "env": "Env",
+            "entrypoint": "Entrypoint",
+            "cmd": "Cmd",
+            "volumes": "Volumes",
+            "working_dir": "WorkingDir",
+            "labels": "Labels",
+            "stop_signal": "StopSignal",
+            "args_escaped": "ArgsEscaped",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -297,6 +308,20 @@ class ImageConfig:
         if strict:
             _strict_check(_strict_ImageConfig, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_ImageConfig, _enc_ImageConfig, "oci_spec.image.v1.ImageConfig"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/config-schema.json#/properties/config")
+
 
 @dataclass(kw_only=True, slots=True)
 class RootFS:
@@ -309,13 +334,15 @@ class RootFS:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "type": "type",
-        "diff_ids": "diff_ids",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "type": "type",
+            "diff_ids": "diff_ids",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -360,6 +387,18 @@ class RootFS:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_RootFS, _enc_RootFS, "oci_spec.image.v1.RootFS")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/config-schema.json#/properties/rootfs")
+
 
 @dataclass(kw_only=True, slots=True)
 class History:
@@ -378,16 +417,18 @@ class History:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "created": "created",
-        "created_by": "created_by",
-        "author": "author",
-        "comment": "comment",
-        "empty_layer": "empty_layer",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "created": "created",
+            "created_by": "created_by",
+            "author": "author",
+            "comment": "comment",
+            "empty_layer": "empty_layer",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -432,6 +473,20 @@ class History:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_History, _enc_History, "oci_spec.image.v1.History"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/config-schema.json#/properties/history/items")
+
 
 @dataclass(kw_only=True, slots=True)
 class Image:
@@ -467,21 +522,23 @@ class Image:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "created": "created",
-        "author": "author",
-        "architecture": "architecture",
-        "os": "os",
-        "os_version": "os.version",
-        "os_features": "os.features",
-        "variant": "variant",
-        "config": "config",
-        "rootfs": "rootfs",
-        "history": "history",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "created": "created",
+            "author": "author",
+            "architecture": "architecture",
+            "os": "os",
+            "os_version": "os.version",
+            "os_features": "os.features",
+            "variant": "variant",
+            "config": "config",
+            "rootfs": "rootfs",
+            "history": "history",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -526,6 +583,18 @@ class Image:
         if strict:
             _strict_check(_strict_Image, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Image, _enc_Image, "oci_spec.image.v1.Image")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/config-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Descriptor:
@@ -558,19 +627,21 @@ class Descriptor:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "media_type": "mediaType",
-        "digest": "digest",
-        "size": "size",
-        "urls": "urls",
-        "annotations": "annotations",
-        "data": "data",
-        "platform": "platform",
-        "artifact_type": "artifactType",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "media_type": "mediaType",
+            "digest": "digest",
+            "size": "size",
+            "urls": "urls",
+            "annotations": "annotations",
+            "data": "data",
+            "platform": "platform",
+            "artifact_type": "artifactType",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -615,6 +686,20 @@ class Descriptor:
         if strict:
             _strict_check(_strict_Descriptor, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Descriptor, _enc_Descriptor, "oci_spec.image.v1.Descriptor"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/content-descriptor.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Platform:
@@ -637,16 +722,18 @@ class Platform:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "architecture": "architecture",
-        "os": "os",
-        "os_version": "os.version",
-        "os_features": "os.features",
-        "variant": "variant",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "architecture": "architecture",
+            "os": "os",
+            "os_version": "os.version",
+            "os_features": "os.features",
+            "variant": "variant",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -691,6 +778,22 @@ class Platform:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Platform_2, _enc_Platform, "oci_spec.image.v1.Platform"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "image-spec/image-index-schema.json#/properties/manifests/items/properties/platform"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Index:
@@ -714,17 +817,19 @@ class Index:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "schema_version": "schemaVersion",
-        "media_type": "mediaType",
-        "artifact_type": "artifactType",
-        "manifests": "manifests",
-        "subject": "subject",
-        "annotations": "annotations",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "schema_version": "schemaVersion",
+            "media_type": "mediaType",
+            "artifact_type": "artifactType",
+            "manifests": "manifests",
+            "subject": "subject",
+            "annotations": "annotations",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -769,6 +874,18 @@ class Index:
         if strict:
             _strict_check(_strict_Index, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Index, _enc_Index, "oci_spec.image.v1.Index")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/image-index-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class ImageLayout:
@@ -782,12 +899,14 @@ class ImageLayout:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "image_layout_version": "imageLayoutVersion",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "image_layout_version": "imageLayoutVersion",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -832,6 +951,20 @@ class ImageLayout:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_ImageLayout, _enc_ImageLayout, "oci_spec.image.v1.ImageLayout"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/image-layout-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Manifest:
@@ -857,18 +990,20 @@ class Manifest:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "schema_version": "schemaVersion",
-        "media_type": "mediaType",
-        "artifact_type": "artifactType",
-        "config": "config",
-        "layers": "layers",
-        "subject": "subject",
-        "annotations": "annotations",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "schema_version": "schemaVersion",
+            "media_type": "mediaType",
+            "artifact_type": "artifactType",
+            "config": "config",
+            "layers": "layers",
+            "subject": "subject",
+            "annotations": "annotations",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -912,6 +1047,20 @@ class Manifest:
         o = _dec_Manifest(_load(text))
         if strict:
             _strict_check(_strict_Manifest, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Manifest, _enc_Manifest, "oci_spec.image.v1.Manifest"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("image-spec/image-manifest-schema.json#")
 
 
 _P0 = re.compile("^[^=]+=.*\\Z", re.ASCII).search
@@ -1286,7 +1435,7 @@ def _dec_RootFS(d: Any) -> RootFS:
         for x1 in v:
             if type(x1) is not str:
                 raise _type(None, "string", x1)
-            if not _SHA256(x1):
+            if not _CANONICAL_DIGEST(x1):
 
                 _digest(None, x1)
     except ValidationError as e:
@@ -1561,7 +1710,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
-    if not _SHA256(v):
+    if not _CANONICAL_DIGEST(v):
         if not _P2(v):
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
@@ -1707,7 +1856,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
-    if not _SHA256(v):
+    if not _CANONICAL_DIGEST(v):
         if not _P2(v):
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
@@ -2603,14 +2752,143 @@ def _enc_Manifest(o: Manifest) -> dict[str, Any]:
     return d
 
 
-# Go's composite literal; members it leaves out keep Go's zero value.
-DESCRIPTOR_EMPTY_JSON = Descriptor(
-    media_type="application/vnd.oci.empty.v1+json",
-    digest="sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
-    size=2,
-    data=b"{}",
+def descriptor_empty_json() -> Descriptor:
+    """DescriptorEmptyJSON is the descriptor of a blob with content of `{}`.
+
+    Go's package variable ``DescriptorEmptyJSON``, a new value on each call: changing
+    it changes nothing for other callers."""
+    # Go's composite literal; members it leaves out keep Go's zero value.
+    return Descriptor(
+        media_type="application/vnd.oci.empty.v1+json",
+        digest="sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+        size=2,
+        data=b"{}",
+    )
+
+
+def digest_of(content: Content, algorithm: str = "sha256") -> str:
+    """The digest ``algorithm:encoded`` of bytes or of a binary stream (read to its
+    end in fixed-size chunks), as go-digest computes it; algorithms: sha256, sha384, sha512.
+    """
+    return _digest_of(content, algorithm)[0]
+
+
+def descriptor_for(
+    content: Content,
+    media_type: str,
+    *,
+    algorithm: str = "sha256",
+    urls: list[str] | None = None,
+    annotations: dict[str, str] | None = None,
+    data: bytes | None = None,
+    platform: Platform | None = None,
+    artifact_type: str = "",
+) -> Descriptor:
+    """A Descriptor of the content (bytes or a binary stream): its ``mediaType``
+    as given, its ``digest`` and ``size`` computed; the other
+    members as given.  Validated like a parsed one (raises ValidationError)."""
+    digest, size = _digest_of(content, algorithm)
+    o = Descriptor(
+        media_type=media_type,
+        digest=digest,
+        size=size,
+        urls=urls,
+        annotations=annotations,
+        data=data,
+        platform=platform,
+        artifact_type=artifact_type,
+    )
+    o.validate()
+    return o
+
+
+def verify(content: Content, descriptor: Descriptor) -> None:
+    """Check that the content (bytes, or a binary stream read in fixed-size
+    chunks) is what the descriptor says: its ``size`` first, then its
+    ``digest``.  A mismatch raises ValidationError naming both values."""
+    _verify(
+        content,
+        descriptor.size,
+        descriptor.digest,
+        ("size", "digest"),
+    )
+
+
+MEDIA_TYPES: Mapping[
+    str,
+    type[Manifest] | type[Index] | type[Image] | type[ImageLayout] | type[Descriptor],
+] = MappingProxyType(
+    {
+        "application/vnd.oci.image.manifest.v1+json": Manifest,
+        "application/vnd.oci.image.index.v1+json": Index,
+        "application/vnd.docker.distribution.manifest.v2+json": Manifest,
+        "application/vnd.docker.distribution.manifest.list.v2+json": Index,
+        "application/vnd.oci.image.config.v1+json": Image,
+        "application/vnd.oci.layout.header.v1+json": ImageLayout,
+        "application/vnd.oci.descriptor.v1+json": Descriptor,
+    }
 )
-"""DescriptorEmptyJSON is the descriptor of a blob with content of `{}`."""
+"""Media type -> the class of documents of that type (read-only)."""
+
+_MANIFEST_DECODERS: dict[str, Callable[[Any], Manifest | Index]] = {
+    "application/vnd.oci.image.manifest.v1+json": _dec_Manifest,
+    "application/vnd.oci.image.index.v1+json": _dec_Index,
+    "application/vnd.docker.distribution.manifest.v2+json": _dec_Manifest,
+    "application/vnd.docker.distribution.manifest.list.v2+json": _dec_Index,
+}
+_MANIFEST_SHAPES = (
+    ("Manifest", ("schemaVersion", "config", "layers")),
+    ("Index", ("schemaVersion", "manifests")),
+)
+_MANIFEST_BY_SHAPE = (_dec_Manifest, _dec_Index)
+
+
+def parse_manifest(
+    data: bytes | bytearray | memoryview | str,
+    content_type: str | None = None,
+    *,
+    strict: bool = False,
+) -> Manifest | Index:
+    """Parse what a registry's manifests endpoint serves into Manifest or Index,
+    by its media type: the document's ``mediaType``, else ``content_type`` (the
+    Content-Type header; parameters such as ``; charset=utf-8`` are ignored), else the
+    members it has.  The media types, and the class each parses as:
+
+    - ``application/vnd.oci.image.manifest.v1+json``: Manifest
+    - ``application/vnd.oci.image.index.v1+json``: Index
+    - ``application/vnd.docker.distribution.manifest.v2+json``: Manifest
+    - ``application/vnd.docker.distribution.manifest.list.v2+json``: Index
+
+    Raises ValidationError when the two media types disagree, when the media type
+    is none of these, or when the document is invalid."""
+    raw = _load(data)
+    if type(raw) is not dict:
+        raise _expect_object(raw)
+    member = raw.get("mediaType")
+    if member is not None and type(member) is not str:
+        raise _type("mediaType", "string", member)
+    header = _media_type(content_type) if content_type else ""
+    if member and header and _media_type(member) != header:
+        raise ValidationError(
+            f"the document's media type {_show(member)} disagrees with the Content-Type {_show(header)}",
+            "mediaType",
+        )
+    media_type = _media_type(member) if member else header
+    if media_type:
+        decode = _MANIFEST_DECODERS.get(media_type)
+        if decode is None:
+            raise ValidationError(
+                f"{_show(member or content_type)} is not a manifest media type; expected one of "
+                + ", ".join(_MANIFEST_DECODERS),
+                "mediaType" if member else None,
+            )
+    else:
+        decode = _MANIFEST_BY_SHAPE[_by_shape(raw, _MANIFEST_SHAPES)]
+    o = decode(raw)
+    if strict:
+        # Strict mode reads the text itself (it sees duplicated keys): parse again.
+        return type(o).from_json(data, strict=True)
+    return o
 
 
 def _strict_ImageConfig(o: ImageConfig, dups: dict[int, list[str]]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
 from ..._runtime import (
@@ -33,6 +34,7 @@ from ..._strict import (
     _strict_dict,
     _strict_json,
 )
+from ..._pydantic import _core_schema, _json_schema
 
 __all__ = [
     "Features",
@@ -79,18 +81,20 @@ class Features:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "oci_version_min": "ociVersionMin",
-        "oci_version_max": "ociVersionMax",
-        "hooks": "hooks",
-        "mount_options": "mountOptions",
-        "linux": "linux",
-        "annotations": "annotations",
-        "potentially_unsafe_config_annotations": "potentiallyUnsafeConfigAnnotations",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "oci_version_min": "ociVersionMin",
+            "oci_version_max": "ociVersionMax",
+            "hooks": "hooks",
+            "mount_options": "mountOptions",
+            "linux": "linux",
+            "annotations": "annotations",
+            "potentially_unsafe_config_annotations": "potentiallyUnsafeConfigAnnotations",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -135,6 +139,20 @@ class Features:
         if strict:
             _strict_check(_strict_Features, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Features, _enc_Features, "oci_spec.runtime.features.Features"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/features-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Linux:
@@ -165,21 +183,23 @@ class Linux:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "namespaces": "namespaces",
-        "capabilities": "capabilities",
-        "cgroup": "cgroup",
-        "seccomp": "seccomp",
-        "apparmor": "apparmor",
-        "selinux": "selinux",
-        "intel_rdt": "intelRdt",
-        "memory_policy": "memoryPolicy",
-        "mount_extensions": "mountExtensions",
-        "net_devices": "netDevices",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "namespaces": "namespaces",
+            "capabilities": "capabilities",
+            "cgroup": "cgroup",
+            "seccomp": "seccomp",
+            "apparmor": "apparmor",
+            "selinux": "selinux",
+            "intel_rdt": "intelRdt",
+            "memory_policy": "memoryPolicy",
+            "mount_extensions": "mountExtensions",
+            "net_devices": "netDevices",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -224,6 +244,20 @@ class Linux:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Linux, _enc_Linux, "oci_spec.runtime.features.Linux"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/features-linux.json#/linux")
+
 
 @dataclass(kw_only=True, slots=True)
 class Cgroup:
@@ -252,16 +286,18 @@ class Cgroup:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "v1": "v1",
-        "v2": "v2",
-        "systemd": "systemd",
-        "systemd_user": "systemdUser",
-        "rdma": "rdma",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "v1": "v1",
+            "v2": "v2",
+            "systemd": "systemd",
+            "systemd_user": "systemdUser",
+            "rdma": "rdma",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -306,6 +342,20 @@ class Cgroup:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Cgroup, _enc_Cgroup, "oci_spec.runtime.features.Cgroup"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/features-linux.json#/linux/properties/cgroup")
+
 
 @dataclass(kw_only=True, slots=True)
 class Seccomp:
@@ -334,17 +384,19 @@ class Seccomp:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "enabled": "enabled",
-        "actions": "actions",
-        "operators": "operators",
-        "archs": "archs",
-        "known_flags": "knownFlags",
-        "supported_flags": "supportedFlags",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "enabled": "enabled",
+            "actions": "actions",
+            "operators": "operators",
+            "archs": "archs",
+            "known_flags": "knownFlags",
+            "supported_flags": "supportedFlags",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -389,6 +441,22 @@ class Seccomp:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Seccomp, _enc_Seccomp, "oci_spec.runtime.features.Seccomp"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/seccomp"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Apparmor:
@@ -401,12 +469,14 @@ class Apparmor:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "enabled": "enabled",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "enabled": "enabled",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -451,6 +521,22 @@ class Apparmor:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Apparmor, _enc_Apparmor, "oci_spec.runtime.features.Apparmor"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/apparmor"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class Selinux:
@@ -463,12 +549,14 @@ class Selinux:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "enabled": "enabled",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "enabled": "enabled",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -513,6 +601,22 @@ class Selinux:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Selinux, _enc_Selinux, "oci_spec.runtime.features.Selinux"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/selinux"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class IntelRdt:
@@ -532,14 +636,16 @@ class IntelRdt:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "enabled": "enabled",
-        "schemata": "schemata",
-        "monitoring": "monitoring",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "enabled": "enabled",
+            "schemata": "schemata",
+            "monitoring": "monitoring",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -584,6 +690,22 @@ class IntelRdt:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_IntelRdt, _enc_IntelRdt, "oci_spec.runtime.features.IntelRdt"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/intelRdt"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class MemoryPolicy:
@@ -596,13 +718,15 @@ class MemoryPolicy:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "modes": "modes",
-        "flags": "flags",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "modes": "modes",
+            "flags": "flags",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -647,6 +771,23 @@ class MemoryPolicy:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_MemoryPolicy,
+            _enc_MemoryPolicy,
+            "oci_spec.runtime.features.MemoryPolicy",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.runtime.features.MemoryPolicy")
+
 
 @dataclass(kw_only=True, slots=True)
 class MountExtensions:
@@ -657,12 +798,14 @@ class MountExtensions:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "idmap": "idmap",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "idmap": "idmap",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -709,6 +852,25 @@ class MountExtensions:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_MountExtensions,
+            _enc_MountExtensions,
+            "oci_spec.runtime.features.MountExtensions",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/mountExtensions"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class IDMap:
@@ -721,12 +883,14 @@ class IDMap:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "enabled": "enabled",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "enabled": "enabled",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -771,6 +935,22 @@ class IDMap:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_IDMap, _enc_IDMap, "oci_spec.runtime.features.IDMap"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/mountExtensions/properties/idmap"
+        )
+
 
 @dataclass(kw_only=True, slots=True)
 class NetDevices:
@@ -782,12 +962,14 @@ class NetDevices:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "enabled": "enabled",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "enabled": "enabled",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -831,6 +1013,25 @@ class NetDevices:
         o = _dec_NetDevices(_load(text))
         if strict:
             _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls,
+            _dec_NetDevices,
+            _enc_NetDevices,
+            "oci_spec.runtime.features.NetDevices",
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/features-linux.json#/linux/properties/netDevices"
+        )
 
 
 _P0 = re.compile("^CAP_[A-Z_]+\\Z", re.ASCII).search

@@ -7,11 +7,15 @@ can be vendored under any name.  Parsing validates fully and raises
 ``ValidationError``; serializing writes what Go's ``encoding/json`` writes.
 """
 
+from types import MappingProxyType
+
 from ._runtime import Timestamp, ValidationError
 
 __all__ = ["SPEC_VERSIONS", "Timestamp", "ValidationError"]
 
-SPEC_VERSIONS = {
-    "mini-spec": "0.3.1-dev",
-}
-"""The vendored specification versions this package was generated from."""
+SPEC_VERSIONS = MappingProxyType(
+    {
+        "mini-spec": "0.3.1-dev",
+    }
+)
+"""The vendored specification versions this package was generated from (read-only)."""

@@ -336,29 +336,41 @@ def _expect_object(v: Any) -> ValidationError:
     return _type(None, "object", v)
 
 
-# go-digest: DigestRegexpAnchored and the per-algorithm encoded forms that
-# Digest.Validate checks for the algorithms it knows.
-_DIGEST = re.compile(r"[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\Z", re.ASCII)
-_HEX = "0123456789abcdef"
-_SHA256 = re.compile(r"sha256:[0-9a-f]{64}\Z").match  # the common case, checked first
-_ALGORITHMS = {"sha256": 64, "sha384": 96, "sha512": 128}
+# Content digests "algorithm:encoded" as the mapping file declares them beside
+# their external Go type: the grammar of every digest and, per algorithm checked
+# exactly, (match of the encoded part, what it must be, hashlib name).
+_DIGEST = re.compile(
+    "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII
+).match
+_CANONICAL_DIGEST = re.compile("sha256:[a-f0-9]{64}\\Z", re.ASCII).match
+_ALGORITHMS: dict[str, tuple[Callable[[str], object], str, str]] = {
+    "sha256": (
+        re.compile("^[a-f0-9]{64}\\Z", re.ASCII).match,
+        "64 lowercase hex characters",
+        "sha256",
+    ),
+    "sha512": (
+        re.compile("^[a-f0-9]{128}\\Z", re.ASCII).match,
+        "128 lowercase hex characters",
+        "sha512",
+    ),
+}
 
 
 def _digest(key: str | int | None, v: str) -> None:
-    """Digest.Validate from go-digest; unsupported algorithms pass, as upstream's
-    validator ignores ErrDigestUnsupported."""
+    """Digest.Validate: an algorithm checked exactly must have its encoded form;
+    any other needs only the grammar (upstream's validator ignores
+    ErrDigestUnsupported)."""
     i = v.find(":")
-    size = _ALGORITHMS.get(v[:i]) if i > 0 else None
-    if size is not None:
-        encoded = v[i + 1 :]
-        if len(encoded) == size and not encoded.strip(_HEX):
+    known = _ALGORITHMS.get(v[:i]) if i > 0 else None
+    if known is not None:
+        if known[0](v[i + 1 :]):
             return
         raise ValidationError(
-            f"{_show(v)} is not a valid {v[:i]} digest: expected {size} lowercase hex"
-            " characters after the colon",
+            f"{_show(v)} is not a valid {v[:i]} digest: expected {known[1]} after the colon",
             key,
         )
-    if not _DIGEST.match(v):
+    if not _DIGEST(v):
         raise ValidationError(
             f"{_show(v)} is not a digest of the form algorithm:encoded", key
         )

@@ -8,12 +8,13 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
+    _CANONICAL_DIGEST,
     _EMPTY,
-    _SHA256,
     ValidationError,
     _as_dict,
     _bytes,
@@ -37,6 +38,7 @@ from ..._runtime import (
     _type,
 )
 from ..._strict import _strict_check, _strict_dict, _strict_json
+from ..._pydantic import _core_schema, _json_schema
 
 __all__ = [
     "MEDIA_TYPE_WIDGET",
@@ -49,7 +51,7 @@ __all__ = [
     "Part",
     "Person",
     "Blob",
-    "EMPTY_BLOB",
+    "empty_blob",
 ]
 
 MEDIA_TYPE_WIDGET = "application/vnd.example.widget.v1+json"
@@ -138,28 +140,30 @@ class Widget:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "schema_version": "schemaVersion",
-        "media_type": "mediaType",
-        "kind": "kind",
-        "digest": "digest",
-        "size": "size",
-        "enabled": "enabled",
-        "count": "count",
-        "offset": "offset",
-        "created": "created",
-        "payload": "payload",
-        "labels": "labels",
-        "ports": "ports",
-        "parts": "parts",
-        "owner": "owner",
-        "reviewer": "reviewer",
-        "legacy": "legacy",
-        "go_only": "goOnly",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "schema_version": "schemaVersion",
+            "media_type": "mediaType",
+            "kind": "kind",
+            "digest": "digest",
+            "size": "size",
+            "enabled": "enabled",
+            "count": "count",
+            "offset": "offset",
+            "created": "created",
+            "payload": "payload",
+            "labels": "labels",
+            "ports": "ports",
+            "parts": "parts",
+            "owner": "owner",
+            "reviewer": "reviewer",
+            "legacy": "legacy",
+            "go_only": "goOnly",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -204,6 +208,18 @@ class Widget:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Widget, _enc_Widget, "oci_spec.mini.v1.Widget")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/widget-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Part:
@@ -218,13 +234,15 @@ class Part:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "name": "name",
-        "kind": "kind",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "kind": "kind",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -269,6 +287,18 @@ class Part:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Part, _enc_Part, "oci_spec.mini.v1.Part")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/part-schema.json#")
+
 
 @dataclass(kw_only=True, slots=True)
 class Person:
@@ -281,13 +311,15 @@ class Person:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "name": "name",
-        "email": "email",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "email": "email",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -332,6 +364,18 @@ class Person:
         if strict:
             _strict_check(None, o)
 
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Person, _enc_Person, "oci_spec.mini.v1.Person")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/defs.json#/definitions/person")
+
 
 @dataclass(kw_only=True, slots=True)
 class Blob:
@@ -344,13 +388,15 @@ class Blob:
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
-    JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "media_type": "mediaType",
-        "data": "data",
-    }
-    """Python attribute name -> JSON member name, in Go declaration order."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
-    """Fields that apply only to some platforms (Go ``platform:`` tags)."""
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "media_type": "mediaType",
+            "data": "data",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
     @classmethod
     def from_json(
@@ -394,6 +440,18 @@ class Blob:
         o = _dec_Blob(_load(text))
         if strict:
             _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Blob, _enc_Blob, "oci_spec.mini.v1.Blob")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.mini.v1.Blob")
 
 
 _P0 = re.compile(
@@ -538,7 +596,7 @@ def _dec_Widget(d: Any) -> Widget:
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
-    if not _SHA256(v):
+    if not _CANONICAL_DIGEST(v):
         if not _P1(v):
             raise _pattern(
                 "digest", "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", v
@@ -1031,9 +1089,13 @@ def _enc_Blob(o: Blob) -> dict[str, Any]:
     return d
 
 
-# Go's composite literal; members it leaves out keep Go's zero value.
-EMPTY_BLOB = Blob(
-    media_type="application/vnd.example.widget.v1+json",
-    data=b"{}",
-)
-"""EmptyBlob is the blob with content `{}` and the widget media type."""
+def empty_blob() -> Blob:
+    """EmptyBlob is the blob with content `{}` and the widget media type.
+
+    Go's package variable ``EmptyBlob``, a new value on each call: changing
+    it changes nothing for other callers."""
+    # Go's composite literal; members it leaves out keep Go's zero value.
+    return Blob(
+        media_type="application/vnd.example.widget.v1+json",
+        data=b"{}",
+    )
