@@ -1,19 +1,31 @@
-"""Rebuild tests/workflow/fixtures/spec-previous/ from the previous releases' .debs.
+"""Rebuild the spec fixtures under tests/workflow/fixtures/.
+
+The previous releases (``spec-previous/``), from their .debs::
 
     .venv/bin/python tests/workflow/make_fixtures.py \
         golang-github-opencontainers-image-spec-dev_1.1.0-2_all.deb \
         golang-github-opencontainers-specs-dev_1.2.0-2_all.deb
 
-Each .deb is imported with ``ocigen spec import``'s code into a scratch spec
+image-spec's main branch (``image-spec-main/``), from a tar of one commit::
+
+    git --git-dir=<image-spec clone>/.git archive --prefix=image-spec/ \
+        -o image-spec-main.tar <commit>
+    .venv/bin/python tests/workflow/make_fixtures.py --dest image-spec-main \
+        --commit <commit> image-spec-main.tar
+
+Each source is imported with ``ocigen spec import``'s code into a scratch spec
 root, then compacted to what the generator reads (schema/*.json,
-specs-go/**/*.go) plus the license file (``copyright``); provenance.json keeps
-the package, version and hashes of the kept files, and records the pruning under
-``fixture``.  ``ocigen.toml`` is a copy of the current mapping file of that spec
-(no adjustment was needed for image-spec 1.1.0 or runtime-spec 1.2.0).
+specs-go/**/*.go) plus the license file (``copyright`` or ``LICENSE``);
+provenance.json keeps the source, version and hashes of the kept files, and
+records the pruning (and the commit, if given) under ``fixture``.  The mapping
+files (``ocigen.toml``, and ``strict.toml`` where the spec has one) are copies
+of the current ones in spec/: both old releases and the main branch bind with
+them unchanged.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import sys
@@ -25,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from generator.spec_source import PROVENANCE, import_spec  # noqa: E402
 
-DEST = ROOT / "tests" / "workflow" / "fixtures" / "spec-previous"
+FIXTURES = ROOT / "tests" / "workflow" / "fixtures"
+MAPPING_FILES = ("ocigen.toml", "strict.toml")
 
 
 def kept(rel: str) -> bool:
@@ -34,14 +47,14 @@ def kept(rel: str) -> bool:
         return len(parts) == 2 and rel.endswith(".json")
     if parts[0] == "specs-go":
         return rel.endswith(".go") and not rel.endswith("_test.go")
-    return rel == "copyright"
+    return rel in ("copyright", "LICENSE")
 
 
-def main(debs: list[str]) -> None:
+def main(sources: list[str], dest_root: Path, commit: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        for deb in debs:
-            result = import_spec(Path(deb), Path(tmp))
-            src, dest = result.spec_dir, DEST / result.spec
+        for source in sources:
+            result = import_spec(Path(source), Path(tmp))
+            src, dest = result.spec_dir, dest_root / result.spec
             shutil.rmtree(dest, ignore_errors=True)
             provenance = json.loads((src / PROVENANCE).read_text("utf-8"))
             files = {rel: h for rel, h in provenance["files"].items() if kept(rel)}
@@ -51,16 +64,24 @@ def main(debs: list[str]) -> None:
             dropped = sorted(set(provenance["files"]) - set(files))
             provenance["files"] = files
             provenance["fixture"] = (
-                "Compacted test fixture: only the files ocigen reads (schema/*.json, "
+                (f"Upstream commit {commit}. " if commit else "")
+                + "Compacted test fixture: only the files ocigen reads (schema/*.json, "
                 "specs-go/**/*.go) and the license file are kept; "
                 f"{len(dropped)} other vendored files were dropped."
             )
             (dest / PROVENANCE).write_text(
                 json.dumps(provenance, sort_keys=True, indent=2) + "\n", "utf-8"
             )
-            shutil.copyfile(ROOT / "spec" / result.spec / "ocigen.toml", dest / "ocigen.toml")
+            for name in MAPPING_FILES:
+                if (ROOT / "spec" / result.spec / name).is_file():
+                    shutil.copyfile(ROOT / "spec" / result.spec / name, dest / name)
             print(f"{result.spec} {result.version}: {len(files)} files kept, {len(dropped)} dropped")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", nargs="+", help=".deb, tarball or checkout")
+    parser.add_argument("--dest", default="spec-previous", help="folder under tests/workflow/fixtures")
+    parser.add_argument("--commit", help="the upstream commit the source was taken from")
+    args = parser.parse_args()
+    main(args.sources, FIXTURES / args.dest, args.commit)
