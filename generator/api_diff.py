@@ -43,6 +43,7 @@ from .model import (
     EnumType,
     Field,
     IntType,
+    Kind,
     ListType,
     MapType,
     Module,
@@ -52,7 +53,7 @@ from .model import (
     StructType,
     TypeRef,
 )
-from .render import py_type
+from .render import omit_rule, py_type
 
 BREAKING = "breaking"
 NON_BREAKING = "non-breaking"
@@ -242,6 +243,34 @@ def _platforms(p: tuple[str, ...]) -> str:
     return ", ".join(p) if p else "all"
 
 
+_EMPTY_WORDS = {Kind.INT: "0", Kind.BOOL: "false"}
+_OMIT_TAG = {"never": "without omit option", "empty": "`omitempty`", "zero": "`omitzero`"}
+
+
+def omit_words(f: Field) -> str:
+    """When ``to_json()`` leaves the member out, in words (render.omit_rule)."""
+    rule = omit_rule(f)
+    if rule == "always":
+        return "always written"
+    if rule == "not_none":
+        return "left out when None"
+    if rule == "truthy":
+        return f"left out when {'None or ' if f.nullable else ''}{_EMPTY_WORDS.get(f.type.kind, 'empty')}"
+    if f.type.kind == Kind.TIME:
+        return "left out when None or Go's zero time (0001-01-01T00:00:00Z)"
+    return "left out when every member is its zero value and there are no unknown members"
+
+
+def omit_change(old: Field, new: Field) -> tuple[str, bool]:
+    """A changed json tag omit rule: breaking when ``to_json()`` writes another set
+    of values (OCI content is addressed by its bytes' digest)."""
+    before, after = omit_words(old), omit_words(new)
+    tags = f"json tag {_OMIT_TAG[old.omit]} → {_OMIT_TAG[new.omit]}"
+    if before == after:
+        return (f"{tags}: same output ({before})", False)
+    return (f"{tags}: {before} → {after} (`to_json()` output changes)", True)
+
+
 def field_changes(old: Field, new: Field) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     if old.wire_name != new.wire_name:
@@ -254,7 +283,7 @@ def field_changes(old: Field, new: Field) -> list[tuple[str, bool]]:
     if old.null_ok != new.null_ok:
         out.append((f"JSON null {'no longer' if old.null_ok else 'now'} accepted", old.null_ok))
     if old.omit != new.omit:
-        out.append((f"omit rule {_c(old.omit)} → {_c(new.omit)} (`to_json()` output changes)", True))
+        out.append(omit_change(old, new))
     if old.platforms != new.platforms:
         narrowed = bool(new.platforms) and (
             not old.platforms or not set(old.platforms) <= set(new.platforms)

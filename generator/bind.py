@@ -21,6 +21,7 @@ from .model import (
     Field,
     ListType,
     Module,
+    ObjectType,
     Omit,
     Spec,
     StrType,
@@ -32,7 +33,7 @@ from .model import (
 )
 from .schema import Node, Ref, translate_pattern
 from .sources import Sources
-from .types import TypeMapper, null_ok
+from .types import Mapped, TypeMapper, null_ok
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,47 @@ def flatten(
     return keep, hidden
 
 
-def omit_rule(f: golang.GoField) -> Omit:
-    if "omitempty" in f.json_options:
-        return "empty"
-    if "omitzero" in f.json_options:
-        return "zero"
-    return "never"
+def omit_rule(f: golang.GoField, mapped: Mapped) -> Omit:
+    """The json tag's omit rule.  With both omitempty and omitzero Go omits a
+    value that either rule omits: that is omitzero for a struct value and for
+    a pointer to time.Time (omitempty never omits a struct; omitzero also
+    omits a pointer to the zero time) and omitempty for every other kind (an
+    empty value includes the zero one)."""
+    empty, zero = "omitempty" in f.json_options, "omitzero" in f.json_options
+    if empty and zero:
+        t = mapped.type
+        is_struct = isinstance(t, (StructType, ObjectType)) and not mapped.nilable
+        return "zero" if is_struct or isinstance(t, TimeType) else "empty"
+    return "empty" if empty else "zero" if zero else "never"
+
+
+def zero_method(
+    src: Sources, pkg_dir: str, gtype: golang.GoType, pos: golang.Pos, seen: frozenset[str] = frozenset()
+) -> str | None:
+    """Where the spec gives ``gtype`` (or its pointer) an ``IsZero`` method, its
+    own or promoted from an embedded field: Go's omitzero calls it, and its
+    body cannot be translated.  None when there is none.  An external type is
+    taken to have none, except time.Time (the renderer knows its IsZero)."""
+    t = gtype.elem if gtype.kind == "pointer" and gtype.elem is not None else gtype
+    if t.kind not in ("ident", "qualified"):
+        return None
+    key = src.resolve_name(pkg_dir, t, pos)
+    if isinstance(key, str):
+        ext = src.external.get(key)
+        return f"{t} (time.Time's IsZero)" if ext is not None and ext.kind == "time" else None
+    t_pkg, name = key
+    if f"{t_pkg}.{name}" in seen:
+        return None
+    for m in src.packages[t_pkg].methods:
+        if m.receiver == name and m.name == "IsZero":
+            return f"{name}.IsZero at {m.pos.file}:{m.pos.line}"
+    struct = src.find_struct(t_pkg, name)
+    for f in struct.fields if struct is not None else ():
+        if f.embedded:  # methods are promoted whatever the json tag says
+            found = zero_method(src, t_pkg, f.type, f.pos, seen | {f"{t_pkg}.{name}"})
+            if found is not None:
+                return f"{found}, promoted through {name}.{f.name}"
+    return None
 
 
 class Binder:
@@ -154,7 +190,16 @@ class Binder:
             prop_node = self.schemas.resolve(prop) if prop is not None else None
             mapped = self.types.map(flat.pkg, f.type, prop, f.pos)
             mtype = self.apply_rule(f"{flat.pkg}.{struct.name}", f, mapped.type)
-            omit = omit_rule(f)
+            omit = omit_rule(f, mapped)
+            if omit == "zero" and not isinstance(mtype, TimeType):
+                method = zero_method(self.src, flat.pkg, f.type, f.pos)
+                if method is not None:
+                    raise GeneratorError(
+                        f.pos.file,
+                        f.pos.line,
+                        f"omitzero on {f.type}: encoding/json asks its IsZero method ({method}),"
+                        " whose body ocigen cannot translate",
+                    )
             if "string" in f.json_options:
                 raise GeneratorError(f.pos.file, f.pos.line, "json ,string option is not supported")
             if isinstance(mtype, TimeType) and not mapped.nilable:

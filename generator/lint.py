@@ -145,7 +145,8 @@ class _Linter:
             self.add(
                 "required-omitempty",
                 where,
-                f"schema requires {f.wire_name!r} but Go omits its zero value (omitempty)",
+                f"schema requires {f.wire_name!r} but Go omits its zero value "
+                f"({'omitzero' if f.omit == 'zero' else 'omitempty'})",
                 str(f.origin),
             )
         if isinstance(f.type, ListType) and f.type.min_items and f.omit == "never" and f.nullable:
@@ -156,7 +157,8 @@ class _Linter:
                 "writes an empty or null list",
                 prop_node.path if prop_node else str(f.origin),
             )
-        if node is not None and not f.required and isinstance(f.type, StructType) and not f.nullable:
+        # omitzero (Go 1.24) leaves a zero struct value out, as an optional member.
+        if node is not None and not f.required and isinstance(f.type, StructType) and not f.nullable and f.omit != "zero":
             self.add(
                 "value-struct-optional",
                 where,

@@ -71,6 +71,11 @@ def zero(struct: str) -> str:
     return f"_zero_{struct}"
 
 
+def is_zero(struct: str) -> str:
+    """The function telling whether a struct value is Go's zero value (omitzero)."""
+    return f"_is_zero_{struct}"
+
+
 def members(enum: str) -> str:
     """The wire value -> member table of an enumeration."""
     return f"_M_{enum}"

@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Iterable, NoReturn
 
 import black
 import jinja2
@@ -114,23 +114,80 @@ def py_default(f: Field) -> str:
 
 
 def omit_rule(f: Field) -> str:
-    """When encoding/json leaves the member out: "always" written, or omitted when
-    the value is falsy ("truthy") or None ("not_none")."""
+    """When encoding/json leaves the member out: "always" written; omitted when
+    the value is falsy ("truthy"), None ("not_none"), or Go's zero value
+    ("not_zero": a struct value every member of which is zero, a pointer to
+    time.Time that is nil or points to the zero time)."""
     k = f.type.kind
     if f.omit == "never":
         return "always"
     if f.omit == "empty":
         # isEmptyValue: nil pointers and interfaces; empty strings, slices, maps;
-        # zero numbers; false.  A struct value is never empty.
+        # zero numbers; false.  A struct value (struct{} too) is never empty.
         if f.nullable:
             return "truthy" if k in (Kind.LIST, Kind.MAP, Kind.BYTES) else "not_none"
-        return "always" if k == Kind.STRUCT else "truthy"
-    # omitzero (Go 1.24): the zero value only; an empty non-nil slice is not zero.
+        return "always" if k in (Kind.STRUCT, Kind.OBJECT) else "truthy"
+    # omitzero (Go 1.24): the zero value (reflect.Value.IsZero) unless the type
+    # has an IsZero method: nil pointers, interfaces, slices and maps (an empty,
+    # non-nil slice is written); "", 0, false.  *time.Time implements IsZero
+    # (the method set of *T has T's methods): nil or the zero instant.  The
+    # binder refused the spec's own IsZero methods.
+    if k == Kind.TIME:
+        return "not_zero"
     if f.nullable:
         return "not_none"
-    if k == Kind.STRUCT:
-        raise GeneratorError(f.origin.file, f.origin.line, "omitzero on a struct value is not supported")
-    return "truthy"
+    # A struct{} is a dict here: empty is zero; members are unknown ones (below).
+    return "not_zero" if k == Kind.STRUCT else "truthy"
+
+
+def written_when(f: Field, v: str) -> str:
+    """The condition under which the member holding ``v`` is written ("" if always)."""
+    rule = omit_rule(f)
+    if rule == "always":
+        return ""
+    if rule == "truthy":
+        return v
+    if rule == "not_none":
+        return f"{v} is not None"
+    if isinstance(f.type, StructType):
+        return f"not {names.is_zero(f.type.name)}({v})"
+    return f"{v} is not None and not _time_is_zero({v})"
+
+
+def zero_test(f: Field, v: str) -> str:
+    """A condition true when ``v`` is the field's zero value as reflect.Value.IsZero
+    sees it inside a struct: structural, no IsZero method asked (a *time.Time
+    is zero only when nil)."""
+    if f.nullable:
+        return f"{v} is None"
+    if isinstance(f.type, StructType):
+        return f"{names.is_zero(f.type.name)}({v})"
+    if f.type.kind == Kind.TIME:  # the binder accepts only pointers to time.Time
+        raise GeneratorError(f.origin.file, f.origin.line, "time.Time values are not supported")
+    return f"not {v}"  # "", 0, False; a struct{}: no (unknown) members
+
+
+def zero_tested(modules: Iterable[Module]) -> frozenset[tuple[str, str]]:
+    """(module, struct) of every struct whose zero test some encoder calls: the
+    types of omitzero struct values, and the struct values inside those."""
+    structs = {(s.module, s.py_name): s for m in modules for s in m.structs}
+    todo = [
+        (f.type.module, f.type.name)
+        for s in structs.values()
+        for f in s.fields
+        if isinstance(f.type, StructType) and omit_rule(f) == "not_zero"
+    ]
+    out: set[tuple[str, str]] = set()
+    while todo:
+        key = todo.pop()
+        if key not in out:
+            out.add(key)
+            todo += [
+                (f.type.module, f.type.name)
+                for f in structs[key].fields
+                if isinstance(f.type, StructType) and not f.nullable
+            ]
+    return frozenset(out)
 
 
 _TYPE_TESTS = {
@@ -241,6 +298,9 @@ class ModuleContext:
     def __init__(self, module: Module, modules: dict[str, Module]) -> None:
         self.module = module
         self.modules = modules
+        tested = zero_tested(modules.values())
+        # Structs of this module that get a zero test, in declaration order.
+        self.zero_tested = [s for s in module.structs if (module.name, s.py_name) in tested]
         self.patterns: dict[str, str] = {}
         self.sets: dict[tuple[str, ...], str] = {}
         for d in module.decoders:
@@ -288,6 +348,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "py_default": py_default,
     "zero_value": zero_value,
     "omit_rule": omit_rule,
+    "written_when": written_when,
+    "zero_test": zero_test,
     "leading_always": leading_always,
     "shared_levels": shared_levels,
     "json_type_test": json_type_test,
@@ -298,6 +360,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "relative": names.relative,
     "encoder": names.encoder,
     "zero": names.zero,
+    "is_zero": names.is_zero,
     "members": names.members,
     "keys": names.keys,
     "folds": names.folds,
@@ -457,6 +520,8 @@ class Renderer:
         template = self._template(name)
         try:
             text = template.render(**context)
+        except GeneratorError:
+            raise  # a filter's error names the spec's line, not the template's
         except jinja2.TemplateSyntaxError as e:  # an imported partial
             raise GeneratorError(
                 self._where(e.filename, e.name or name), e.lineno, e.message or "syntax error"
@@ -482,7 +547,17 @@ class Renderer:
         shared = render_roles.context(top, specs)  # the digest format, the package name
         texts = {
             runtime: self._text(
-                "_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template", **shared
+                "_runtime.py.j2",
+                names.module_file(runtime),
+                source="ocigen's runtime template",
+                # time.Time.IsZero's helper, only for output that calls it
+                time_zero=any(
+                    f.type.kind == Kind.TIME and omit_rule(f) == "not_zero"
+                    for m in modules.values()
+                    for s in m.structs
+                    for f in s.fields
+                ),
+                **shared,
             ),
             strict_runtime: self._text(
                 "_strict_runtime.py.j2", names.module_file(strict_runtime), source="ocigen's strict-mode template",

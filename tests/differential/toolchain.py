@@ -26,6 +26,11 @@ go-digest (``github.com/opencontainers/go-digest``) comes from
 The image-spec / runtime-spec Go packages are the repo's vendored copies under
 ``spec/`` (``$OCIGEN_IMAGE_SPEC_SRC`` / ``$OCIGEN_RUNTIME_SPEC_SRC`` override).
 
+``build_program`` builds any such Go program in GOPATH mode against local
+sources (``GoProgram``: main.go, import path -> source folder, the minimum Go
+version it needs); ``build_goref`` is one, test_go_omitzero.py's gozero
+(Go >= 1.24, for encoding/json's omitzero) another.
+
 Run ``python tests/differential/toolchain.py`` to build and print the binary.
 """
 
@@ -444,14 +449,26 @@ def go_sources() -> dict[str, Path]:
     }
 
 
-def _build_hash(tc: GoToolchain, sources: dict[str, Path]) -> str:
+@dataclass(frozen=True)
+class GoProgram:
+    """A Go main package built in GOPATH mode against local sources."""
+
+    name: str  # of the binary and its cache entries
+    main: Path  # main.go, the whole program
+    # GOPATH import path -> (source root, package dirs under it that the program
+    # imports; their *.go files feed the build hash)
+    packages: dict[str, tuple[Path, tuple[str, ...]]]
+    min_go: tuple[int, int] = MIN_GO
+
+
+def _build_hash(tc: GoToolchain, program: GoProgram) -> str:
     h = hashlib.sha256()
     h.update(f"{tc.version}\0{tc.go}\0".encode())
-    h.update(GOREF_SRC.read_bytes())
-    for name, root in sorted(sources.items()):
-        for pkg in _GO_PACKAGES[name]:
+    h.update(program.main.read_bytes())
+    for path, (root, pkgs) in sorted(program.packages.items()):
+        for pkg in pkgs:
             for f in sorted((root / pkg).glob("*.go")):
-                h.update(f"{name}/{pkg}/{f.name}\0".encode())
+                h.update(f"{path}/{pkg}/{f.name}\0".encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:20]
 
@@ -469,26 +486,29 @@ class GorefBuild:
     seconds: float
 
 
-def build_goref() -> GorefBuild:
-    """Build (or reuse) goref; raises Unavailable or BuildError."""
-    t0 = time.monotonic()
+def build_program(program: GoProgram) -> tuple[Path, GoToolchain, bool]:
+    """Build (or reuse) ``program``: (binary, toolchain, built?).  Raises
+    Unavailable (no Go, or one older than program.min_go) or BuildError."""
     tc = find_go()
-    sources = go_sources()
-    key = _build_hash(tc, sources)
-    binary = GOREF_CACHE / f"goref-{key}"
+    parsed = _parse_version(tc.version)
+    if parsed is not None and parsed < program.min_go:
+        want = ".".join(map(str, program.min_go))
+        raise Unavailable(f"{program.name} needs Go >= {want}, found {tc.version}")
+    key = _build_hash(tc, program)
+    binary = GOREF_CACHE / f"{program.name}-{key}"
     with _locked(GOREF_CACHE / ".lock"):
         if binary.is_file() and os.access(binary, os.X_OK):
-            return GorefBuild(binary, tc, sources, False, time.monotonic() - t0)
-        gopath = GOREF_CACHE / "gopath"
+            return binary, tc, False
+        gopath = GOREF_CACHE / f"gopath-{program.name}"
         shutil.rmtree(gopath, ignore_errors=True)
-        org = gopath / "src/github.com/opencontainers"
-        org.mkdir(parents=True)
-        for name, root in sources.items():
-            (org / name).symlink_to(root, target_is_directory=True)
-        pkg = gopath / "src/goref"
-        pkg.mkdir()
-        shutil.copy2(GOREF_SRC, pkg / "main.go")
-        tmp = GOREF_CACHE / f".goref-{key}.tmp{os.getpid()}"
+        for path, (root, _) in program.packages.items():
+            link = gopath / "src" / path
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(root, target_is_directory=True)
+        pkg = gopath / "src" / program.name
+        pkg.mkdir(parents=True)
+        shutil.copy2(program.main, pkg / "main.go")
+        tmp = GOREF_CACHE / f".{program.name}-{key}.tmp{os.getpid()}"
         env = tc.env(
             GO111MODULE="off",
             GOPATH=str(gopath),
@@ -504,14 +524,31 @@ def build_goref() -> GorefBuild:
             timeout=600,
         )
         if res.returncode != 0:
-            raise BuildError(f"go build of goref failed:\n{res.stderr}{res.stdout}")
+            raise BuildError(f"go build of {program.name} failed:\n{res.stderr}{res.stdout}")
         os.replace(tmp, binary)
-        for old in GOREF_CACHE.glob("goref-*"):  # keep the cache small
+        for old in GOREF_CACHE.glob(f"{program.name}-*"):  # keep the cache small
             if old != binary:
                 old.unlink(missing_ok=True)
-        secs = time.monotonic() - t0
+        return binary, tc, True
+
+
+def build_goref() -> GorefBuild:
+    """Build (or reuse) goref; raises Unavailable or BuildError."""
+    t0 = time.monotonic()
+    sources = go_sources()
+    program = GoProgram(
+        "goref",
+        GOREF_SRC,
+        {
+            f"github.com/opencontainers/{name}": (root, tuple(_GO_PACKAGES[name]))
+            for name, root in sources.items()
+        },
+    )
+    binary, tc, built = build_program(program)
+    secs = time.monotonic() - t0
+    if built:
         _log(f"built {binary.name} with {tc.version} in {secs:.1f}s")
-        return GorefBuild(binary, tc, sources, True, secs)
+    return GorefBuild(binary, tc, sources, built, secs)
 
 
 def ensure_goref() -> Path | None:

@@ -183,8 +183,20 @@ def mapping_rule_no_field(s: Setup) -> str:
     return re.escape(prefix(s, "ocigen.toml", line) + "rule for specs-go/v1.Part.Nope matches no field")
 
 
+def omitzero_is_zero_method(s: Setup) -> str:
+    # Settings.Owner is `json:"owner,omitzero"`; Go would call this method.
+    settings = "specs-go/v1/settings.go"
+    text = (s.spec / settings).read_text(encoding="utf-8")
+    (s.spec / settings).write_text(
+        text + "\nfunc (p Person) IsZero() bool { return true }\n", encoding="utf-8"
+    )
+    line = text[: text.index("\tOwner Person")].count("\n") + 1
+    return re.escape(prefix(s, settings, line) + "omitzero on Person: encoding/json asks its IsZero method")
+
+
 BREAKERS = [
     attribute_collision,
+    omitzero_is_zero_method,
     mapping_rule_no_field,
     go_syntax,
     unknown_external,

@@ -31,6 +31,7 @@ import pytest
 
 from generator import files, pipeline
 from generator.model import Spec
+from support.rendered import importing
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -189,13 +190,8 @@ def package_dir(
 
 @pytest.fixture(scope="module")
 def pkg(package_dir: Path) -> Iterator[ModuleType]:
-    sys.path.insert(0, str(package_dir))
-    try:
-        yield importlib.import_module(PKG)
-    finally:
-        sys.path.remove(str(package_dir))
-        for name in [m for m in sys.modules if m == PKG or m.startswith(PKG + ".")]:
-            del sys.modules[name]
+    with importing(package_dir, PKG) as package:
+        yield package
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ The goldens compare the previous releases (fixtures/spec-previous: image-spec
 image-spec, the report section of docs/updates/runtime-spec-1.2.1-to-1.3.0.md
 for runtime-spec; and runtime-spec 1.2.0 (fixtures/spec-older, from
 golang-github-opencontainers-specs-dev 1.2.0-2) with 1.2.1.
+And the vendored image-spec with its main branch (fixtures/image-spec-main, the
+commit in its provenance.json).
 ``OCIGEN_UPDATE_GOLDEN=1 pytest tests/workflow`` rewrites them; review the diff
 before committing.
 """
@@ -14,6 +16,7 @@ before committing.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
@@ -25,6 +28,7 @@ import pytest
 
 from generator import api_diff, cli, pipeline
 from generator.model import Field, IntType, ListType, Origin, StrType, Struct
+from support import rendered
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec"
@@ -39,6 +43,8 @@ GOLDENS = {
     "runtime-spec": ROOT / "docs" / "updates" / "runtime-spec-1.2.1-to-1.3.0.md",
 }
 BEGIN, END = "<!-- ocigen diff: begin -->\n", "<!-- ocigen diff: end -->\n"
+MAIN = HERE / "fixtures" / "image-spec-main"
+MAIN_GOLDEN = GOLDEN / "image-spec-1.1.1-to-main.md"
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +116,56 @@ def test_the_narrowing_is_real() -> None:
     with pytest.raises(ValidationError):
         Descriptor.from_dict({"mediaType": "application/a/b", "digest": digest, "size": 1})
     Descriptor.from_dict({"mediaType": "application/vnd.a+json", "digest": digest, "size": 1})
+
+
+@pytest.fixture(scope="module")
+def main_diff() -> api_diff.SpecDiff:
+    [d] = [d for d in api_diff.run(SPEC, MAIN) if d.name == "image-spec"]
+    return d
+
+
+def test_golden_report_image_spec_main(main_diff: api_diff.SpecDiff) -> None:
+    _check_golden(MAIN_GOLDEN, api_diff.markdown([main_diff]))
+
+
+def test_image_spec_main_changes(main_diff: api_diff.SpecDiff) -> None:
+    """image-spec main (Go 1.24): Image.config became omitzero and a content
+    descriptor's size got minimum 0; both change what callers see."""
+    d = main_diff
+    assert (d.from_version, d.to_version) == ("1.1.1", "1.1.1+dev")
+    assert [(c.subject, c.change, c.breaking) for c in d.changes] == [
+        ("VERSION_DEV", "changed", False),
+        ("Image.config", "changed", True),
+        ("Descriptor.size", "changed", True),
+    ]
+    [config] = [c.detail for c in d.changes if c.subject == "Image.config"]
+    assert config.startswith("json tag `omitempty` → `omitzero`: always written → left out when")
+    [size] = [c.detail for c in d.changes if c.subject == "Descriptor.size"]
+    assert size == "minimum -9223372036854775808 → 0"
+    assert [(x.change, x.line.split(":")[0:2]) for x in d.lint] == [
+        ("new", ["bound-beyond-go", " Descriptor.size"]),  # maximum, at its new schema site
+        ("resolved", ["value-struct-optional", " Image.config"]),  # omitzero omits it now
+    ]
+
+
+def test_image_spec_main_changes_are_real(tmp_path: Path) -> None:
+    """Both breaking labels hold: the 1.1.1 package writes an empty config and
+    accepts a negative size; main's leaves the config out and refuses the size
+    (a manifest's descriptors; an index's entries keep defs.json's int64 range)."""
+    from oci_spec.image import v1 as old
+
+    image = {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": []}}
+    desc = {"mediaType": "application/vnd.a+json", "digest": "sha256:" + "a" * 64, "size": -1}
+    with rendered.imported(MAIN, tmp_path, "ocigen_api_diff_main") as pkg:
+        new = importlib.import_module(f"{pkg.__name__}.image.v1")
+        assert b'"config":{}' in old.Image.from_dict(image).to_json()
+        assert b'"config"' not in new.Image.from_dict(image).to_json()
+        old.Descriptor.from_dict(desc)
+        with pytest.raises(ValueError, match="size"):
+            new.Descriptor.from_dict(desc)
+        index = {"schemaVersion": 2, "manifests": [desc]}
+        old.Index.from_dict(index)
+        new.Index.from_dict(index)
 
 
 def test_runtime_spec_1_2_1_changes() -> None:
@@ -232,6 +288,28 @@ def test_field_rules() -> None:
         ("T.a", "changed", False)
     ]
     assert _labels((a,), (_field("a", platforms=("linux",)),)) == [("T.a", "changed", True)]
+
+
+def test_omit_rule_changes() -> None:
+    """Breaking only when to_json() writes another set of values."""
+
+    def change(old: Field, new: Field) -> tuple[str, bool]:
+        [(detail, breaking)] = api_diff.field_changes(old, new)
+        return detail, breaking
+
+    s_empty, s_zero = _field("s", omit="empty"), _field("s", omit="zero")
+    assert change(s_empty, s_zero) == (
+        "json tag `omitempty` → `omitzero`: same output (left out when empty)", False
+    )
+    lst = dict(type=ListType(StrType()), nullable=True)
+    assert change(_field("l", omit="empty", **lst), _field("l", omit="zero", **lst)) == (
+        "json tag `omitempty` → `omitzero`: left out when None or empty → left out when None"
+        " (`to_json()` output changes)", True,
+    )  # fmt: skip
+    assert change(_field("s", omit="never"), s_empty)[1] is True
+    assert change(_field("n", omit="never", type=IntType(64, True)), _field(
+        "n", omit="empty", type=IntType(64, True)
+    ))[0].endswith("always written → left out when 0 (`to_json()` output changes)")
 
 
 def test_constraint_rules() -> None:

@@ -594,6 +594,16 @@ def _time(key: str | int | None, v: Any) -> Timestamp:
     return t
 
 
+# time.Time{}: January 1, year 1, 00:00:00 UTC.
+_GO_ZERO_TIME = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+def _time_is_zero(v: Any) -> bool:
+    # time.Time.IsZero (omitzero asks it): the zero instant, whatever the zone.
+    # A naive datetime (which cannot be written) compares unequal.
+    return isinstance(v, datetime) and v == _GO_ZERO_TIME and _nanos(v) == 0
+
+
 def _time_out(v: Any) -> str:
     if not isinstance(v, datetime):
         raise _type(None, "a timezone-aware datetime", v)

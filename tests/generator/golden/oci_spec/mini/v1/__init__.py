@@ -16,6 +16,8 @@ from ..._runtime import (
     _CANONICAL_DIGEST,
     _EMPTY,
     ValidationError,
+    _any_in,
+    _any_out,
     _as_dict,
     _bytes,
     _bytes_out,
@@ -23,6 +25,7 @@ from ..._runtime import (
     _dumps,
     _enum,
     _expect_object,
+    _index,
     _item_error,
     _load,
     _min_items,
@@ -34,6 +37,7 @@ from ..._runtime import (
     _refold,
     _sorted,
     _time,
+    _time_is_zero,
     _time_out,
     _type,
 )
@@ -47,6 +51,8 @@ __all__ = [
     "ESCAPED_TEXT",
     "OLD_MEDIA_TYPE",
     "Kind",
+    "Settings",
+    "Limits",
     "Widget",
     "Part",
     "Person",
@@ -92,6 +98,219 @@ class Kind(str, enum.Enum):
 
 
 _M_Kind: dict[str, Kind] = {m.value: m for m in Kind}
+
+
+@dataclass(kw_only=True, slots=True)
+class Settings:
+    """Settings has an omitzero member of every kind (Go 1.24 encoding/json): each
+    is left out only when it holds Go's zero value; no schema describes it."""
+
+    name: str = ""
+    """``name`` (Go ``Name string``): Name is a string: left out when ""."""
+    kind: Kind | str = ""
+    """``kind`` (Go ``Kind Kind``): Kind is a named string type with constants: left out when ""."""
+    digest: str = ""
+    """``digest`` (Go ``Digest digest.Digest``): Digest is an external string type: left out when ""."""
+    count: int = 0
+    """``count`` (Go ``Count uint32``): Count is unsigned: left out when 0."""
+    offset: int = 0
+    """``offset`` (Go ``Offset int64``): Offset is signed: left out when 0."""
+    enabled: bool = False
+    """``enabled`` (Go ``Enabled bool``): Enabled is a bool: left out when false."""
+    size: int | None = None
+    """``size`` (Go ``Size *int64``): Size is a pointer: left out when nil; a pointer to 0 is written."""
+    created: datetime | None = None
+    """``created`` (Go ``Created *time.Time``): Created is a *time.Time, whose method set has time.Time's IsZero: left
+    out when nil or pointing to the zero time."""
+    payload: bytes | None = None
+    """``payload`` (Go ``Payload []byte``): Payload is a []byte: left out when nil; an empty one is written."""
+    tags: list[str] | None = None
+    """``tags`` (Go ``Tags []string``): Tags is a slice: left out when nil; an empty one is written."""
+    labels: dict[str, str] | None = None
+    """``labels`` (Go ``Labels map[string]string``): Labels is a map: left out when nil; an empty one is written."""
+    extra: Any | None = None
+    """``extra`` (Go ``Extra interface{}``): Extra is an interface: left out when nil."""
+    marker: dict[str, Any] = field(default_factory=dict)
+    """``marker`` (Go ``Marker struct{}``): Marker is an empty struct: always zero in Go."""
+    owner: Person = field(default_factory=lambda: _zero_Person())
+    """``owner`` (Go ``Owner Person``): Owner is a struct value: left out when every field is zero."""
+    reviewer: Person | None = None
+    """``reviewer`` (Go ``Reviewer *Person``): Reviewer is a pointer to a struct: left out when nil only."""
+    limits: Limits = field(default_factory=lambda: _zero_Limits())
+    """``limits`` (Go ``Limits Limits``): Limits is a struct value holding struct values."""
+    aliases: list[str] | None = None
+    """``aliases`` (Go ``Aliases []string``): Aliases has both options: omitempty's rule (nil or empty) covers omitzero's."""
+    backup: Person = field(default_factory=lambda: _zero_Person())
+    """``backup`` (Go ``Backup Person``): Backup has both options: omitempty never omits a struct, omitzero does."""
+    flag: dict[str, Any] = field(default_factory=dict)
+    """``flag`` (Go ``Flag struct{}``): Flag is an empty struct with omitempty, which never omits a struct."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "kind": "kind",
+            "digest": "digest",
+            "count": "count",
+            "offset": "offset",
+            "enabled": "enabled",
+            "size": "size",
+            "created": "created",
+            "payload": "payload",
+            "tags": "tags",
+            "labels": "labels",
+            "extra": "extra",
+            "marker": "marker",
+            "owner": "owner",
+            "reviewer": "reviewer",
+            "limits": "limits",
+            "aliases": "aliases",
+            "backup": "backup",
+            "flag": "flag",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Settings:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Settings, None, data)
+        return _dec_Settings(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Settings:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Settings, None, data)
+        return _dec_Settings(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Settings(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Settings(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Settings(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Settings(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_Settings, _enc_Settings, "oci_spec.mini.v1.Settings"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.mini.v1.Settings")
+
+
+@dataclass(kw_only=True, slots=True)
+class Limits:
+    """Limits is zero when its own fields are, struct values included."""
+
+    max: int = 0
+    """``max`` (Go ``Max int64``): Max is a plain number."""
+    part: Part = field(default_factory=lambda: _zero_Part())
+    """``part`` (Go ``Part Part``): Part is a struct value: zero when its fields are."""
+    since: datetime | None = None
+    """``since`` (Go ``Since *time.Time``): Since is a *time.Time inside a struct: reflect.Value.IsZero asks no
+    IsZero method, so only nil is zero here."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "max": "max",
+            "part": "part",
+            "since": "since",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Limits:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Limits, None, data)
+        return _dec_Limits(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Limits:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Limits, None, data)
+        return _dec_Limits(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Limits(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Limits(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Limits(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Limits(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Limits, _enc_Limits, "oci_spec.mini.v1.Limits")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.mini.v1.Limits")
 
 
 @dataclass(kw_only=True, slots=True)
@@ -480,6 +699,52 @@ _S2 = frozenset(
         "gamma",
     )
 )
+_KEYS_Settings = frozenset(
+    [
+        "name",
+        "kind",
+        "digest",
+        "count",
+        "offset",
+        "enabled",
+        "size",
+        "created",
+        "payload",
+        "tags",
+        "labels",
+        "extra",
+        "marker",
+        "owner",
+        "reviewer",
+        "limits",
+        "aliases",
+        "backup",
+        "flag",
+    ]
+)
+_FOLD_Settings = {
+    "NAME": ("name", True),
+    "KIND": ("kind", True),
+    "DIGEST": ("digest", True),
+    "COUNT": ("count", True),
+    "OFFSET": ("offset", True),
+    "ENABLED": ("enabled", True),
+    "SIZE": ("size", False),
+    "CREATED": ("created", False),
+    "PAYLOAD": ("payload", False),
+    "TAGS": ("tags", False),
+    "LABELS": ("labels", False),
+    "EXTRA": ("extra", False),
+    "MARKER": ("marker", True),
+    "OWNER": ("owner", True),
+    "REVIEWER": ("reviewer", False),
+    "LIMITS": ("limits", True),
+    "ALIASES": ("aliases", False),
+    "BACKUP": ("backup", True),
+    "FLAG": ("flag", True),
+}
+_KEYS_Limits = frozenset(["max", "part", "since"])
+_FOLD_Limits = {"MAX": ("max", True), "PART": ("part", True), "SINCE": ("since", False)}
 _KEYS_Widget = frozenset(
     [
         "schemaVersion",
@@ -526,6 +791,342 @@ _KEYS_Person = frozenset(["name", "email"])
 _FOLD_Person = {"NAME": ("name", True), "EMAIL": ("email", True)}
 _KEYS_Blob = frozenset(["mediaType", "data"])
 _FOLD_Blob = {"MEDIATYPE": ("mediaType", True), "DATA": ("data", False)}
+
+
+def _dec_Settings(d: Any) -> Settings:
+    if type(d) is not dict:
+        raise _expect_object(d)
+    o: Settings = _new(Settings)
+    v: Any
+    w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.name = ""
+        o.kind = _EMPTY
+        o.digest = ""
+        o.count = 0
+        o.offset = 0
+        o.enabled = False
+        o.size = None
+        o.created = None
+        o.payload = None
+        o.tags = None
+        o.labels = None
+        o.extra = None
+        o.marker = {}
+        o.owner = _zero_Person()
+        o.reviewer = None
+        o.limits = _zero_Limits()
+        o.aliases = None
+        o.backup = _zero_Person()
+        o.flag = {}
+        o.unknown_fields = None
+        return o
+    n = 0
+    v = d.get("name", _ABSENT)
+    if v is _ABSENT:
+        o.name = ""
+    else:
+        n += 1
+        if v is None:
+            o.name = ""
+        else:
+            if type(v) is not str:
+                raise _type("name", "string", v)
+            o.name = v
+    v = d.get("kind", _ABSENT)
+    if v is _ABSENT:
+        o.kind = _EMPTY
+    else:
+        n += 1
+        if v is None:
+            o.kind = _EMPTY
+        else:
+            if type(v) is not str:
+                raise _type("kind", "string", v)
+            w = _M_Kind.get(v)
+            if w is None:
+
+                w = v
+            o.kind = w
+    v = d.get("digest", _ABSENT)
+    if v is _ABSENT:
+        o.digest = ""
+    else:
+        n += 1
+        if v is None:
+            o.digest = ""
+        else:
+            if type(v) is not str:
+                raise _type("digest", "string", v)
+            if not _CANONICAL_DIGEST(v):
+
+                _digest("digest", v)
+            o.digest = v
+    v = d.get("count", _ABSENT)
+    if v is _ABSENT:
+        o.count = 0
+    else:
+        n += 1
+        if v is None:
+            o.count = 0
+        else:
+            if type(v) is not int:
+                raise _type("count", "integer", v)
+            if not 0 <= v <= 4294967295:
+                raise _range("count", 0, 4294967295, v)
+            o.count = v
+    v = d.get("offset", _ABSENT)
+    if v is _ABSENT:
+        o.offset = 0
+    else:
+        n += 1
+        if v is None:
+            o.offset = 0
+        else:
+            if type(v) is not int:
+                raise _type("offset", "integer", v)
+            if not -9223372036854775808 <= v <= 9223372036854775807:
+                raise _range("offset", -9223372036854775808, 9223372036854775807, v)
+            o.offset = v
+    v = d.get("enabled", _ABSENT)
+    if v is _ABSENT:
+        o.enabled = False
+    else:
+        n += 1
+        if v is None:
+            o.enabled = False
+        else:
+            if type(v) is not bool:
+                raise _type("enabled", "boolean", v)
+            o.enabled = v
+    v = d.get("size", _ABSENT)
+    if v is _ABSENT:
+        o.size = None
+    else:
+        n += 1
+        if v is None:
+            o.size = None
+        else:
+            if type(v) is not int:
+                raise _type("size", "integer", v)
+            if not -9223372036854775808 <= v <= 9223372036854775807:
+                raise _range("size", -9223372036854775808, 9223372036854775807, v)
+            o.size = v
+    v = d.get("created", _ABSENT)
+    if v is _ABSENT:
+        o.created = None
+    else:
+        n += 1
+        if v is None:
+            o.created = None
+        else:
+            o.created = _time("created", v)
+    v = d.get("payload", _ABSENT)
+    if v is _ABSENT:
+        o.payload = None
+    else:
+        n += 1
+        if v is None:
+            o.payload = None
+        else:
+            o.payload = _bytes("payload", v)
+    v = d.get("tags", _ABSENT)
+    if v is _ABSENT:
+        o.tags = None
+    else:
+        n += 1
+        if v is None:
+            o.tags = None
+        else:
+            if type(v) is not list:
+                raise _type("tags", "array", v)
+            try:
+                for x1 in v:
+                    if type(x1) is not str:
+                        raise _type(None, "string", x1)
+            except ValidationError as e:
+                raise e._at(_index(v, x1))._at("tags") from None
+            o.tags = v
+    v = d.get("labels", _ABSENT)
+    if v is _ABSENT:
+        o.labels = None
+    else:
+        n += 1
+        if v is None:
+            o.labels = None
+        else:
+            if type(v) is not dict:
+                raise _type("labels", "object", v)
+            try:
+                for k1, x1 in v.items():
+                    if type(x1) is not str:
+                        raise _type(None, "string", x1)
+            except ValidationError as e:
+                raise e._at(k1)._at("labels") from None
+            o.labels = v
+    v = d.get("extra", _ABSENT)
+    if v is _ABSENT:
+        o.extra = None
+    else:
+        n += 1
+        if v is None:
+            o.extra = None
+        else:
+            o.extra = _any_in("extra", v)
+    v = d.get("marker", _ABSENT)
+    if v is _ABSENT:
+        o.marker = {}
+    else:
+        n += 1
+        if v is None:
+            o.marker = {}
+        else:
+            if type(v) is not dict:
+                raise _type("marker", "object", v)
+            o.marker = v
+    v = d.get("owner", _ABSENT)
+    if v is _ABSENT:
+        o.owner = _zero_Person()
+    else:
+        n += 1
+        if v is None:
+            o.owner = _zero_Person()
+        else:
+            try:
+                o.owner = _dec_Person_2(v)
+            except ValidationError as e:
+                raise e._at("owner") from None
+    v = d.get("reviewer", _ABSENT)
+    if v is _ABSENT:
+        o.reviewer = None
+    else:
+        n += 1
+        if v is None:
+            o.reviewer = None
+        else:
+            try:
+                o.reviewer = _dec_Person_2(v)
+            except ValidationError as e:
+                raise e._at("reviewer") from None
+    v = d.get("limits", _ABSENT)
+    if v is _ABSENT:
+        o.limits = _zero_Limits()
+    else:
+        n += 1
+        if v is None:
+            o.limits = _zero_Limits()
+        else:
+            try:
+                o.limits = _dec_Limits(v)
+            except ValidationError as e:
+                raise e._at("limits") from None
+    v = d.get("aliases", _ABSENT)
+    if v is _ABSENT:
+        o.aliases = None
+    else:
+        n += 1
+        if v is None:
+            o.aliases = None
+        else:
+            if type(v) is not list:
+                raise _type("aliases", "array", v)
+            try:
+                for x1 in v:
+                    if type(x1) is not str:
+                        raise _type(None, "string", x1)
+            except ValidationError as e:
+                raise e._at(_index(v, x1))._at("aliases") from None
+            o.aliases = v
+    v = d.get("backup", _ABSENT)
+    if v is _ABSENT:
+        o.backup = _zero_Person()
+    else:
+        n += 1
+        if v is None:
+            o.backup = _zero_Person()
+        else:
+            try:
+                o.backup = _dec_Person_2(v)
+            except ValidationError as e:
+                raise e._at("backup") from None
+    v = d.get("flag", _ABSENT)
+    if v is _ABSENT:
+        o.flag = {}
+    else:
+        n += 1
+        if v is None:
+            o.flag = {}
+        else:
+            if type(v) is not dict:
+                raise _type("flag", "object", v)
+            o.flag = v
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Settings, _KEYS_Settings)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Settings(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Settings}
+    return o
+
+
+def _dec_Limits(d: Any) -> Limits:
+    if type(d) is not dict:
+        raise _expect_object(d)
+    o: Limits = _new(Limits)
+    v: Any
+    w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.max = 0
+        o.part = _zero_Part()
+        o.since = None
+        o.unknown_fields = None
+        return o
+    n = 0
+    v = d.get("max", _ABSENT)
+    if v is _ABSENT:
+        o.max = 0
+    else:
+        n += 1
+        if v is None:
+            o.max = 0
+        else:
+            if type(v) is not int:
+                raise _type("max", "integer", v)
+            if not -9223372036854775808 <= v <= 9223372036854775807:
+                raise _range("max", -9223372036854775808, 9223372036854775807, v)
+            o.max = v
+    v = d.get("part", _ABSENT)
+    if v is _ABSENT:
+        o.part = _zero_Part()
+    else:
+        n += 1
+        if v is None:
+            o.part = _zero_Part()
+        else:
+            try:
+                o.part = _dec_Part_2(v)
+            except ValidationError as e:
+                raise e._at("part") from None
+    v = d.get("since", _ABSENT)
+    if v is _ABSENT:
+        o.since = None
+    else:
+        n += 1
+        if v is None:
+            o.since = None
+        else:
+            o.since = _time("since", v)
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Limits, _KEYS_Limits)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Limits(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Limits}
+    return o
 
 
 def _dec_Widget(d: Any) -> Widget:
@@ -853,6 +1454,55 @@ def _dec_Part(d: Any) -> Part:
     return o
 
 
+def _dec_Part_2(d: Any) -> Part:
+    if type(d) is not dict:
+        raise _expect_object(d)
+    o: Part = _new(Part)
+    v: Any
+    w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.name = ""
+        o.kind = _EMPTY
+        o.unknown_fields = None
+        return o
+    n = 0
+    v = d.get("name", _ABSENT)
+    if v is _ABSENT:
+        o.name = ""
+    else:
+        n += 1
+        if v is None:
+            o.name = ""
+        else:
+            if type(v) is not str:
+                raise _type("name", "string", v)
+            o.name = v
+    v = d.get("kind", _ABSENT)
+    if v is _ABSENT:
+        o.kind = _EMPTY
+    else:
+        n += 1
+        if v is None:
+            o.kind = _EMPTY
+        else:
+            if type(v) is not str:
+                raise _type("kind", "string", v)
+            w = _M_Kind.get(v)
+            if w is None:
+
+                w = v
+            o.kind = w
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Part, _KEYS_Part)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Part_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Part}
+    return o
+
+
 def _dec_Person(d: Any) -> Person:
     # Bound at defs.json#/definitions/person
     if type(d) is not dict:
@@ -893,6 +1543,51 @@ def _dec_Person(d: Any) -> Person:
     w = _refold(d, _FOLD_Person, _KEYS_Person)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Person(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Person}
+    return o
+
+
+def _dec_Person_2(d: Any) -> Person:
+    if type(d) is not dict:
+        raise _expect_object(d)
+    o: Person = _new(Person)
+    v: Any
+    w: Any
+    if len(d) == 0:
+        # Only the required members (the common case): no lookups for the rest.
+        o.name = ""
+        o.email = ""
+        o.unknown_fields = None
+        return o
+    n = 0
+    v = d.get("name", _ABSENT)
+    if v is _ABSENT:
+        o.name = ""
+    else:
+        n += 1
+        if v is None:
+            o.name = ""
+        else:
+            if type(v) is not str:
+                raise _type("name", "string", v)
+            o.name = v
+    v = d.get("email", _ABSENT)
+    if v is _ABSENT:
+        o.email = ""
+    else:
+        n += 1
+        if v is None:
+            o.email = ""
+        else:
+            if type(v) is not str:
+                raise _type("email", "string", v)
+            o.email = v
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Person, _KEYS_Person)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Person_2(w)
     o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Person}
     return o
 
@@ -938,6 +1633,124 @@ def _dec_Blob(d: Any) -> Blob:
         return _dec_Blob(w)
     o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Blob}
     return o
+
+
+def _zero_Settings() -> Settings:
+    # Go's zero value: what encoding/json leaves after decoding null or nothing.
+    o: Any = _new(Settings)
+    o.name = ""
+    o.kind = _EMPTY
+    o.digest = ""
+    o.count = 0
+    o.offset = 0
+    o.enabled = False
+    o.size = None
+    o.created = None
+    o.payload = None
+    o.tags = None
+    o.labels = None
+    o.extra = None
+    o.marker = {}
+    o.owner = _zero_Person()
+    o.reviewer = None
+    o.limits = _zero_Limits()
+    o.aliases = None
+    o.backup = _zero_Person()
+    o.flag = {}
+    o.unknown_fields = None
+    zero: Settings = o
+    return zero
+
+
+def _enc_Settings(o: Settings) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    v: Any
+    v = o.name
+    if v:
+        d["name"] = v
+    v = o.kind
+    if v:
+        d["kind"] = v
+    v = o.digest
+    if v:
+        d["digest"] = v
+    v = o.count
+    if v:
+        d["count"] = v
+    v = o.offset
+    if v:
+        d["offset"] = v
+    v = o.enabled
+    if v:
+        d["enabled"] = v
+    v = o.size
+    if v is not None:
+        d["size"] = v
+    v = o.created
+    if v is not None and not _time_is_zero(v):
+        d["created"] = _time_out(v)
+    v = o.payload
+    if v is not None:
+        d["payload"] = _bytes_out(v)
+    v = o.tags
+    if v is not None:
+        d["tags"] = v
+    v = o.labels
+    if v is not None:
+        d["labels"] = _sorted(v)
+    v = o.extra
+    if v is not None:
+        d["extra"] = _any_out(v)
+    v = o.marker
+    if v:
+        d["marker"] = v
+    v = o.owner
+    if not _is_zero_Person(v):
+        d["owner"] = _enc_Person(v)
+    v = o.reviewer
+    if v is not None:
+        d["reviewer"] = _enc_Person(v)
+    v = o.limits
+    if not _is_zero_Limits(v):
+        d["limits"] = _enc_Limits(v)
+    v = o.aliases
+    if v:
+        d["aliases"] = v
+    v = o.backup
+    if not _is_zero_Person(v):
+        d["backup"] = _enc_Person(v)
+    d["flag"] = o.flag
+    if o.unknown_fields:
+        for k, x in o.unknown_fields.items():
+            d.setdefault(k, x)
+    return d
+
+
+def _zero_Limits() -> Limits:
+    # Go's zero value: what encoding/json leaves after decoding null or nothing.
+    o: Any = _new(Limits)
+    o.max = 0
+    o.part = _zero_Part()
+    o.since = None
+    o.unknown_fields = None
+    zero: Limits = o
+    return zero
+
+
+def _enc_Limits(o: Limits) -> dict[str, Any]:
+    d: dict[str, Any] = {}
+    v: Any
+    v = o.max
+    if v:
+        d["max"] = v
+    d["part"] = _enc_Part(o.part)
+    v = o.since
+    if v is not None:
+        d["since"] = _time_out(v)
+    if o.unknown_fields:
+        for k, x in o.unknown_fields.items():
+            d.setdefault(k, x)
+    return d
 
 
 def _zero_Widget() -> Widget:
@@ -1087,6 +1900,26 @@ def _enc_Blob(o: Blob) -> dict[str, Any]:
         for k, x in o.unknown_fields.items():
             d.setdefault(k, x)
     return d
+
+
+def _is_zero_Limits(o: Limits) -> bool:
+    # reflect.Value.IsZero, which omitzero applies to a struct value: every
+    # member is its zero value.  Unknown members (which Go drops) make it non-zero.
+    return (
+        not o.max and _is_zero_Part(o.part) and o.since is None and not o.unknown_fields
+    )
+
+
+def _is_zero_Part(o: Part) -> bool:
+    # reflect.Value.IsZero, which omitzero applies to a struct value: every
+    # member is its zero value.  Unknown members (which Go drops) make it non-zero.
+    return not o.name and not o.kind and not o.unknown_fields
+
+
+def _is_zero_Person(o: Person) -> bool:
+    # reflect.Value.IsZero, which omitzero applies to a struct value: every
+    # member is its zero value.  Unknown members (which Go drops) make it non-zero.
+    return not o.name and not o.email and not o.unknown_fields
 
 
 def empty_blob() -> Blob:
