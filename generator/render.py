@@ -257,6 +257,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "members": names.members,
     "keys": names.keys,
     "strict_walker": names.strict_walker,
+    "strict_document": names.strict_document,
     "expected": lambda t: repr(t.kind.noun),
 }
 

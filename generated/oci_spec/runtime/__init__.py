@@ -26,6 +26,7 @@ from .._runtime import (
     _missing,
     _new,
     _null,
+    _parse_time,
     _pattern,
     _range,
     _sorted,
@@ -34,8 +35,10 @@ from .._runtime import (
 from .._strict import (
     _absolute,
     _absolute_any,
+    _duplicate_name,
     _fail,
     _first_duplicate,
+    _not_utf8,
     _semver,
     _strict_check,
     _strict_dict,
@@ -513,7 +516,7 @@ class Spec:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Spec, _strict_Spec, data)
+            return _strict_json(_dec_Spec, _strict_Spec, data, _strict_doc_Spec)
         return _dec_Spec(_load(data))
 
     @classmethod
@@ -1275,7 +1278,7 @@ class Mount:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Mount, None, data)
+            return _strict_json(_dec_Mount, _strict_Mount, data)
         return _dec_Mount(_load(data))
 
     @classmethod
@@ -1284,7 +1287,7 @@ class Mount:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Mount, None, data)
+            return _strict_dict(_dec_Mount, _strict_Mount, data)
         return _dec_Mount(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1307,7 +1310,7 @@ class Mount:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Mount(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Mount, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2064,7 +2067,7 @@ class LinuxWeightDevice:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxWeightDevice, None, data)
+            return _strict_json(_dec_LinuxWeightDevice, _strict_LinuxWeightDevice, data)
         return _dec_LinuxWeightDevice(_load(data))
 
     @classmethod
@@ -2075,7 +2078,7 @@ class LinuxWeightDevice:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxWeightDevice, None, data)
+            return _strict_dict(_dec_LinuxWeightDevice, _strict_LinuxWeightDevice, data)
         return _dec_LinuxWeightDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2098,7 +2101,7 @@ class LinuxWeightDevice:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxWeightDevice(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxWeightDevice, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2212,7 +2215,7 @@ class LinuxBlockIO:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxBlockIO, None, data)
+            return _strict_json(_dec_LinuxBlockIO, _strict_LinuxBlockIO, data)
         return _dec_LinuxBlockIO(_load(data))
 
     @classmethod
@@ -2221,7 +2224,7 @@ class LinuxBlockIO:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxBlockIO, None, data)
+            return _strict_dict(_dec_LinuxBlockIO, _strict_LinuxBlockIO, data)
         return _dec_LinuxBlockIO(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2244,7 +2247,7 @@ class LinuxBlockIO:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxBlockIO(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxBlockIO, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2389,7 +2392,7 @@ class LinuxCPU:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxCPU, None, data)
+            return _strict_json(_dec_LinuxCPU, _strict_LinuxCPU, data)
         return _dec_LinuxCPU(_load(data))
 
     @classmethod
@@ -2398,7 +2401,7 @@ class LinuxCPU:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxCPU, None, data)
+            return _strict_dict(_dec_LinuxCPU, _strict_LinuxCPU, data)
         return _dec_LinuxCPU(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2421,7 +2424,7 @@ class LinuxCPU:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxCPU(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxCPU, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2575,7 +2578,7 @@ class LinuxRdma:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxRdma, None, data)
+            return _strict_json(_dec_LinuxRdma, _strict_LinuxRdma, data)
         return _dec_LinuxRdma(_load(data))
 
     @classmethod
@@ -2584,7 +2587,7 @@ class LinuxRdma:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxRdma, None, data)
+            return _strict_dict(_dec_LinuxRdma, _strict_LinuxRdma, data)
         return _dec_LinuxRdma(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2607,7 +2610,7 @@ class LinuxRdma:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxRdma(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxRdma, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2661,7 +2664,7 @@ class LinuxResources:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxResources, None, data)
+            return _strict_json(_dec_LinuxResources, _strict_LinuxResources, data)
         return _dec_LinuxResources(_load(data))
 
     @classmethod
@@ -2670,7 +2673,7 @@ class LinuxResources:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxResources, None, data)
+            return _strict_dict(_dec_LinuxResources, _strict_LinuxResources, data)
         return _dec_LinuxResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2693,7 +2696,7 @@ class LinuxResources:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxResources(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxResources, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -2877,7 +2880,7 @@ class LinuxPersonality:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxPersonality, None, data)
+            return _strict_json(_dec_LinuxPersonality, _strict_LinuxPersonality, data)
         return _dec_LinuxPersonality(_load(data))
 
     @classmethod
@@ -2888,7 +2891,7 @@ class LinuxPersonality:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxPersonality, None, data)
+            return _strict_dict(_dec_LinuxPersonality, _strict_LinuxPersonality, data)
         return _dec_LinuxPersonality(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2911,7 +2914,7 @@ class LinuxPersonality:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxPersonality(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxPersonality, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -4117,7 +4120,7 @@ class LinuxSeccomp:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxSeccomp, None, data)
+            return _strict_json(_dec_LinuxSeccomp, _strict_LinuxSeccomp, data)
         return _dec_LinuxSeccomp(_load(data))
 
     @classmethod
@@ -4126,7 +4129,7 @@ class LinuxSeccomp:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxSeccomp, None, data)
+            return _strict_dict(_dec_LinuxSeccomp, _strict_LinuxSeccomp, data)
         return _dec_LinuxSeccomp(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -4149,7 +4152,7 @@ class LinuxSeccomp:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxSeccomp(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxSeccomp, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -4397,7 +4400,7 @@ class ZOS:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_ZOS, None, data)
+            return _strict_json(_dec_ZOS, _strict_ZOS, data)
         return _dec_ZOS(_load(data))
 
     @classmethod
@@ -4406,7 +4409,7 @@ class ZOS:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_ZOS, None, data)
+            return _strict_dict(_dec_ZOS, _strict_ZOS, data)
         return _dec_ZOS(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -4429,7 +4432,7 @@ class ZOS:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_ZOS(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_ZOS, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -4461,7 +4464,7 @@ class ZOSNamespace:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_ZOSNamespace, None, data)
+            return _strict_json(_dec_ZOSNamespace, _strict_ZOSNamespace, data)
         return _dec_ZOSNamespace(_load(data))
 
     @classmethod
@@ -4470,7 +4473,7 @@ class ZOSNamespace:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_ZOSNamespace, None, data)
+            return _strict_dict(_dec_ZOSNamespace, _strict_ZOSNamespace, data)
         return _dec_ZOSNamespace(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -4493,7 +4496,7 @@ class ZOSNamespace:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_ZOSNamespace(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_ZOSNamespace, o)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -4538,7 +4541,7 @@ class State:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_State, _strict_State, data)
+            return _strict_json(_dec_State, _strict_State, data, _strict_doc_State)
         return _dec_State(_load(data))
 
     @classmethod
@@ -4613,7 +4616,10 @@ class ContainerProcessState:
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
             return _strict_json(
-                _dec_ContainerProcessState, _strict_ContainerProcessState, data
+                _dec_ContainerProcessState,
+                _strict_ContainerProcessState,
+                data,
+                _strict_doc_ContainerProcessState,
             )
         return _dec_ContainerProcessState(_load(data))
 
@@ -11606,6 +11612,33 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
             v,
         )
 
+    # root-absent-for-hyperv: config.md#root
+    if o.windows is not None and o.windows.hyper_v and o.root:
+        raise _fail(
+            "root",
+            "root-absent-for-hyperv",
+            "root MUST NOT be set for Hyper-V containers (windows.hyperv set)",
+            "config.md#root",
+        )
+
+    # root-required-unless-hyperv: config.md#root
+    if not (o.windows is not None and o.windows.hyper_v) and not o.root:
+        raise _fail(
+            "root",
+            "root-required-unless-hyperv",
+            "root is REQUIRED unless the container is a Hyper-V container (windows.hyperv set)",
+            "config.md#root",
+        )
+
+    # process-args-not-windows: config.md#process
+    if o.process is not None and not (o.windows) and not o.process.args:
+        raise _fail(
+            "args",
+            "process-args-not-windows",
+            "process.args needs at least one entry unless the config is for Windows (windows set)",
+            "config.md#process",
+        )._at("process")
+
     # config-annotations-key-non-empty: config.md#annotations
     v = o.annotations
     if v and "" in v:
@@ -11616,14 +11649,18 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
             "config.md#annotations",
         )._at("annotations")
 
-    # root-absent-for-hyperv: config.md#root
-    if o.windows is not None and o.windows.hyper_v and o.root:
-        raise _fail(
-            "root",
-            "root-absent-for-hyperv",
-            "root MUST NOT be set for Hyper-V containers (windows.hyperv set)",
-            "config.md#root",
-        )
+    # config-annotation-created-rfc3339: config.md#annotations
+    v = o.annotations
+    if v:
+        w = v.get("org.opencontainers.image.created")
+        if w is not None and _parse_time(w) is None:
+            raise _fail(
+                "org.opencontainers.image.created",
+                "config-annotation-created-rfc3339",
+                "the org.opencontainers.image.created annotation MUST be a valid image created value (RFC 3339)",
+                "config.md#annotations",
+                w,
+            )._at("annotations")
 
     v = o.process
     if v is not None:
@@ -11631,6 +11668,14 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
             _strict_Process(v, dups)
         except ValidationError as e:
             raise e._at("process") from None
+
+    v = o.mounts
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Mount(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("mounts") from None
 
     v = o.hooks
     if v is not None:
@@ -11653,6 +11698,13 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
         except ValidationError as e:
             raise e._at("vm") from None
 
+    v = o.zos
+    if v is not None:
+        try:
+            _strict_ZOS(v, dups)
+        except ValidationError as e:
+            raise e._at("zos") from None
+
 
 def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
     # Strict mode: the MUST rules of the spec text on Process (docs/strict-rules.md).
@@ -11669,7 +11721,16 @@ def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
             v,
         )
 
-    # process-rlimits-unique-type: config.md#process
+    # process-args-or-command-line: config.md#process
+    if not (o.command_line) and not o.args:
+        raise _fail(
+            "args",
+            "process-args-or-command-line",
+            "args (at least one entry) or, on Windows, commandLine is REQUIRED",
+            "config.md#process",
+        )
+
+    # process-rlimits-unique-type: config.md#posix-process
     v = o.rlimits
     if v:
         i = _first_duplicate([None if x is None else x.type for x in v])
@@ -11678,9 +11739,32 @@ def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
                 "type",
                 "process-rlimits-unique-type",
                 "rlimits MUST NOT contain two entries with the same type",
-                "config.md#process",
+                "config.md#posix-process",
                 v[i].type,
             )._at(i)._at("rlimits")
+
+
+def _strict_Mount(o: Mount, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Mount (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # mount-uid-mappings-with-gid-mappings: config.md#posix-platform-mounts
+    if o.uid_mappings and not o.gid_mappings:
+        raise _fail(
+            "gidMappings",
+            "mount-uid-mappings-with-gid-mappings",
+            "uidMappings MUST be specified along with gidMappings",
+            "config.md#posix-platform-mounts",
+        )
+
+    # mount-gid-mappings-with-uid-mappings: config.md#posix-platform-mounts
+    if o.gid_mappings and not o.uid_mappings:
+        raise _fail(
+            "uidMappings",
+            "mount-gid-mappings-with-uid-mappings",
+            "gidMappings MUST be specified along with uidMappings",
+            "config.md#posix-platform-mounts",
+        )
 
 
 def _strict_Hook(o: Hook, dups: dict[int, list[str]]) -> None:
@@ -11795,6 +11879,13 @@ def _strict_Linux(o: Linux, dups: dict[int, list[str]]) -> None:
                     x,
                 )._at("readonlyPaths")
 
+    v = o.resources
+    if v is not None:
+        try:
+            _strict_LinuxResources(v, dups)
+        except ValidationError as e:
+            raise e._at("resources") from None
+
     v = o.namespaces
     if v is not None:
         try:
@@ -11802,6 +11893,20 @@ def _strict_Linux(o: Linux, dups: dict[int, list[str]]) -> None:
                 _strict_LinuxNamespace(x1, dups)
         except ValidationError as e:
             raise e._at(i1)._at("namespaces") from None
+
+    v = o.seccomp
+    if v is not None:
+        try:
+            _strict_LinuxSeccomp(v, dups)
+        except ValidationError as e:
+            raise e._at("seccomp") from None
+
+    v = o.personality
+    if v is not None:
+        try:
+            _strict_LinuxPersonality(v, dups)
+        except ValidationError as e:
+            raise e._at("personality") from None
 
 
 def _strict_LinuxNamespace(o: LinuxNamespace, dups: dict[int, list[str]]) -> None:
@@ -11817,6 +11922,105 @@ def _strict_LinuxNamespace(o: LinuxNamespace, dups: dict[int, list[str]]) -> Non
             "a namespace path MUST be absolute",
             "config-linux.md#namespaces",
             v,
+        )
+
+
+def _strict_LinuxWeightDevice(o: LinuxWeightDevice, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxWeightDevice (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-weight-device-weight-or-leaf-weight: config-linux.md#block-io
+    if not (o.leaf_weight is not None) and o.weight is None:
+        raise _fail(
+            "weight",
+            "linux-weight-device-weight-or-leaf-weight",
+            "an entry MUST specify at least one of weight or leafWeight",
+            "config-linux.md#block-io",
+        )
+
+
+def _strict_LinuxBlockIO(o: LinuxBlockIO, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxBlockIO (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.weight_device
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_LinuxWeightDevice(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("weightDevice") from None
+
+
+def _strict_LinuxCPU(o: LinuxCPU, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxCPU (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-cpu-quota-not-below-burst: config-linux.md#cpu
+    v = o.quota
+    w = o.burst
+    if v is not None and w is not None and 0 < v < w:
+        raise _fail(
+            "quota",
+            "linux-cpu-quota-not-below-burst",
+            "a positive quota MUST be no smaller than burst",
+            "config-linux.md#cpu",
+            detail=f"{v} is less than burst {w}",
+        )
+
+
+def _strict_LinuxRdma(o: LinuxRdma, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxRdma (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-rdma-handles-or-objects: config-linux.md#rdma
+    if not (o.hca_objects is not None) and o.hca_handles is None:
+        raise _fail(
+            "hcaHandles",
+            "linux-rdma-handles-or-objects",
+            "an entry MUST specify at least one of hcaHandles or hcaObjects",
+            "config-linux.md#rdma",
+        )
+
+
+def _strict_LinuxResources(o: LinuxResources, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxResources (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.cpu
+    if v is not None:
+        try:
+            _strict_LinuxCPU(v, dups)
+        except ValidationError as e:
+            raise e._at("cpu") from None
+
+    v = o.block_io
+    if v is not None:
+        try:
+            _strict_LinuxBlockIO(v, dups)
+        except ValidationError as e:
+            raise e._at("blockIO") from None
+
+    v = o.rdma
+    if v is not None:
+        try:
+            for k1, x1 in v.items():
+                _strict_LinuxRdma(x1, dups)
+        except ValidationError as e:
+            raise e._at(k1)._at("rdma") from None
+
+
+def _strict_LinuxPersonality(o: LinuxPersonality, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxPersonality (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-personality-domain-required: config-linux.md#personality
+    if o.domain == "":
+        raise _fail(
+            "domain",
+            "linux-personality-domain-required",
+            "personality.domain is REQUIRED",
+            "config-linux.md#personality",
         )
 
 
@@ -11902,6 +12106,62 @@ def _strict_VMImage(o: VMImage, dups: dict[int, list[str]]) -> None:
         )
 
 
+def _strict_LinuxSeccomp(o: LinuxSeccomp, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxSeccomp (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-seccomp-listener-metadata-needs-path: config-linux.md#seccomp
+    if not (o.listener_path) and o.listener_metadata:
+        raise _fail(
+            "listenerMetadata",
+            "linux-seccomp-listener-metadata-needs-path",
+            "listenerMetadata MUST NOT be set if listenerPath is not set",
+            "config-linux.md#seccomp",
+        )
+
+
+def _strict_ZOS(o: ZOS, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on ZOS (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # zos-namespaces-unique-type: config-zos.md#namespaces
+    v = o.namespaces
+    if v:
+        i = _first_duplicate([None if x is None else x.type for x in v])
+        if i >= 0:
+            raise _fail(
+                "type",
+                "zos-namespaces-unique-type",
+                "namespaces MUST NOT contain two entries with the same type",
+                "config-zos.md#namespaces",
+                v[i].type,
+            )._at(i)._at("namespaces")
+
+    v = o.namespaces
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_ZOSNamespace(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("namespaces") from None
+
+
+def _strict_ZOSNamespace(o: ZOSNamespace, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on ZOSNamespace (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # zos-namespace-path-absolute: config-zos.md#namespaces
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "zos-namespace-path-absolute",
+            "a namespace path MUST be absolute",
+            "config-zos.md#namespaces",
+            v,
+        )
+
+
 def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
     # Strict mode: the MUST rules of the spec text on State (docs/strict-rules.md).
     v: Any
@@ -11917,22 +12177,6 @@ def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
             v,
         )
 
-    # state-pid-required: runtime.md#state
-    if (
-        o.status
-        in (
-            "created",
-            "running",
-        )
-        and not o.pid
-    ):
-        raise _fail(
-            "pid",
-            "state-pid-required",
-            "pid MUST be set when status is created or running",
-            "runtime.md#state",
-        )
-
 
 def _strict_ContainerProcessState(
     o: ContainerProcessState, dups: dict[int, list[str]]
@@ -11940,8 +12184,89 @@ def _strict_ContainerProcessState(
     # Strict mode: the MUST rules of the spec text on ContainerProcessState (docs/strict-rules.md).
     v: Any
     w: Any
+    # container-process-state-oci-version-required: config-linux.md#the-container-process-state
+    if o.version == "":
+        raise _fail(
+            "ociVersion",
+            "container-process-state-oci-version-required",
+            "ociVersion is REQUIRED",
+            "config-linux.md#the-container-process-state",
+        )
+
+    # container-process-state-oci-version-semver: config-linux.md#the-container-process-state
+    v = o.version
+    if v and not _semver(v):
+        raise _fail(
+            "ociVersion",
+            "container-process-state-oci-version-semver",
+            "ociVersion MUST be a SemVer v2.0.0 version of the runtime-spec",
+            "config-linux.md#the-container-process-state",
+            v,
+        )
+
     v = o.state
     try:
         _strict_State(v, dups)
     except ValidationError as e:
         raise e._at("state") from None
+
+
+def _strict_doc_Spec(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a Spec document's JSON text.
+    # config-json-utf-8: glossary.md#json
+    bad = _not_utf8(data)
+    if bad is not None:
+        raise _fail(
+            None,
+            "config-json-utf-8",
+            "config.json MUST be encoded in UTF-8",
+            "glossary.md#json",
+            detail=bad,
+        )
+    # config-json-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "config-json-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e
+
+
+def _strict_doc_State(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a State document's JSON text.
+    # state-json-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "state-json-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e
+
+
+def _strict_doc_ContainerProcessState(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a ContainerProcessState document's JSON text.
+    # container-process-state-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "container-process-state-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e
