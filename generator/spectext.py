@@ -5,12 +5,12 @@ per heading); each section has its GitHub anchors and its own blocks
 (paragraphs, list items, table rows; fenced code is skipped).  A citation
 ``file.md#anchor`` names a heading's section together with its subsections.
 
-Quotes are compared on a *key* of the text: markdown markup removed (code
-backticks, ``*`` and ``_`` emphasis, link targets, HTML tags, backslash
-escapes) and whitespace, line breaks included, collapsed to one space.  The
-same key is made of the quote, so a quote may be written with or without the
-markup.  (Dropping every ``_`` also joins ``a_b``: harmless for finding a
-sentence of the spec.)
+Quotes are compared on a *key* of a block: markdown markup removed (every
+backtick, ``*`` and ``_``, the list marker, link targets, HTML tags and
+comments, backslash escapes) and whitespace, line breaks included, collapsed
+to one space.  The same key is made of the quote, so a quote may be written
+with or without the markup; it must lie within one block.  (Dropping every
+``_`` also joins ``a_b``: harmless for finding a sentence of the spec.)
 """
 
 from __future__ import annotations
