@@ -14,9 +14,10 @@ the reason (``[[not_implemented]]``), or not about a document at all
 * against the bound model: unknown type, field or kind, a field of the wrong
   type, a ``[[covered]]`` claim the schema does not make.
 
-Errors are GeneratorErrors with file and line.  A cited file that is not
-vendored cannot be checked: it becomes a lint finding (``strict-text-missing``)
-and tests/output/test_strict.py requires there be none.  The rules are attached
+Errors are GeneratorErrors with file and line.  A cited or catalogued file
+that is not vendored cannot be checked: generation goes on (the Go types and
+schemas do not need the prose), docs/strict-rules.md names the file as not
+checked, and tests/generator/test_strict_catalogue.py requires there be none.  The rules are attached
 to ``model.Struct`` (``strict_rules``, ``strict_walk``, ``strict_document``) and
 the templates turn them into straight-line ``_strict_<Type>`` functions;
 ``render_doc`` writes ``docs/strict-rules.md`` from the same files.
@@ -38,7 +39,6 @@ from .errors import GeneratorError
 from .model import (
     EnumType,
     Field,
-    Finding,
     IntType,
     ListType,
     MapType,
@@ -526,24 +526,6 @@ def check_text(sf: StrictFile) -> Catalogue:
     return cat
 
 
-def findings(sf: StrictFile, cat: Catalogue) -> tuple[Finding, ...]:
-    """A lint finding per cited or catalogued file that is not vendored."""
-    out = []
-    for name, entries in sorted(cat.missing.items()):
-        unique = list({id(e): e for e in entries}.values())
-        line = unique[0].line if unique else sf.text_line
-        cited = f"{len(unique)} entries cite it; their quotes and " if unique else ""
-        out.append(
-            Finding(
-                "strict-text-missing",
-                name,
-                f"not vendored: {cited}its MUSTs are unchecked",
-                f"{sf.file}:{line}",
-            )
-        )
-    return tuple(out)
-
-
 def tables(text: spectext.Text, anchor: str, column: str) -> list[str] | None:
     """The cells of ``column`` of every markdown table in a section (None: no
     such section or column)."""
@@ -988,9 +970,7 @@ def attach(spec: Spec, spec_dir: Path, display: str) -> Spec:
             for s in m.structs
         )
         modules.append(replace(m, structs=new))
-    return replace(
-        spec, modules=tuple(modules), findings=spec.findings + findings(sf, cat)
-    )
+    return replace(spec, modules=tuple(modules))
 
 
 def _leaf(t: TypeRef) -> StructType | None:
