@@ -658,6 +658,20 @@ def test_duplicate_keys_with_lone_surrogates_are_never_misattributed() -> None:
     assert m.annotations == {TITLE: "\ufffd", "org.example.x": "z"}
 
 
+def test_document_rules_on_rebuilt_or_python_text() -> None:
+    # A duplicated name in a document _load rebuilds (a lone surrogate escape):
+    # not found, never blamed on another object.
+    text = _dup(_j(_config(hostname="\ud800")), "path", "rootfs", "r2")
+    assert "\\ud800" in text
+    assert Spec.from_json(text, strict=True).root == Root(path="r2")
+    # A str cannot hold bytes that are not UTF-8, but it can hold a lone
+    # surrogate, which no UTF-8 text can.
+    with pytest.raises(ValidationError) as info:
+        Spec.from_json(_j(_config()).replace("rootfs", "root\ud800fs"), strict=True)
+    assert (info.value.rule, info.value.path) == ("config-json-utf-8", "$")
+    assert "surrogates not allowed at offset" in info.value.message
+
+
 def test_plain_string_maps_keep_the_parsed_dict() -> None:
     """unique-keys finds a map by the identity of the dict json made: the
     decoders must store that very dict (``dst = src``) for those members."""
