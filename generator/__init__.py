@@ -1,1 +1,1 @@
-"""ocigen: generate the ``oci_spec`` Python package from the vendored OCI specs."""
+"""ocigen: generate a typed Python package from the vendored OCI specs."""

@@ -56,12 +56,11 @@ from .render import py_type
 
 BREAKING = "breaking"
 NON_BREAKING = "non-breaking"
-VERSION_CONSTANTS = {"VersionMajor", "VersionMinor", "VersionPatch", "VersionDev"}
 
 
 @dataclass(frozen=True)
 class Change:
-    module: str  # "oci_spec.image.v1"
+    module: str  # dotted Python module
     subject: str  # "Descriptor", "Descriptor.media_type", "MEDIA_TYPE_X", "Arch.SH"
     change: str  # "added" | "removed" | "changed"
     detail: str  # human-readable, Markdown-free
@@ -377,7 +376,11 @@ def _order_by_origin(items: Iterable[tuple[str, object, int]]) -> list[str]:
     return [name for name, _, _ in sorted(items, key=lambda t: (str(t[1]), t[2]))]
 
 
-def diff_module(old: Module | None, new: Module | None, version_module: bool) -> list[Change]:
+def diff_module(
+    old: Module | None, new: Module | None, version_constants: tuple[str, ...] = ()
+) -> list[Change]:
+    """The changes of one module; ``version_constants`` are the Go constants that
+    make up the spec version (a new value is a version bump, not a break)."""
     if new is None:
         assert old is not None
         return [Change(old.name, old.name, "removed", "module removed", True)]
@@ -423,7 +426,7 @@ def diff_module(old: Module | None, new: Module | None, version_module: bool) ->
         elif cname not in co:
             out.append(Change(name, cname, "added", f"new constant ({_c(repr(cn[cname].value))})", False))
         elif co[cname].value != cn[cname].value:
-            bump = version_module and cn[cname].go_name in VERSION_CONSTANTS
+            bump = cn[cname].go_name in version_constants
             what = "spec version" if bump else "value"
             out.append(Change(
                 name, cname, "changed", f"{what} {_c(repr(co[cname].value))} → {_c(repr(cn[cname].value))}", not bump
@@ -440,15 +443,13 @@ def diff_module(old: Module | None, new: Module | None, version_module: bool) ->
     return out
 
 
-_SOURCE_REF = re.compile(r"[^\s()\[\]]*?([\w.-]+/(?:specs-go|schema)/[^\s():\[\]]+?):\d+")
-
-
-def _lint_key(line: str) -> str:
+def _lint_key(line: str, spec: str) -> str:
     """A finding without where it was found: the trailing ``[origin]`` is
-    dropped and ``<root>/<spec>/specs-go/x.go:12`` references in the message
-    become ``<spec>/specs-go/x.go``, so moved lines and another spec root do not
-    make a finding new."""
-    return _SOURCE_REF.sub(r"\1", line.rsplit(" [", 1)[0])
+    dropped and ``<root>/<spec>/dir/x.go:12`` references in the message become
+    ``<spec>/dir/x.go``, so moved lines and another spec root do not make a
+    finding new."""
+    ref = re.compile(r"[^\s()\[\]]*?(?<![\w.-])(" + re.escape(spec) + r"/[^\s():\[\]]+?):\d+")
+    return ref.sub(r"\1", line.rsplit(" [", 1)[0])
 
 
 def diff_spec(old: Spec | None, new: Spec | None) -> SpecDiff:
@@ -458,9 +459,11 @@ def diff_spec(old: Spec | None, new: Spec | None) -> SpecDiff:
     mo = {m.name: m for m in old.modules} if old else {}
     mn = {m.name: m for m in new.modules} if new else {}
     for mname in merged_order(list(mo), list(mn)):
-        changes += diff_module(mo.get(mname), mn.get(mname), mname == some.package)
-    lo = [_lint_key(f.line()) for f in old.findings] if old else []
-    ln = [_lint_key(f.line()) for f in new.findings] if new else []
+        changes += diff_module(
+            mo.get(mname), mn.get(mname), some.version_constants if mname == some.package else ()
+        )
+    lo = [_lint_key(f.line(), some.name) for f in old.findings] if old else []
+    ln = [_lint_key(f.line(), some.name) for f in new.findings] if new else []
     lint = [LintChange("new", line) for line in ln if line not in lo]
     lint += [LintChange("resolved", line) for line in lo if line not in ln]
     return SpecDiff(
@@ -592,7 +595,7 @@ def add_cli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--from", dest="from_", metavar="DIR", help="old spec root (default: --spec-root at --rev)")
     p.add_argument("--to", metavar="DIR", help="new spec root (default: --spec-root)")
     p.add_argument("--rev", default="HEAD", help="git revision for the default --from (default: HEAD)")
-    p.add_argument("--only", action="append", metavar="SPEC", help="report only this spec (repeatable), e.g. image-spec")
+    p.add_argument("--only", action="append", metavar="SPEC", help="report only this spec (repeatable): a folder name under the spec root")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     p.add_argument("--fail-on-breaking", action="store_true", help="exit 1 if any change is breaking")
     p.set_defaults(func=cmd_diff)

@@ -112,6 +112,8 @@ class Binder:
         self.in_progress: set[tuple[str, str | None]] = set()
         self.rules = {(r.type, r.field): r for r in src.cfg.rules}
         self.used_rules: set[tuple[str, str]] = set()
+        self.corrections = {(c.type, c.member): c for c in src.cfg.corrections}
+        self.used_corrections: set[tuple[str, str]] = set()
 
     def bind_struct(self, pkg_dir: str, struct: golang.GoStruct, ref: Ref | None) -> str:
         """The name of the decoder for ``struct`` at schema site ``ref``."""
@@ -147,7 +149,8 @@ class Binder:
         for flat in flats:
             f = flat.field
             wire = wire_name(f)
-            prop = node.prop(wire) if node is not None else None
+            member = node.member(wire) if node is not None else None
+            spelled, prop = member if member is not None else (wire, None)
             prop_node = self.schemas.resolve(prop) if prop is not None else None
             mapped = self.types.map(flat.pkg, f.type, prop, f.pos)
             mtype = self.apply_rule(f"{flat.pkg}.{struct.name}", f, mapped.type)
@@ -156,12 +159,22 @@ class Binder:
                 raise GeneratorError(f.pos.file, f.pos.line, "json ,string option is not supported")
             if isinstance(mtype, TimeType) and not mapped.nilable:
                 raise GeneratorError(f.pos.file, f.pos.line, "time.Time values (not pointers) are not supported")
-            py = names.snake(f.name)
+            try:
+                py = names.attribute(wire)
+            except ValueError as e:
+                raise GeneratorError(f.pos.file, f.pos.line, str(e)) from None
             if py in seen_py:
                 raise GeneratorError(
-                    f.pos.file, f.pos.line, f"Python name {py!r} also used by {seen_py[py]}"
+                    f.pos.file,
+                    f.pos.line,
+                    f"Python attribute {py!r} of member {wire!r} is also that of {seen_py[py]!r}",
                 )
-            seen_py[py] = f.name
+            seen_py[py] = wire
+            required = node is not None and spelled in node.required
+            correction = self.corrections.get((f"{pkg_dir}.{struct.name}", wire))
+            if correction is not None and node is not None:
+                self.used_corrections.add((correction.type, correction.member))
+                required = correction.required
             fields.append(
                 Field(
                     go_name=f.name,
@@ -170,7 +183,7 @@ class Binder:
                     type=mtype,
                     omit=omit,
                     nullable=mapped.nilable,
-                    required=node is not None and wire in node.required,
+                    required=required,
                     null_ok=null_ok(prop_node) if node is not None else True,
                     doc=f.doc,
                     deprecated=f.deprecated,
@@ -178,12 +191,13 @@ class Binder:
                     origin=constants.origin(f.pos),
                     go_type=str(f.type),
                     schema_path=prop_node.path if prop_node else None,
+                    corrected=correction.reason if correction is not None and node is not None else None,
                 )
             )
         if node is not None:
-            wires = {wire_name(flat.field) for flat in flats}
+            wires = {wire_name(flat.field).upper() for flat in flats}
             for wire in node.required:
-                if wire not in wires:
+                if wire.upper() not in wires:
                     raise self.schemas.error(
                         node.path, f"required property {wire!r} has no Go field in {struct.name}"
                     )
@@ -217,6 +231,11 @@ class Binder:
             for struct in pkg.structs:
                 if f"{pkg_dir}.{struct.name}" not in self.decoders:
                     self.bind_struct(pkg_dir, struct, None)
+        for c in self.src.cfg.corrections:
+            if (c.type, c.member) not in self.used_corrections:
+                raise GeneratorError(
+                    self.src.cfg.file, c.line, f"correction for {c.type}.{c.member} matches no field at a schema site"
+                )
         for type_key, field_name in self.rules:
             if (type_key, field_name) not in self.used_rules:
                 raise self.src.config_error(
@@ -227,6 +246,7 @@ class Binder:
             version=constants.version(self.src),
             package=self.src.cfg.python,
             modules=tuple(self.module(pkg_dir, roots) for pkg_dir, _ in self.src.cfg.packages),
+            version_constants=constants.version_constants(self.src),
         )
 
     def canonical(self, key: str, root: bool) -> Decoder:
@@ -283,7 +303,9 @@ class Binder:
             decoders=tuple(decoders),
             enums=enums,
             constants=constants.constants(self.src, pkg_dir, {e.go_name for e in enums}),
-            values=constants.values(self.src, pkg_dir),
+            values=constants.values(
+                self.src, pkg_dir, {s.py_name: {f.go_name: f.py_name for f in s.fields} for s in structs}
+            ),
             imports=tuple(imports),
         )
 

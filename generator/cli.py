@@ -22,7 +22,7 @@ def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
 def cmd_generate(args: argparse.Namespace) -> int:
     spec_root, out = _paths(args)
     specs = pipeline.load(spec_root, args.spec_root)
-    rendered = pipeline.render(specs)
+    rendered = pipeline.render(specs, spec_root)
     for spec in specs:
         for f in spec.findings:
             print(f"warning: {spec.name}: {f.line()}", file=sys.stderr)
@@ -35,7 +35,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     spec_root, out = _paths(args)
-    rendered = pipeline.render(pipeline.load(spec_root, args.spec_root))
+    rendered = pipeline.render(pipeline.load(spec_root, args.spec_root), spec_root)
     drift = files.compare(rendered, out)
     if drift.clean:
         print(f"ocigen: {args.out} is up to date ({len(rendered)} files)")

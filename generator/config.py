@@ -32,23 +32,58 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A schema constraint the mapping file overrides where the schema
+    contradicts both the Go types and the spec text (an upstream defect)."""
+
+    type: str  # "pkgdir.Type"
+    member: str  # JSON member name
+    required: bool
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TextConstant:
+    """A constant the spec text defines and the Go types do not (a table of
+    error codes, say), declared in the mapping file with where the text has it."""
+
+    package: str  # Go package dir of the module it goes into
+    name: str  # Go-style name, e.g. "ErrorCodeBlobUnknown"
+    value: str
+    doc: str
+    section: str  # "spec.md#error-codes"
+    line: int
+
+
+@dataclass(frozen=True)
 class Config:
     file: str  # display path of the mapping file
     name: str
     python: str
     title: str
     version_package: str
+    # The spec version: a format naming Go constants of version_package, "{Major}.{Minor}"
+    version_format: str
     module: str
     int_bits: int
     packages: tuple[tuple[str, str], ...]  # (Go package dir, Python module)
     roots: tuple[tuple[str, str], ...]  # (schema file, "pkgdir.Type")
     external: tuple[tuple[str, External], ...]  # ("import/path.Name", mapping)
     rules: tuple[Rule, ...]
+    corrections: tuple[Correction, ...] = ()
+    text_constants: tuple[TextConstant, ...] = ()
 
 
 def _line(text: str, needle: str) -> int:
     pos = text.find(needle)
     return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
+
+
+def toml_error_line(e: tomllib.TOMLDecodeError) -> int:
+    # TOMLDecodeError has .lineno only from Python 3.14; older ones say it.
+    found = re.search(r"at line (\d+)", str(e))
+    return getattr(e, "lineno", 0) or (int(found.group(1)) if found else 0)
 
 
 def load(spec_dir: Path, display: str) -> Config:
@@ -60,10 +95,7 @@ def load(spec_dir: Path, display: str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        # TOMLDecodeError has .lineno only from Python 3.14; older ones say it.
-        found = re.search(r"at line (\d+)", str(e))
-        line = getattr(e, "lineno", 0) or (int(found.group(1)) if found else 0)
-        raise GeneratorError(file, line, f"not valid TOML: {e}") from None
+        raise GeneratorError(file, toml_error_line(e), f"not valid TOML: {e}") from None
 
     def need(table: dict[str, Any], key: str, where: str) -> Any:
         if key not in table:
@@ -101,19 +133,54 @@ def load(spec_dir: Path, display: str) -> Config:
         )
         for r in data.get("rules", ())
     )
+    corrections = []
+    for i, c in enumerate(data.get("corrections", ())):
+        where = "corrections"
+        corrections.append(
+            Correction(
+                type=need(c, "type", where),
+                member=need(c, "member", where),
+                required=bool(need(c, "required", where)),
+                reason=need(c, "reason", where),
+                line=_nth_line(text, "[[corrections]]", i),
+            )
+        )
+    text_constants = []
+    for i, c in enumerate(data.get("constants", ())):
+        text_constants.append(
+            TextConstant(
+                package=need(c, "package", "constants"),
+                name=need(c, "name", "constants"),
+                value=need(c, "value", "constants"),
+                doc=c.get("doc", ""),
+                section=need(c, "section", "constants"),
+                line=_nth_line(text, "[[constants]]", i),
+            )
+        )
     return Config(
         file=file,
         name=need(spec, "name", "spec"),
         python=need(spec, "python", "spec"),
         title=spec.get("title", ""),
         version_package=need(spec, "version_package", "spec"),
+        version_format=need(spec, "version", "spec"),
         module=need(go, "module", "go"),
         int_bits=int(go.get("int_bits", 64)),
         packages=tuple(need(data, "packages", "packages").items()),
-        roots=tuple(need(data, "roots", "roots").items()),
+        # A spec without JSON Schemas has no roots: Go's decoding is the validation.
+        roots=tuple(data.get("roots", {}).items()),
         external=tuple(external),
         rules=rules,
+        corrections=tuple(corrections),
+        text_constants=tuple(text_constants),
     )
+
+
+def _nth_line(text: str, needle: str, n: int) -> int:
+    pos = -1
+    for _ in range(n + 1):
+        pos = text.find(needle, pos + 1)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else 0
 
 
 def line_of(spec_dir: Path, needle: str) -> int:

@@ -14,12 +14,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# The folders under the output root that ocigen owns; anything else there (build
-# artefacts, a virtualenv, ...) is left alone.
-OWNED = ("oci_spec", "lint")
-# Single files at the top of the output root that ocigen owns too: the
-# distribution's metadata, rendered from templates/dist_*.j2.
-OWNED_FILES = ("pyproject.toml", "README.md")
+# Top-level entries of the output root that ocigen owns even when a rendering
+# leaves them out: the lint reports and the distribution's metadata
+# (pipeline.lint_report, packaging.DIST_FILES).
+ALWAYS_OWNED = ("lint", "pyproject.toml", "README.md")
+
+
+def owned(files: dict[str, str]) -> tuple[str, ...]:
+    """The top-level entries of the output root that ocigen owns: what the
+    rendering writes (the package folder) and ``ALWAYS_OWNED``.  Anything else
+    there (build artefacts, a virtualenv, ...) is left alone."""
+    return tuple(sorted({rel.split("/", 1)[0] for rel in files} | set(ALWAYS_OWNED)))
 
 
 @dataclass(frozen=True)
@@ -34,23 +39,23 @@ class Drift:
         return not (self.stale or self.missing or self.orphan)
 
 
-def existing(root: Path) -> dict[str, Path]:
-    """The files under ``root`` that ocigen owns: {relative path: path}."""
+def existing(root: Path, names: tuple[str, ...]) -> dict[str, Path]:
+    """The files under the top-level entries ``names`` of ``root``:
+    {relative path: path}."""
     found: dict[str, Path] = {}
-    for owned in OWNED:
-        base = root / owned
+    for name in names:
+        base = root / name
         if base.is_dir():
             for p in sorted(base.rglob("*")):
                 if p.is_file() and "__pycache__" not in p.parts:
                     found[p.relative_to(root).as_posix()] = p
-    for name in OWNED_FILES:
-        if (root / name).is_file():
-            found[name] = root / name
+        elif base.is_file():
+            found[name] = base
     return found
 
 
 def compare(files: dict[str, str], root: Path) -> Drift:
-    have = existing(root)
+    have = existing(root, owned(files))
     stale: list[str] = []
     missing: list[str] = []
     chunks: list[str] = []
@@ -89,7 +94,7 @@ def write(files: dict[str, str], root: Path) -> None:
             with open(path, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         try:
-            for name in (*OWNED, *OWNED_FILES):
+            for name in owned(files):
                 target, old, new = root / name, root / f".{name}.old", staging / name
                 _remove(old)
                 if target.exists():
@@ -102,7 +107,7 @@ def write(files: dict[str, str], root: Path) -> None:
             for _action, src, dst in reversed(journal):
                 os.rename(dst, src)  # undo: the placed tree back to staging, the old one back
             raise
-        for name in (*OWNED, *OWNED_FILES):
+        for name in owned(files):
             _remove(root / f".{name}.old")
     finally:
         shutil.rmtree(staging, ignore_errors=True)

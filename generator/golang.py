@@ -25,7 +25,7 @@ _PARSER = Parser(Language(tree_sitter_go.language()))
 
 @dataclass(frozen=True)
 class Pos:
-    file: str  # as passed in by the caller, e.g. "spec/runtime-spec/specs-go/config.go"
+    file: str  # as passed in by the caller, e.g. "spec/some-spec/pkg/types.go"
     line: int  # 1-based
 
     def __str__(self) -> str:
@@ -85,7 +85,7 @@ class GoField:
     json_name: str | None  # None: no json tag, or an empty name part
     json_options: tuple[str, ...]  # in tag order: "omitempty", "omitzero", "string"
     json_skip: bool  # json:"-"
-    platforms: tuple[str, ...]  # platform:"linux,solaris" (runtime-spec convention)
+    platforms: tuple[str, ...]  # platform:"linux,solaris" (an OCI convention)
     doc: str
     deprecated: str | None
     pos: Pos
@@ -1236,6 +1236,13 @@ def _finish(
 
 def _read(path: Path, display: str) -> tuple[GoFile, dict[str, _ConstSource]]:
     return _Reader(path.read_bytes(), display).read()
+
+
+def check_syntax(path: Path, display: str) -> None:
+    """Raise GoError at the first syntax error of a Go file; nothing else is checked
+    (``spec import`` checks every vendored Go file, even those the reader does not
+    support, such as upstream's validator code)."""
+    _Reader(path.read_bytes(), display)
 
 
 def read_file(path: Path, display: str) -> GoFile:

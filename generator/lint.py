@@ -82,9 +82,9 @@ class _Linter:
         for f in decoder.fields:
             self.field(module, struct, f, node)
         if node is not None:
-            wires = {f.wire_name for f in decoder.fields}
+            wires = {f.wire_name.upper() for f in decoder.fields}
             for wire, _ref in node.properties:
-                if wire not in wires:
+                if wire.upper() not in wires:
                     self.add(
                         "schema-only-property",
                         f"{struct.go_name}.{wire}",
@@ -94,8 +94,18 @@ class _Linter:
 
     def field(self, module: str, struct: Struct, f: Field, node: Node | None) -> None:
         where = f"{struct.go_name}.{f.wire_name}"
-        prop = node.prop(f.wire_name) if node is not None else None
+        member = node.member(f.wire_name) if node is not None else None
+        prop = member[1] if member is not None else None
         prop_node = self.resolve(prop)
+        if member is not None and member[0] != f.wire_name:
+            self.add(
+                "case-only-name",
+                where,
+                f"schema spells the member {member[0]!r}, Go's tag {f.wire_name!r}; Go decodes "
+                "either spelling (case-insensitive match), the schema's constraints apply, "
+                "and it is written as Go spells it",
+                prop_node.path if prop_node is not None else node.path if node else "",
+            )
         if node is not None and prop is None and node.properties:
             self.add(
                 "go-only-field",
@@ -115,6 +125,22 @@ class _Linter:
                     f"Go {f.go_type} but schema type {'/'.join(prop_node.types)}",
                     prop_node.path,
                 )
+        if f.corrected is not None:
+            self.add(
+                "schema-corrected",
+                where,
+                f"the mapping file makes it {'required' if f.required else 'optional'} against "
+                f"the schema: {f.corrected}",
+                str(f.origin),
+            )
+        if f.required and f.omit != "never" and f.nullable:
+            self.add(
+                "required-omitted-when-nil",
+                where,
+                f"schema requires {f.wire_name!r} but Go omits it when nil ({f.go_type} "
+                "with omitempty); a value Go writes from nil fails the schema",
+                str(f.origin),
+            )
         if f.required and f.omit != "never" and not f.nullable:
             self.add(
                 "required-omitempty",
@@ -232,4 +258,10 @@ def run(spec: Spec, schemas: Schemas, roots: Iterable[tuple[str, str]]) -> tuple
         for s in m.structs:
             if (m.name, s.py_name) not in linter.visited_structs:
                 linter.site(m.name, linter.decoder_at(m.name, s.py_name, None), None)
+    for code, where, message in schemas.defects():
+        effect = {
+            "schema-dangling-ref": "where a Go type meets it, only the Go type applies",
+            "schema-tuple-items": "where a Go slice meets it, every item is checked against it",
+        }[code]
+        linter.add(code, where, f"{message}; {effect}", where)
     return tuple(linter.findings)

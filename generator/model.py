@@ -127,7 +127,7 @@ class MapType:
 class StructType:
     kind: ClassVar[Kind] = Kind.STRUCT
     name: str  # Python class name
-    module: str  # dotted module of the class, e.g. "oci_spec.image.v1"
+    module: str  # dotted module of the class, e.g. "pkg.spec.v1"
     decoder: str  # name of the decoder function bound to this schema site
 
 
@@ -197,6 +197,8 @@ class Field:
     origin: Origin = field(compare=False)
     go_type: str = field(compare=False)  # Go spelling, for docs and the API report
     schema_path: str | None = field(compare=False)  # "file.json#/pointer" bound to
+    # The mapping file's [[corrections]] reason when it overrode the schema here.
+    corrected: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -318,7 +320,7 @@ class StructValue:
 
 @dataclass(frozen=True)
 class Module:
-    name: str  # dotted, e.g. "oci_spec.image.v1"
+    name: str  # dotted, e.g. "pkg.spec.v1"
     go_package: str  # directory inside the spec, e.g. "specs-go/v1"
     doc: str
     structs: tuple[Struct, ...]  # Go declaration order
@@ -344,8 +346,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Spec:
-    name: str  # "image-spec"
+    name: str  # the spec folder's name, e.g. "some-spec"
     version: str  # "1.1.1"
-    package: str  # top Python package of this spec, e.g. "oci_spec.image"
+    package: str  # Python package of this spec, e.g. "pkg.spec"
     modules: tuple[Module, ...]
     findings: tuple[Finding, ...] = field(default=())
+    # Go constants of the root module that make up the spec version.
+    version_constants: tuple[str, ...] = ()

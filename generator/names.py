@@ -29,6 +29,18 @@ def snake(name: str) -> str:
     return out + "_" if keyword.iskeyword(out) or out in RESERVED else out
 
 
+def attribute(wire: str) -> str:
+    """The Python attribute of a JSON member: snake_case of the name Go writes,
+    acronym runs kept whole (``ociVersion`` -> ``oci_version``,
+    ``throttleReadIOPSDevice`` -> ``throttle_read_iops_device``, ``os.version``
+    -> ``os_version``); a keyword or a model method gets a trailing underscore."""
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", wire) if p]
+    if not parts or parts[0][0].isdigit():
+        raise ValueError(f"JSON member {wire!r} has no Python attribute name")
+    out = "_".join(snake(p[0].upper() + p[1:]).rstrip("_") for p in parts)
+    return out + "_" if keyword.iskeyword(out) or out in RESERVED else out
+
+
 def upper_snake(name: str) -> str:
     return snake(name).rstrip("_").upper()
 
@@ -77,6 +89,11 @@ def strict_walker(struct: str) -> str:
 def strict_document(struct: str) -> str:
     """The strict-mode checks of a document's JSON text (``templates/_strict.py.j2``)."""
     return f"_strict_doc_{struct}"
+
+
+def folds(struct: str) -> str:
+    """The table of a struct's JSON member names by Go's case folding."""
+    return f"_FOLD_{struct}"
 
 
 def pattern(index: int) -> str:

@@ -10,15 +10,29 @@ from .golang import GoError
 from .errors import GeneratorError
 from .model import Spec
 from .render import Renderer
+from .spec_source import PROVENANCE
 
 
 def spec_dirs(spec_root: Path) -> list[Path]:
-    return sorted(p for p in spec_root.iterdir() if (p / config.MAPPING_FILE).is_file())
+    """Folders holding a mapping file or an imported spec (not yet mapped)."""
+    return sorted(
+        p
+        for p in spec_root.iterdir()
+        if not p.name.startswith(".")  # an import in progress
+        and ((p / config.MAPPING_FILE).is_file() or (p / PROVENANCE).is_file())
+    )
 
 
 def load(spec_root: Path, display: str = "spec") -> list[Spec]:
     specs = []
     for directory in spec_dirs(spec_root):
+        if not (directory / config.MAPPING_FILE).is_file():
+            raise GeneratorError(
+                f"{display}/{directory.name}/{config.MAPPING_FILE}",
+                0,
+                "mapping file is missing: the spec was imported but is not mapped "
+                "yet; write it before generating (see docs/updating.md)",
+            )
         try:
             spec = bind.build(directory, f"{display}/{directory.name}")
             specs.append(strict.attach(spec, directory, f"{display}/{directory.name}"))
@@ -40,9 +54,12 @@ def lint_report(spec: Spec) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(specs: list[Spec]) -> dict[str, str]:
+def render(specs: list[Spec], spec_root: Path | None = None) -> dict[str, str]:
+    """Every output file; the distribution files too when ``spec_root`` has a
+    distribution.toml."""
     files = Renderer().render(specs)
     for spec in specs:
         files[f"lint/{spec.name}.txt"] = lint_report(spec)
-    files.update(packaging.render(specs))
+    if spec_root is not None:
+        files.update(packaging.render(specs, packaging.load(spec_root)))
     return dict(sorted(files.items()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.metadata
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -159,6 +160,24 @@ def leading_always(fields: tuple[Field, ...]) -> list[Field]:
     return out
 
 
+def go_fold(name: str) -> str:
+    """encoding/json's foldName for an ASCII name: ASCII letters upper-cased."""
+    if not name.isascii():
+        raise ValueError(f"non-ASCII JSON member {name!r}")
+    return name.upper()
+
+
+def fold_table(fields: tuple[Field, ...]) -> dict[str, tuple[str, bool]]:
+    """Folded name -> (member, null is a no-op), for Go's case-insensitive
+    matching; when two members fold alike the first field wins, as
+    encoding/json's byFoldedName.  Go decodes null into a value (not a pointer,
+    slice, map or interface) as a no-op."""
+    table: dict[str, tuple[str, bool]] = {}
+    for f in fields:
+        table.setdefault(go_fold(f.wire_name), (f.wire_name, not f.nullable))
+    return table
+
+
 def escape_doc(text: str) -> str:
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return text[:-1] + '\\"' if text.endswith('"') else text
@@ -170,7 +189,7 @@ def doc_text(text: str, name: str) -> str:
 
 
 def field_doc(f: Field) -> str:
-    parts = [f"``{f.wire_name}`` (Go ``{f.go_type}``)"]
+    parts = [f"``{f.wire_name}`` (Go ``{f.go_name} {f.go_type}``)"]
     if f.doc.strip():
         parts.append(": " + f.doc.strip())
     else:
@@ -256,6 +275,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "zero": names.zero,
     "members": names.members,
     "keys": names.keys,
+    "folds": names.folds,
+    "fold_table": lambda fields: fold_table(fields),
     "strict_walker": names.strict_walker,
     "strict_document": names.strict_document,
     "expected": lambda t: repr(t.kind.noun),
@@ -272,6 +293,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
     env.globals["Kind"] = Kind
@@ -299,33 +321,56 @@ STDLIB = {
 }
 
 
-def defined_names(text: str) -> frozenset[str]:
-    """Names a module defines at its top level (not the ones it imports)."""
-    out: set[str] = set()
-    todo = list(ast.parse(text).body)
+@dataclass(frozen=True)
+class ModuleNames:
+    """What a rendered module defines at its top level (not what it imports)
+    and every name it uses."""
+
+    defined: frozenset[str]
+    used: frozenset[str]
+
+
+def module_names(text: str, path: str) -> ModuleNames:
+    """The names of rendered code (a GeneratorError if it does not parse);
+    cached by content like black's output, so a warm run parses nothing."""
+    key = hashlib.sha256(b"names 1\n" + text.encode("utf-8")).hexdigest()
+    cached = NAMES_CACHE / key[:2] / f"{key}.json"
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        return ModuleNames(frozenset(data["defined"]), frozenset(data["used"]))
+    except (OSError, ValueError, KeyError):
+        pass
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as e:
+        _invalid(text, path, e)
+    defined: set[str] = set()
+    todo = list(tree.body)
     while todo:
         node = todo.pop()
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            out.add(node.name)
+            defined.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            out.update(t.id for t in targets if isinstance(t, ast.Name))
+            defined.update(t.id for t in targets if isinstance(t, ast.Name))
         elif isinstance(node, (ast.If, ast.Try)):  # module-level branches define too
             todo += node.body + node.orelse
             if isinstance(node, ast.Try):
                 todo += node.finalbody + [s for h in node.handlers for s in h.body]
-    return frozenset(out)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    found = ModuleNames(frozenset(defined), frozenset(used))
+    _store(cached, json.dumps({"defined": sorted(defined), "used": sorted(used)}))
+    return found
 
 
 def imports_for(
-    text: str, module: str, providers: list[tuple[str, frozenset[str]]]
+    found: ModuleNames, module: str, providers: list[tuple[str, frozenset[str]]]
 ) -> list[list[Import]]:
-    """The imports module ``module`` (rendered as ``text`` without them) needs:
-    every name it uses but does not define, from the standard library, or from
-    the first provider (dotted module, names it defines) that has it.  Two
-    groups, standard library first, as isort writes them."""
-    tree = ast.parse(text)
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - defined_names(text)
+    """The imports a module needs: every name it uses but does not define,
+    from the standard library, or from the first provider (dotted module,
+    names it defines) that has it.  Two groups, standard library first, as
+    isort writes them."""
+    used = set(found.used - found.defined)
     # Plain imports first, then from-imports by module (isort's order).
     stdlib = sorted((STDLIB[n] for n in used & STDLIB.keys()), key=lambda i: (bool(i.names), i.module))
     out: list[Import] = []
@@ -382,7 +427,7 @@ class Renderer:
             raise GeneratorError(self._where(None, name), 0, f"template not found: {e}") from None
 
     def _text(self, name: str, out_path: str, **context: Any) -> str:
-        """A template rendered, not yet formatted (checked to parse)."""
+        """A template rendered, not yet formatted."""
         template = self._template(name)
         try:
             text = template.render(**context)
@@ -401,7 +446,6 @@ class Renderer:
                     file, line = self._where(code.co_filename, name), tb.tb_lineno
                 tb = tb.tb_next
             raise GeneratorError(file, line, f"{type(e).__name__}: {e}") from None
-        check_python(text, out_path)
         return text
 
     def render(self, specs: list[Spec]) -> dict[str, str]:
@@ -410,7 +454,9 @@ class Renderer:
         runtime, strict_runtime = f"{top}._runtime", f"{top}._strict"
         modules = {m.name: m for spec in specs for m in spec.modules}
         texts = {
-            runtime: self._text("_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template"),
+            runtime: self._text(
+                "_runtime.py.j2", names.module_file(runtime), source="ocigen's runtime template", package=top
+            ),
             strict_runtime: self._text(
                 "_strict_runtime.py.j2", names.module_file(strict_runtime), source="ocigen's strict-mode template"
             ),
@@ -431,14 +477,18 @@ class Renderer:
                 texts[module.name] = self._text(
                     "module.py.j2", names.module_path(module.name), imports=[], **contexts[module.name]
                 )
-        provided = {name: defined_names(text) for name, text in texts.items()}
+        paths = {
+            name: names.module_path(name) if name in contexts else names.module_file(name)
+            for name in texts
+        }
+        found = {name: module_names(text, paths[name]) for name, text in texts.items()}
         for name, text in texts.items():
-            path = names.module_path(name) if name in contexts else names.module_file(name)
+            path = paths[name]
             if name in contexts:
-                providers = [(runtime, provided[runtime]), (strict_runtime, provided[strict_runtime])]
-                providers += [(m, provided[m]) for m in modules[name].imports]
+                providers = [(p, found[p].defined) for p in (runtime, strict_runtime)]
+                providers += [(m, found[m].defined) for m in modules[name].imports]
                 text = self._text(
-                    "module.py.j2", path, imports=imports_for(text, name, providers), **contexts[name]
+                    "module.py.j2", path, imports=imports_for(found[name], name, providers), **contexts[name]
                 )
             files[path] = format_python(text, path)
         sources = ", ".join(f"{s.name} {s.version}" for s in specs)
@@ -464,15 +514,8 @@ class Renderer:
 # black costs ~90% of a generation; its output depends only on its input, its
 # version and the mode, so outputs are cached by content (git-ignored).
 CACHE = Path(os.environ.get("OCIGEN_CACHE", TEMPLATES.parent / ".cache")) / "black"
+NAMES_CACHE = CACHE.parent / "names"
 _CACHE_SALT = f"black {importlib.metadata.version('black')} {BLACK_MODE!r}\n".encode()
-
-
-def check_python(text: str, path: str) -> None:
-    """Rendered code must parse: a GeneratorError naming the line otherwise."""
-    try:
-        ast.parse(text)
-    except SyntaxError as e:
-        _invalid(text, path, e)
 
 
 def format_python(text: str, path: str) -> str:
@@ -487,14 +530,28 @@ def format_python(text: str, path: str) -> str:
         ast.parse(out)
     except Exception as e:  # black.InvalidInput, SyntaxError
         _invalid(text, path, e)
+    _store(cached, out)
+    return out
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates, keyed by jinja2 on each template's source."""
+    directory = CACHE.parent / "jinja"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(directory))
+
+
+def _store(cached: Path, text: str) -> None:
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(out, encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
         os.replace(partial, cached)
     except OSError:
         pass  # a read-only checkout still generates, just without the cache
-    return out
 
 
 def _invalid(text: str, path: str, e: Exception) -> NoReturn:

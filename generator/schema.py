@@ -51,6 +51,18 @@ class Node:
                 return ref
         return None
 
+    def member(self, wire: str) -> tuple[str, Ref] | None:
+        """The property a Go field with JSON name ``wire`` decodes: the one
+        spelled alike, else one spelled alike but for ASCII case (Go matches
+        members case-insensitively), as (schema spelling, schema)."""
+        ref = self.prop(wire)
+        if ref is not None:
+            return wire, ref
+        for key, ref in self.properties:
+            if key.upper() == wire.upper():
+                return key, ref
+        return None
+
 
 class _Resolved(Protocol):
     @property
@@ -155,7 +167,9 @@ class Schemas:
             try:
                 resolved = ref.resolver.lookup(target)
             except referencing.exceptions.Unresolvable:
-                raise self.error(ref.path, f"dangling $ref {target!r}: no such schema or location") from None
+                # A schema defect, reported by lint (``defects``): the location
+                # constrains nothing, so only the Go type applies there.
+                return Ref({}, ref.resolver, ref.path), seen
             uri, frag = urldefrag(target)
             name = uri.rsplit("/", 1)[-1] if uri else ref.path.partition("#")[0]
             path = f"{name}#{frag}"
@@ -219,7 +233,13 @@ class Schemas:
         types = (t,) if isinstance(t, str) else tuple(t) if isinstance(t, list) else None
         items = s.get("items")
         if isinstance(items, list):
-            raise self.error(path, "tuple-form items is not supported")
+            # Draft-04's tuple form checks only the first items; a Go slice has
+            # one element type, so its schema applies to every item (lint
+            # ``schema-tuple-items`` says so).
+            if len(items) != 1:
+                raise self.error(path, f"tuple-form items with {len(items)} schemas is not supported")
+            s = dict(s, items=items[0])
+            items = items[0]
         additional = s.get("additionalProperties")
         if additional is False or additional is True:
             raise self.error(path, "boolean additionalProperties is not supported")
@@ -246,6 +266,43 @@ class Schemas:
             ),
             description=s.get("description"),
         )
+
+    # -- defects anywhere in the files ---------------------------------------
+
+    def defects(self) -> list[tuple[str, str, str]]:
+        """(code, location, message) of every dangling ``$ref`` and every
+        tuple-form ``items`` in the vendored files, reached by a Go type or not."""
+        out: list[tuple[str, str, str]] = []
+
+        def walk(value: Any, resolver: Resolver, path: str) -> None:
+            if isinstance(value, list):
+                for i, item in enumerate(value):
+                    walk(item, resolver, f"{path}/{i}")
+                return
+            if not isinstance(value, dict):
+                return
+            if isinstance(value.get("id"), str):
+                resolver = resolver.in_subresource(DRAFT4.create_resource(value))
+            target = value.get("$ref")
+            if isinstance(target, str):
+                try:
+                    resolver.lookup(target)
+                except referencing.exceptions.Unresolvable:
+                    out.append(("schema-dangling-ref", path, f"$ref {target!r} resolves to nothing"))
+            if isinstance(value.get("items"), list):
+                out.append(
+                    ("schema-tuple-items", path, "items is an array (draft-04 tuple form): a"
+                     " validator checks only the first item against it")
+                )
+            for key, sub in value.items():
+                if key not in ("enum", "required") and isinstance(sub, (dict, list)):
+                    tail = key.replace("~", "~0").replace("/", "~1")
+                    walk(sub, resolver, f"{path}/{tail}")
+
+        for name in self.documents:
+            root = self.registry.resolver(base_uri=_BASE + name)
+            walk(self.documents[name], root.lookup(_BASE + name).resolver, f"{name}#")
+        return out
 
     # -- python-jsonschema over the same registry (tests, cross-checks) -------
 

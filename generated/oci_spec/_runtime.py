@@ -288,6 +288,50 @@ def _as_dict(data: Any) -> dict[str, Any]:
     raise _expect_object(data)
 
 
+def _go_fold(key: str) -> str | None:
+    # encoding/json matches a member to a field by exact name, else by
+    # foldName(key) == foldName(field) (bytes.EqualFold): ASCII letters
+    # upper-cased, other runes to the smallest of their simple-fold orbit.
+    # Field names are ASCII; the only non-ASCII runes whose orbit holds an ASCII
+    # letter are U+017F (long s: S) and U+212A (Kelvin sign: K).  None: the key
+    # folds to no ASCII name.
+    if not key.isascii():
+        key = key.replace("\u017f", "S").replace("\u212a", "K")
+        if not key.isascii():
+            return None
+    return key.upper()
+
+
+def _refold(
+    d: dict[str, Any], folds: Mapping[str, tuple[str, bool]], keys: frozenset[str]
+) -> dict[str, Any] | None:
+    """``d`` with each member that matches a field only by Go's case folding
+    renamed to the field's member; None when there is none.  Members are taken
+    in document order: a later one replaces an earlier, except that null into a
+    value field leaves it as it was (Go decodes null into a value as a no-op).
+    Where Go merges two objects given for one struct or map field, the last wins."""
+    for k in d:
+        if k not in keys:
+            f = _go_fold(k)
+            if f is not None and f in folds:
+                break
+    else:
+        return None
+    out: dict[str, Any] = {}
+    for k, x in d.items():
+        if k not in keys:
+            f = _go_fold(k)
+            target = folds.get(f) if f is not None else None
+            if target is not None:
+                k = target[0]
+                if x is None and target[1] and k in out:
+                    continue
+        elif x is None and k in out and folds[k.upper()][1]:
+            continue
+        out[k] = x
+    return out
+
+
 def _expect_object(v: Any) -> ValidationError:
     return _type(None, "object", v)
 

@@ -1329,7 +1329,58 @@ def _explains_invalid_utf8(case: Case) -> bool:
     )
 
 
+def _go_fold(key: str) -> str | None:
+    # bytes.EqualFold against ASCII member names: U+017F and U+212A are the only
+    # non-ASCII runes whose simple-fold orbit holds an ASCII letter (s, k).
+    key = key.replace("\u017f", "s").replace("\u212a", "k")
+    return key.upper() if key.isascii() else None
+
+
+def _go_member_names(root: Root, doc: Any, path: Path_ = ()) -> Any:
+    """``doc`` with each object member that matches a schema property only by
+    Go's case folding renamed to the property (later members win, a later null
+    leaves an earlier value, as Go decodes into value types)."""
+    if isinstance(doc, list):
+        return [_go_member_names(root, x, path + (i,)) for i, x in enumerate(doc)]
+    if not isinstance(doc, dict):
+        return doc
+    props: dict[str, str] = {}
+    for node in SchemaSite(root, path).nodes:
+        for name in node.get("properties", {}):
+            props.setdefault(_go_fold(name) or name, name)
+    out: dict[str, Any] = {}
+    for k, x in doc.items():
+        name = k
+        if k not in props.values():
+            name = props.get(_go_fold(k) or "", k)
+        value = _go_member_names(root, x, path + (name,))
+        if name != k and name in out and value is None:
+            continue
+        out[name] = value
+    return out
+
+
+def _explains_case_fold(case: Case) -> bool:
+    if case.doc is _NOT_JSON:
+        return False
+    renamed = _go_member_names(case.root, case.doc)
+    if renamed == case.doc:
+        return False
+    again = judge(case.root, json.dumps(renamed))
+    return again.we_accept == case.we_accept and (
+        again.we_accept == again.schema_accepts or classify(again) is not None
+    )
+
+
 GO_SIDE_DIFFERENCES: dict[str, Difference] = {
+    "go-case-insensitive-members": Difference(
+        reason="Go matches a member to a field by exact name, else case-insensitively"
+        " (bytes.EqualFold: 'OCIVERSION', U+017F for 's'); JSON Schema's properties"
+        " match exactly, so the schema sees an unknown member and misses the field",
+        source="encoding/json decode.go object() (byExactName, then byFoldedName)",
+        direction="both",
+        explains=_explains_case_fold,
+    ),
     "go-digest-validate": Difference(
         reason="every digest.Digest is checked with go-digest's Digest.Validate: for"
         " sha256/sha384/sha512 exactly 64/96/128 lowercase hex characters after the"

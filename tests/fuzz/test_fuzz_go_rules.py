@@ -93,6 +93,12 @@ RULE_EXAMPLES: dict[str, list[tuple[str, bytes, bytes]]] = {
         ("Spec", doc(WINDOWS, windows__resources={"cpu": {"affinity": {"mask": 3, "group": 0}}}),
          doc(WINDOWS, windows__resources={"cpu": {"count": 2}})),
     ],
+    "go-case-insensitive-members": [
+        # a required member spelled with other case: Go fills the field, the schema misses it
+        ("ImageLayout", b'{"ImageLayoutVersion":"1.0.0"}', b'{"imageLayoutVersion":"1.0.0"}'),
+        # a case variant of a known member with a bad value: Go checks it as the field
+        ("Descriptor", doc(LAYER, SIZE="7"), doc(LAYER, SIZE7="7")),
+    ],
     "json-nan-infinity": [
         ("ImageLayout", b'{"imageLayoutVersion":"1.0.0","x":NaN}', b'{"imageLayoutVersion":"1.0.0","x":0}'),
         ("ImageLayout", b'{"imageLayoutVersion":"1.0.0","x":[-Infinity]}', b'{"imageLayoutVersion":"1.0.0","x":[0]}'),
@@ -144,7 +150,7 @@ def test_duplicate_keys_last_wins_in_both() -> None:
     data = b'{"imageLayoutVersion":"0.9","imageLayoutVersion":"1.0.0"}'
     case = fuzzlib.judge(ROOTS["ImageLayout"], data)
     assert case.we_accept and case.schema_accepts
-    assert v1.ImageLayout.from_json(data).version == "1.0.0"
+    assert v1.ImageLayout.from_json(data).image_layout_version == "1.0.0"
     bad = b'{"imageLayoutVersion":"1.0.0","imageLayoutVersion":"0.9"}'
     case = fuzzlib.judge(ROOTS["ImageLayout"], bad)
     assert not case.we_accept and not case.schema_accepts

@@ -252,11 +252,11 @@ def test_docstrings_keep_quotes_and_backslashes(v1: ModuleType) -> None:
 
     docs = _attribute_docs(v1)
     assert docs["Widget.media_type"] == (
-        "``mediaType`` (Go ``string``): MediaType is the media type, e.g. "
+        "``mediaType`` (Go ``MediaType string``): MediaType is the media type, e.g. "
         '"application/vnd.example.widget.v1+json"'
     )
     assert docs["Widget.labels"] == (
-        '``labels`` (Go ``map[string]string``): Labels are arbitrary "key"="value" pairs.'
+        '``labels`` (Go ``Labels map[string]string``): Labels are arbitrary "key"="value" pairs.'
     )
     assert docs["ESCAPED_TEXT"] == (
         'EscapedText holds a newline and a backslash: "\\n" and "\\\\".'

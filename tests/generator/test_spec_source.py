@@ -1,4 +1,11 @@
-"""spec/ vendoring: the committed provenance, and imports from built sources."""
+"""spec/ vendoring: the committed provenance, and imports from built sources.
+
+Sources are built here: synthetic trees shaped like the upstream release tags
+(runtime-spec v1.3.0, distribution-spec v1.1.1, image-spec), tarballs with the
+pax header ``git archive`` writes, small .debs, and real git repositories made
+with the git CLI, whose own answers (``git get-tar-commit-id``, ``rev-parse``)
+are the oracle for what the importer reads without it.
+"""
 
 from __future__ import annotations
 
@@ -6,77 +13,102 @@ import argparse
 import gzip
 import io
 import json
+import os
+import shutil
+import subprocess
 import tarfile
 from pathlib import Path
 from typing import Literal
 
 import pytest
 
-from generator import spec_source
+from generator import cli, spec_source
 from generator.spec_source import (
     SpecSourceError,
     import_spec,
     spec_status,
+    tar_commit_id,
     verify_provenance,
 )
 
 SPEC_ROOT = Path(__file__).resolve().parents[2] / "spec"
 GOCODE = "usr/share/gocode/src/github.com/opencontainers"
 PACKAGE = "golang-github-opencontainers-image-spec-dev"
+# git rev-parse 'v1.1.1^{commit}' in opencontainers/image-spec.
+IMAGE_SPEC_V111 = "147f9c13cedb47a0c4d9a11a222961073d585877"
+SHA_A = "92249139eea7161e13745abd4cb6d0ea02a3227a"
 
 VERSION_GO = """package specs
 
 const (
-\tVersionMajor = 1
-\tVersionMinor = 1
+\tVersionMajor = {major}
+\tVersionMinor = {minor}
 \tVersionPatch = {patch}
-\tVersionDev = ""
+\tVersionDev = "{dev}"
 )
 """
+
+
+def _version(major: int = 1, minor: int = 1, patch: int = 1, dev: str = "") -> str:
+    return VERSION_GO.format(major=major, minor=minor, patch=patch, dev=dev)
+
 
 # --- the committed spec/ folders ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name, package, package_version, version",
-    [
-        ("image-spec", PACKAGE, "1.1.1-3", "1.1.1"),
-        ("runtime-spec", "golang-github-opencontainers-specs-dev", "1.2.1-2", "1.2.1"),
-    ],
-)
-def test_committed_spec_is_intact(
-    name: str, package: str, package_version: str, version: str
-) -> None:
-    spec_dir = SPEC_ROOT / name
+def test_committed_image_spec_is_the_v1_1_1_tag() -> None:
+    spec_dir = SPEC_ROOT / "image-spec"
     assert verify_provenance(spec_dir) == []
     provenance = json.loads((spec_dir / "provenance.json").read_text())
-    assert provenance["spec"] == name
-    assert provenance["version"] == version
-    source = provenance["source"]
-    assert source["kind"] == "deb"
-    assert (source["package"], source["package_version"]) == (package, package_version)
-    assert source["file"] == f"{package}_{package_version}_all.deb"
-    # Every vendored file is hashed (verify_provenance checks there are no extras).
+    assert (provenance["spec"], provenance["version"]) == ("image-spec", "1.1.1")
+    upstream = provenance["upstream"]
+    assert upstream["repository"] == "github.com/opencontainers/image-spec"
+    assert (upstream["tag"], upstream["commit"]) == ("v1.1.1", IMAGE_SPEC_V111)
+    assert provenance["source"]["kind"] == "tarball"
+    assert provenance["differences_from_upstream"] == []
     files = provenance["files"]
     assert list(files) == sorted(files)
+    # The whole text, the license, the Go types, the schemas and their test tables.
     assert {
-        "copyright",
+        "LICENSE",
+        "annotations.md",
+        "layer.md",
+        "media-types.md",
+        "manifest.md",
+        "spec.md",
         "go.mod",
-        "schema/config-schema.json",
+        "schema/manifest_test.go",
+        "schema/image-manifest-schema.json",
+        "specs-go/v1/manifest.go",
         "specs-go/version.go",
     } <= set(files)
-    assert not any(f.endswith("_test.go") and f.startswith("specs-go/") for f in files)
-    assert "ocigen.toml" not in files and "upstream-differences.toml" not in files
-    recorded = {d["file"] for d in provenance["differences_from_upstream"]}
-    assert "go.mod" in recorded
-    if name == "image-spec":
-        assert {"schema/defs-descriptor.json", "schema/validator.go"} <= recorded
+    # Not the spec: CI, tooling, images, other Go packages.
+    assert not any(
+        f.startswith((".", "img/", "identity/")) or f in ("Makefile", "go.sum", "copyright")
+        for f in files
+    )
+    assert "ocigen.toml" not in files and "strict.toml" not in files
+
+
+def test_committed_runtime_spec_is_still_the_debian_package() -> None:
+    spec_dir = SPEC_ROOT / "runtime-spec"
+    assert verify_provenance(spec_dir) == []
+    provenance = json.loads((spec_dir / "provenance.json").read_text())
+    assert provenance["version"] == "1.2.1"
+    source = provenance["source"]
+    assert (source["kind"], source["package"], source["package_version"]) == (
+        "deb",
+        "golang-github-opencontainers-specs-dev",
+        "1.2.1-2",
+    )
+    assert "go.mod" in {d["file"] for d in provenance["differences_from_upstream"]}
 
 
 def test_spec_status_of_committed_specs() -> None:
     statuses = {s.name: s for s in spec_status(SPEC_ROOT)}
     assert statuses["image-spec"].intact and statuses["runtime-spec"].intact
     assert statuses["image-spec"].version == "1.1.1"
+    assert statuses["image-spec"].upstream["commit"] == IMAGE_SPEC_V111
     assert (
         statuses["runtime-spec"].package
         == "golang-github-opencontainers-specs-dev 1.2.1-2"
@@ -102,17 +134,107 @@ def _spec_files(patch: int = 1, extra: bool = True) -> dict[str, str | bytes]:
         "schema/defs.json": "{}\n",
         "schema/validator.go": "package schema\n",
         "schema/spec_test.go": "package schema\n",
-        "specs-go/version.go": VERSION_GO.format(patch=patch),
+        "specs-go/version.go": _version(patch=patch),
         "specs-go/v1/manifest.go": "package v1\n",
         # skipped:
         "go.sum": "x\n",
         "identity/chainid.go": "package identity\n",
         "specs-go/v1/manifest_test.go": "package v1\n",
-        "schema/test/good.json": "{}\n",
+        ".github/workflows/ci.yml": "on: push\n",
+        ".github/PULL_REQUEST_TEMPLATE/x.md": "# template\n",
+        "img/diagram.png": b"\x89PNG",
+        "Makefile": "all:\n",
     }
     if extra:
         files["descriptor.md"] = "# descriptor\n"
     return files
+
+
+EXPECTED = {
+    "config.md",
+    "descriptor.md",
+    "go.mod",
+    "schema/defs.json",
+    "schema/spec_test.go",
+    "schema/validator.go",
+    "specs-go/v1/manifest.go",
+    "specs-go/version.go",
+}
+
+# Shaped like runtime-spec's v1.3.0 tag: no go.mod (the repository shows in the
+# import of .tool/version-doc.go), schema test documents (one deliberately not
+# JSON), a validator in package main the generator's reader does not support.
+RUNTIME_130: dict[str, str | bytes] = {
+    "LICENSE": "Apache License\n",
+    "README.md": "# runtime-spec\n",
+    "config.md": "# Configuration\n",
+    "config-freebsd.md": "# FreeBSD\n",
+    "features.md": "# Features\n",
+    "glossary.md": "# Glossary\n",
+    "schema/README.md": "# Schemas\n",
+    "schema/config-schema.json": '{\n  "$schema": "http://json-schema.org/draft-04/schema#"\n}\n',
+    "schema/defs.json": '{"definitions": {}}\n',
+    "schema/test/config/good/minimal.json": '{"ociVersion": "1.3.0"}\n',
+    "schema/test/config/bad/invalid-json.json": "{]\n",
+    "schema/validate.go": "package main\n\nvar check func([]byte) error\n",
+    "specs-go/version.go": _version(1, 3, 0),
+    "specs-go/config.go": "package specs\n\ntype Spec struct {\n\tVersion string `json:\"ociVersion\"`\n}\n",
+    "specs-go/features/features.go": "package features\n",
+    # skipped:
+    ".tool/version-doc.go": 'package main\n\nimport (\n\t"fmt"\n\n'
+    '\t"github.com/opencontainers/runtime-spec/specs-go"\n)\n',
+    ".github/workflows/build.yml": "on: push\n",
+    ".gitattributes": "*.ics text eol=crlf\n",
+    "schema/Makefile": "test:\n",
+    "Makefile": "all:\n",
+    "ChangeLog": "changes\n",
+}
+RUNTIME_130_VENDORED = {
+    "LICENSE",
+    "README.md",
+    "config.md",
+    "config-freebsd.md",
+    "features.md",
+    "glossary.md",
+    "schema/README.md",
+    "schema/config-schema.json",
+    "schema/defs.json",
+    "schema/test/config/good/minimal.json",
+    "schema/test/config/bad/invalid-json.json",
+    "schema/validate.go",
+    "specs-go/version.go",
+    "specs-go/config.go",
+    "specs-go/features/features.go",
+}
+
+# Shaped like distribution-spec's v1.1.1 tag: go.mod in specs-go/ (module
+# .../distribution-spec/specs-go), no schema/, extensions/*.md, a conformance suite.
+DISTRIBUTION_111: dict[str, str | bytes] = {
+    "LICENSE": "Apache License\n",
+    "spec.md": "# Open Container Initiative Distribution Specification\n",
+    "extensions/README.md": "# Extensions\n",
+    "extensions/_oci.md": "# _oci\n",
+    "specs-go/go.mod": "module github.com/opencontainers/distribution-spec/specs-go\n\ngo 1.18\n",
+    "specs-go/version.go": _version(1, 1, 1),
+    "specs-go/v1/error.go": "package v1\n",
+    "specs-go/v1/extensions/ext.go": "package ext\n",
+    # skipped:
+    "conformance/README.md": "# Conformance\n",
+    "conformance/setup.go": "package conformance\n",
+    ".tool/go.mod": "module tool\n",
+    "img/.gitkeep": "",
+    "Makefile": "all:\n",
+}
+DISTRIBUTION_111_VENDORED = {
+    "LICENSE",
+    "spec.md",
+    "extensions/README.md",
+    "extensions/_oci.md",
+    "specs-go/go.mod",
+    "specs-go/version.go",
+    "specs-go/v1/error.go",
+    "specs-go/v1/extensions/ext.go",
+}
 
 
 def _debian_root(root: Path, patch: int = 1, extra: bool = True) -> Path:
@@ -131,9 +253,19 @@ def _debian_root(root: Path, patch: int = 1, extra: bool = True) -> Path:
     return root
 
 
-def _tar(root: Path, mode: Literal["w:gz", "w:xz"], arcname: str = ".") -> bytes:
+def _tar(
+    root: Path,
+    mode: Literal["w", "w:gz", "w:xz"],
+    arcname: str = ".",
+    commit: str | None = None,
+) -> bytes:
+    """A tarball of ``root``; with ``commit``, a pax global header carrying it as
+    its ``comment`` record first, as ``git archive`` writes it."""
     buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode=mode) as tar:
+    headers = {"comment": commit} if commit else {}
+    with tarfile.open(
+        fileobj=buf, mode=mode, format=tarfile.PAX_FORMAT, pax_headers=headers
+    ) as tar:
         tar.add(root, arcname=arcname)
     return buf.getvalue()
 
@@ -181,19 +313,90 @@ def _provenance(spec_dir: Path) -> dict[str, object]:
     return data
 
 
-EXPECTED = {
-    "config.md",
-    "descriptor.md",
-    "go.mod",
-    "schema/defs.json",
-    "schema/spec_test.go",
-    "schema/validator.go",
-    "specs-go/v1/manifest.go",
-    "specs-go/version.go",
-}
+# --- the commit id of a git archive tarball -------------------------------------
+
+
+def test_commit_id_of_a_synthetic_pax_header(tmp_path: Path) -> None:
+    tree = _write(tmp_path / "t", {"a.txt": "a\n"})
+    for mode in ("w", "w:gz", "w:xz"):
+        assert tar_commit_id(_tar(tree, mode, commit=SHA_A)) == SHA_A
+        assert tar_commit_id(_tar(tree, mode)) is None
+    sha256 = "ab" * 32
+    assert tar_commit_id(_tar(tree, "w", commit=sha256)) == sha256
+    # Not an object id: no commit (git get-tar-commit-id would print it as is).
+    assert tar_commit_id(_tar(tree, "w", commit="release 1.0")) is None
+    # A global header that is not the first header is not git archive's.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        tar.add(tree / "a.txt", arcname="a.txt")
+    assert tar_commit_id(buf.getvalue() + _tar(tree, "w", commit=SHA_A)) is None
+    assert tar_commit_id(b"") is None and tar_commit_id(b"\x1f\x8b broken") is None
 
 
 # --- importing ----------------------------------------------------------------
+
+
+def test_runtime_spec_v1_3_0_tag_tarball(tmp_path: Path) -> None:
+    tree = _write(tmp_path / "src", RUNTIME_130)
+    tarball = tmp_path / "runtime-spec-v1.3.0.tar"
+    tarball.write_bytes(_tar(tree, "w", arcname="runtime-spec-1.3.0", commit=SHA_A))
+    result = import_spec(tarball, tmp_path / "spec", tag="v1.3.0")
+    assert (result.spec, result.version) == ("runtime-spec", "1.3.0")
+    assert set(result.files) == RUNTIME_130_VENDORED
+    assert not result.mapped
+    provenance = _provenance(result.spec_dir)
+    assert provenance["upstream"] == {
+        "repository": "github.com/opencontainers/runtime-spec",
+        "repository_from": "import 'github.com/opencontainers/runtime-spec/specs-go' "
+        "in .tool/version-doc.go",
+        "tag": "v1.3.0",
+        "tag_from": "given with --tag; not checked: the source carries no tags",
+        "commit": SHA_A,
+        "commit_from": "the pax header git archive writes, read as git get-tar-commit-id does",
+    }
+    assert provenance["source"] == {
+        "kind": "tarball",
+        "file": "runtime-spec-v1.3.0.tar",
+        "package": None,
+        "package_version": None,
+        "sha256": spec_source.sha256_file(tarball),
+    }
+    assert verify_provenance(result.spec_dir) == []
+    assert _snapshot(result.spec_dir)["schema/test/config/bad/invalid-json.json"] == b"{]\n"
+
+
+def test_distribution_spec_v1_1_1_tag_tarball_without_prefix(tmp_path: Path) -> None:
+    tree = _write(tmp_path / "src", DISTRIBUTION_111)
+    tarball = tmp_path / "distribution-spec.tar.gz"
+    tarball.write_bytes(_tar(tree, "w:gz", commit=SHA_A))
+    result = import_spec(tarball, tmp_path / "spec")
+    assert (result.spec, result.version) == ("distribution-spec", "1.1.1")
+    assert set(result.files) == DISTRIBUTION_111_VENDORED
+    upstream = result.upstream
+    assert upstream["repository"] == "github.com/opencontainers/distribution-spec"
+    assert upstream["repository_from"] == "module path in specs-go/go.mod"
+    assert (upstream["tag"], upstream["commit"]) == ("v1.1.1", SHA_A)
+    assert upstream["tag_from"] == "inferred from the Go version constants; not checked"
+
+
+def test_tarball_without_commit_id_says_unknown(tmp_path: Path) -> None:
+    tree = _write(tmp_path / "src", DISTRIBUTION_111)
+    tarball = tmp_path / "distribution-spec-1.1.1.tar.xz"
+    tarball.write_bytes(_tar(tree, "w:xz", arcname="distribution-spec-1.1.1"))
+    result = import_spec(tarball, tmp_path / "spec")
+    assert result.upstream["commit"] is None
+    assert result.upstream["commit_from"].startswith("unknown: the tarball carries no commit id")
+    [status] = spec_status(tmp_path / "spec")
+    assert spec_source.describe_upstream(status.upstream) == "tag v1.1.1 (inferred), commit unknown"
+
+
+def test_development_version_has_no_inferred_tag(tmp_path: Path) -> None:
+    files = {**DISTRIBUTION_111, "specs-go/version.go": _version(1, 2, 0, "-dev")}
+    result = import_spec(_write(tmp_path / "src", files), tmp_path / "spec")
+    assert result.version == "1.2.0-dev"
+    assert result.upstream["tag"] is None
+    assert "development version" in str(result.upstream["tag_from"])
+    assert result.upstream["commit_from"] == "unknown: the directory has no git metadata"
 
 
 def test_deb_tarball_and_directory_give_the_same_folder(tmp_path: Path) -> None:
@@ -203,7 +406,7 @@ def test_deb_tarball_and_directory_give_the_same_folder(tmp_path: Path) -> None:
     sources = {
         "deb": _deb(tmp_path, root),
         "tarball": tarball,
-        "checkout": root,
+        "directory": root,
         "gocode": root / GOCODE / "image-spec",  # the Debian root is found above it
     }
     folders = {}
@@ -211,22 +414,27 @@ def test_deb_tarball_and_directory_give_the_same_folder(tmp_path: Path) -> None:
         result = import_spec(source, tmp_path / f"out-{kind}")
         assert result.spec == "image-spec" and result.version == "1.1.1"
         assert set(result.files) == EXPECTED | {"copyright"}
+        assert result.upstream["repository"] == "github.com/opencontainers/image-spec"
+        assert (result.upstream["tag"], result.upstream["commit"]) == ("v1.1.1", None)
         folders[kind] = _snapshot(result.spec_dir)
         provenance = _provenance(result.spec_dir)
         source_info = provenance.pop("source")
         assert isinstance(source_info, dict)
-        assert source_info["kind"] == ("checkout" if kind == "gocode" else kind)
+        assert source_info["kind"] == ("directory" if kind == "gocode" else kind)
         assert source_info["package"] == PACKAGE
         assert source_info["package_version"] == "1.1.1-3"
-        assert (source_info["sha256"] is None) == (kind in ("checkout", "gocode"))
-        folders[kind]["provenance.json"] = json.dumps(provenance).encode()
+        assert (source_info["sha256"] is None) == (kind in ("directory", "gocode"))
+        upstream = provenance.pop("upstream")
+        assert isinstance(upstream, dict)
+        upstream.pop("commit_from")  # says why for each kind of source
+        folders[kind]["provenance.json"] = json.dumps([provenance, upstream]).encode()
     assert (
-        folders["deb"] == folders["tarball"] == folders["checkout"] == folders["gocode"]
+        folders["deb"] == folders["tarball"] == folders["directory"] == folders["gocode"]
     )
     assert verify_provenance(tmp_path / "out-deb/image-spec") == []
 
 
-def test_upstream_tarball_and_checkout_give_the_same_folder(tmp_path: Path) -> None:
+def test_upstream_tarball_and_directory_give_the_same_folder(tmp_path: Path) -> None:
     checkout = _write(tmp_path / "image-spec", {**_spec_files(), "LICENSE": "Apache\n"})
     tarball = tmp_path / "image-spec-1.1.1.tar.xz"
     tarball.write_bytes(_tar(checkout, "w:xz", arcname="image-spec-1.1.1"))
@@ -239,18 +447,13 @@ def test_upstream_tarball_and_checkout_give_the_same_folder(tmp_path: Path) -> N
     assert _provenance(a.spec_dir)["files"] == _provenance(b.spec_dir)["files"]
 
 
-def test_runtime_spec_deb_with_symlink_and_checkout_without_go_mod(
-    tmp_path: Path,
-) -> None:
+def test_runtime_spec_deb_with_symlink(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
+        "go.mod": "module github.com/opencontainers/runtime-spec\n",
         "schema/config-schema.json": "{}\n",
         "specs-go/config.go": "package specs\n",
-        "specs-go/version.go": VERSION_GO.replace(
-            "1\n\tVersionPatch", "2\n\tVersionPatch"
-        ).format(patch=1),
+        "specs-go/version.go": _version(1, 2, 1),
     }
-    checkout = _write(tmp_path / "checkout", {**files, "LICENSE": "Apache\n"})
-    assert import_spec(checkout, tmp_path / "a").spec == "runtime-spec"
     root = tmp_path / "root"
     _write(root / GOCODE / "runtime-spec", files)
     (root / GOCODE / "specs").symlink_to("runtime-spec")
@@ -263,11 +466,93 @@ def test_runtime_spec_deb_with_symlink_and_checkout_without_go_mod(
     assert set(result.files) == {"copyright", *files}
 
 
+def test_spec_is_recognised_by_the_module_of_its_mapping_file(tmp_path: Path) -> None:
+    """The folder name comes from the mapping file whose [go] module is the
+    source's repository, not from the repository's name."""
+    spec_root = _write(
+        tmp_path / "spec",
+        {
+            "runtime/ocigen.toml": '[spec]\nname = "runtime"\n\n'
+            '[go]\nmodule = "github.com/opencontainers/runtime-spec"\n',
+        },
+    )
+    result = import_spec(_write(tmp_path / "src", RUNTIME_130), spec_root)
+    assert result.spec == "runtime" and result.mapped
+    assert sorted(p.name for p in spec_root.iterdir()) == ["runtime"]
+    # A second import is recognised by its provenance before there is a mapping file.
+    result = import_spec(_write(tmp_path / "d", DISTRIBUTION_111), spec_root)
+    (spec_root / "distribution-spec" / "notes.txt").write_text("kept\n")
+    result = import_spec(tmp_path / "d", spec_root)
+    assert result.spec == "distribution-spec" and result.changed == ()
+    assert (spec_root / "distribution-spec" / "notes.txt").read_text() == "kept\n"
+
+
+def test_version_format_of_the_mapping_file(tmp_path: Path) -> None:
+    spec_root = _write(
+        tmp_path / "spec",
+        {
+            "distribution-spec/ocigen.toml": "[spec]\n"
+            'version_package = "specs-go/v1"\nversion = "{Major}.{Minor}-{Label}"\n\n'
+            '[go]\nmodule = "github.com/opencontainers/distribution-spec"\n',
+        },
+    )
+    files = {
+        **DISTRIBUTION_111,
+        "specs-go/v1/version.go": 'package v1\n\nconst (\n\tMajor = 2\n\tMinor = 0\n'
+        '\tLabel = "rc1"\n)\n',
+    }
+    result = import_spec(_write(tmp_path / "src", files), spec_root)
+    assert result.version == "2.0-rc1"
+    assert result.upstream["tag"] == "v2.0-rc1"
+
+
+def test_a_folder_mapped_to_another_module_is_not_taken(tmp_path: Path) -> None:
+    spec_root = _write(
+        tmp_path / "spec",
+        {"runtime-spec/ocigen.toml": '[go]\nmodule = "example.com/other/runtime-spec"\n'},
+    )
+    with pytest.raises(SpecSourceError, match="mapped to module 'example.com/other"):
+        import_spec(_write(tmp_path / "src", RUNTIME_130), spec_root)
+
+
+def test_vendor_table_of_the_mapping_file_decides_what_is_vendored(tmp_path: Path) -> None:
+    spec_root = _write(
+        tmp_path / "spec",
+        {
+            "distribution-spec/ocigen.toml": "[go]\n"
+            'module = "github.com/opencontainers/distribution-spec"\n\n'
+            "[vendor]\n"
+            'include = ["LICENSE", "spec.md", "specs-go/**", "conformance/*.md"]\n'
+            'exclude = ["specs-go/go.mod"]\n',
+        },
+    )
+    result = import_spec(_write(tmp_path / "src", DISTRIBUTION_111), spec_root)
+    assert set(result.files) == {
+        "LICENSE",
+        "spec.md",
+        "conformance/README.md",
+        "specs-go/version.go",
+        "specs-go/v1/error.go",
+        "specs-go/v1/extensions/ext.go",
+    }
+    spec_dir = result.spec_dir
+    # The same rules tell status what counts as vendored.
+    (spec_dir / "extensions").mkdir()
+    (spec_dir / "extensions/_oci.md").write_text("not vendored here\n")
+    (spec_dir / "specs-go/v1/new.go").write_text("package v1\n")
+    assert verify_provenance(spec_dir) == ["extra vendored file: specs-go/v1/new.go"]
+    (spec_dir / "ocigen.toml").write_text('[vendor]\n\ninclude = "LICENSE"\n')
+    with pytest.raises(SpecSourceError, match=r"ocigen.toml:3: \[vendor\] include must be a list"):
+        import_spec(tmp_path / "src", spec_root)
+
+
 def test_reimport_keeps_hand_written_files_and_drops_stale_ones(tmp_path: Path) -> None:
     spec_root = tmp_path / "spec"
     first = import_spec(_deb(tmp_path, _debian_root(tmp_path / "r1")), spec_root)
     spec_dir = first.spec_dir
-    (spec_dir / "ocigen.toml").write_text("[mapping]\n")
+    (spec_dir / "ocigen.toml").write_text(
+        '[go]\nmodule = "github.com/opencontainers/image-spec"\n'
+    )
     (spec_dir / "upstream-differences.toml").write_text(f"""[[difference]]
 package = "{PACKAGE}"
 package_versions = ["1.1.2-3"]
@@ -298,6 +583,184 @@ description = "Differs   from the tag."
     assert [p.name for p in spec_root.iterdir()] == ["image-spec"]  # no temp dirs left
 
 
+# --- checkouts, read without the git CLI; git itself is the oracle ----------------
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+needs_git = pytest.mark.skipif(
+    shutil.which("git") is None, reason="needs the git CLI as the oracle"
+)
+
+
+def _repo(path: Path, files: dict[str, str | bytes], *init: str) -> Path:
+    _write(path, files)
+    _git(path, "init", "-q", "-b", "main", *init)
+    _git(path, "add", "-A")
+    _git(path, "commit", "-q", "-m", "release")
+    return path
+
+
+@needs_git
+@pytest.mark.parametrize("fmt", ["tar", "tar.gz"])
+def test_commit_id_agrees_with_git_get_tar_commit_id(tmp_path: Path, fmt: str) -> None:
+    repo = _repo(tmp_path / "repo", DISTRIBUTION_111)
+    _git(repo, "tag", "-a", "-m", "v1.1.1", "v1.1.1")
+    commit = _git(repo, "rev-parse", "v1.1.1^{commit}")
+    for treeish, prefix in (("v1.1.1", "--prefix=distribution-spec-1.1.1/"), ("HEAD", "")):
+        out = tmp_path / f"a.{fmt}"
+        _git(repo, "archive", f"--format={fmt}", *filter(None, [prefix]), "-o", str(out), treeish)
+        raw = out.read_bytes() if fmt == "tar" else gzip.decompress(out.read_bytes())
+        oracle = subprocess.run(
+            ["git", "get-tar-commit-id"], input=raw, capture_output=True, check=True
+        ).stdout.decode().strip()
+        assert tar_commit_id(out.read_bytes()) == oracle == commit
+        result = import_spec(out, tmp_path / f"spec-{treeish}-{fmt}")
+        assert result.upstream["commit"] == commit
+        assert set(result.files) == DISTRIBUTION_111_VENDORED
+    # An archive of a tree has no commit: git writes no header, we read none.
+    out = tmp_path / "tree.tar"
+    _git(repo, "archive", "-o", str(out), "HEAD^{tree}")
+    assert subprocess.run(["git", "get-tar-commit-id"], stdin=out.open("rb")).returncode == 1
+    assert tar_commit_id(out.read_bytes()) is None
+
+
+@needs_git
+@pytest.mark.parametrize("packed", [False, True])
+def test_checkout_records_tag_and_commit(tmp_path: Path, packed: bool) -> None:
+    repo = _repo(tmp_path / "runtime-spec", RUNTIME_130)
+    _git(repo, "remote", "add", "origin", "https://github.com/opencontainers/runtime-spec.git")
+    _git(repo, "tag", "-a", "-m", "release", "v1.3.0")
+    _git(repo, "tag", "light")  # a lightweight tag at the same commit
+    (repo / "config.md").write_text("# Configuration, later\n")
+    _git(repo, "commit", "-q", "-am", "later")
+    _git(repo, "tag", "-a", "-m", "later", "v1.2.1")  # at the later commit
+    if packed:
+        _git(repo, "gc", "-q")
+    _git(repo, "checkout", "-q", "v1.3.0")
+    result = import_spec(repo, tmp_path / "spec")
+    head = _git(repo, "rev-parse", "HEAD")
+    assert head == _git(repo, "rev-parse", "v1.3.0^{commit}")
+    assert result.upstream["commit"] == head
+    assert result.upstream["tag"] == "v1.3.0"
+    assert result.upstream["tag_from"] == "the tag pointing at HEAD; also there: light"
+    assert result.source["kind"] == "checkout" and result.source["sha256"] is None
+    assert set(result.files) == RUNTIME_130_VENDORED
+    # --tag is checked against the refs.
+    assert import_spec(repo, tmp_path / "spec2", tag="light").upstream["tag"] == "light"
+    with pytest.raises(SpecSourceError, match="tag 'v1.2.1' does not point at HEAD"):
+        import_spec(repo, tmp_path / "spec3", tag="v1.2.1")
+    # Without the import of its own package, the remote names the repository.
+    (repo / ".tool/version-doc.go").unlink()
+    result = import_spec(repo, tmp_path / "spec4")
+    assert result.upstream["repository"] == "github.com/opencontainers/runtime-spec"
+    assert result.upstream["repository_from"] == "the checkout's remote origin"
+
+
+@needs_git
+def test_checkout_reader_agrees_with_git_on_packed_deltas_and_loose_tags(
+    tmp_path: Path,
+) -> None:
+    """Trees and blobs from a pack with deltas, and an annotated tag object made
+    after packing (loose), read as git reads them."""
+    from generator import gitrepo
+
+    big = "".join(f"line {i} of a long document\n" for i in range(3000))
+    repo = _repo(tmp_path / "r", {**DISTRIBUTION_111, "spec.md": big})
+    for i in range(3):
+        (repo / "spec.md").write_text(big + f"change {i}\n")
+        _git(repo, "commit", "-q", "-am", f"c{i}")
+    _git(repo, "gc", "-q", "--aggressive")
+    verify = _git(repo, "verify-pack", "-v", *map(str, (repo / ".git/objects/pack").glob("*.idx")))
+    assert "chain length" in verify  # deltas were written, so they are read below
+    _git(repo, "tag", "-a", "-m", "after gc", "v1.1.1")  # a loose tag object
+    reader = gitrepo.Repo(repo / ".git")
+    head = _git(repo, "rev-parse", "HEAD")
+    assert reader.head() == head
+    assert reader.tags() == {"v1.1.1": head}
+    listing = _git(repo, "ls-tree", "-r", "HEAD")
+    expected = {}
+    for line in listing.splitlines():
+        meta, path = line.split("\t")
+        mode, _, oid = meta.split()
+        expected[path] = gitrepo.TreeEntry(int(mode, 8), oid)
+    assert reader.tree_files(head) == expected
+    for rev in ("HEAD~1", "HEAD~2", "HEAD~3"):
+        commit = _git(repo, "rev-parse", rev)
+        blob = _git(repo, "rev-parse", f"{rev}:spec.md")
+        assert reader.tree_files(commit)["spec.md"].oid == blob
+        assert reader.read(blob)[1].decode() == _git(repo, "show", f"{rev}:spec.md") + "\n"
+
+
+@needs_git
+def test_linked_worktree_and_sha256_repository(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "main", DISTRIBUTION_111)
+    _git(repo, "tag", "v1.1.1")
+    _git(repo, "worktree", "add", "-q", "--detach", str(tmp_path / "wt"), "v1.1.1")
+    assert (tmp_path / "wt/.git").is_file()  # "gitdir: ..."
+    result = import_spec(tmp_path / "wt", tmp_path / "spec")
+    assert result.upstream["commit"] == _git(repo, "rev-parse", "HEAD")
+    assert result.upstream["tag"] == "v1.1.1"
+
+    sha256 = tmp_path / "sha256"
+    try:
+        _repo(sha256, DISTRIBUTION_111, "--object-format=sha256")
+    except subprocess.CalledProcessError:
+        pytest.skip("this git cannot make sha256 repositories")
+    _git(sha256, "tag", "-a", "-m", "r", "v1.1.1")
+    _git(sha256, "gc", "-q")
+    result = import_spec(sha256, tmp_path / "spec256")
+    assert result.upstream["commit"] == _git(sha256, "rev-parse", "HEAD")
+    assert len(str(result.upstream["commit"])) == 64
+    assert result.upstream["tag"] == "v1.1.1"
+
+
+@needs_git
+def test_checkout_with_local_changes_is_refused(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    spec_root = tmp_path / "spec"
+    import_spec(repo, spec_root)
+    before = _snapshot(spec_root)
+    (repo / "spec.md").write_text("edited\n")
+    (repo / "extensions/new.md").write_text("untracked\n")
+    (repo / "extensions/README.md").unlink()
+    (repo / "Makefile").write_text("not vendored: does not matter\n")
+    with pytest.raises(SpecSourceError) as info:
+        import_spec(repo, spec_root)
+    message = str(info.value)
+    assert "differs from its HEAD commit" in message
+    assert "modified: spec.md; untracked: extensions/new.md; deleted: extensions/README.md" in message
+    assert _snapshot(spec_root) == before
+
+
+@needs_git
+def test_corrupt_git_object_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    head = _git(repo, "rev-parse", "HEAD")
+    loose = repo / ".git/objects" / head[:2] / head[2:]
+    loose.chmod(0o644)
+    loose.write_bytes(b"not zlib")
+    with pytest.raises(SpecSourceError, match=f"object {head} is corrupt"):
+        import_spec(repo, tmp_path / "spec")
+    assert not (tmp_path / "spec").exists() or not any((tmp_path / "spec").iterdir())
+
+
+# --- bad input ----------------------------------------------------------------
+
+
 def _bad_sources(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     good = _deb(tmp_path, _debian_root(tmp_path / "root"))
     truncated = tmp_path / "truncated.deb"
@@ -319,28 +782,60 @@ def _bad_sources(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     both.write_bytes(_tar(both_root, "w:gz"))
     not_deb = tmp_path / "not.deb"
     not_deb.write_bytes(b"PK\x03\x04 a zip")
+    no_repo = _write(tmp_path / "no-repo", {**RUNTIME_130, ".tool/version-doc.go": "package main\n"})
+    bad_go = _write(
+        tmp_path / "bad-go",
+        {**DISTRIBUTION_111, "specs-go/v1/error.go": "package v1\n\ntype E struct {\n\tA map[string]\n}\n"},
+    )
+    bad_json = tmp_path / "bad-json.tar"
+    bad_json.write_bytes(
+        _tar(
+            _write(tmp_path / "bj", {**RUNTIME_130, "schema/defs.json": '{\n  "a": 1,\n}\n'}),
+            "w",
+            arcname="runtime-spec-1.3.0",
+            commit=SHA_A,
+        )
+    )
+    no_version = _write(
+        tmp_path / "no-version",
+        {**DISTRIBUTION_111, "specs-go/version.go": "package specs\n\nconst VersionMajor = 1\n"},
+    )
     return {
         "truncated deb": (truncated, "truncated|corrupt|not a readable tar"),
         "garbage tarball": (garbage, "not a readable tar archive"),
-        "neither spec": (neither, "contains neither image-spec nor runtime-spec"),
-        "both specs": (both, "contains both image-spec and runtime-spec"),
+        "not a spec": (neither, r"neither.tar.gz: not a spec: no folder of Go files specs-go/"),
+        "two specs": (
+            both,
+            "contains 2 specs \\(github.com/opencontainers/image-spec, "
+            "github.com/opencontainers/runtime-spec\\) below usr/share/gocode/src",
+        ),
         "not a deb": (not_deb, "not a Debian package"),
         "missing": (tmp_path / "nope.deb", "no such file or directory"),
+        "no repository": (no_repo, "cannot tell which repository .* --repository"),
+        "Go syntax": (bad_go, r"bad-go/specs-go/v1/error.go:4: syntax error"),
+        "schema JSON": (
+            bad_json,
+            r"bad-json.tar/runtime-spec-1.3.0/schema/defs.json:3: not valid JSON",
+        ),
+        "version": (no_version, "no-version/specs-go: no constant VersionMinor, VersionPatch, VersionDev for the version"),
     }
 
 
-def test_failing_import_leaves_existing_folder_untouched(tmp_path: Path) -> None:
+def test_failing_import_leaves_existing_folders_untouched(tmp_path: Path) -> None:
     spec_root = tmp_path / "spec"
-    spec_dir = import_spec(
-        _deb(tmp_path, _debian_root(tmp_path / "r")), spec_root
-    ).spec_dir
-    (spec_dir / "ocigen.toml").write_text("[mapping]\n")
-    before = _snapshot(spec_dir)
+    import_spec(_deb(tmp_path, _debian_root(tmp_path / "r")), spec_root)
+    for name in ("runtime-spec", "distribution-spec"):
+        _write(spec_root / name, {"ocigen.toml": "[spec]\n"})
+    before = _snapshot(spec_root)
     for label, (source, message) in _bad_sources(tmp_path).items():
         with pytest.raises(SpecSourceError, match=message):
             import_spec(source, spec_root)
-        assert _snapshot(spec_dir) == before, label
-        assert [p.name for p in spec_root.iterdir()] == ["image-spec"], label
+        assert _snapshot(spec_root) == before, label
+        assert sorted(p.name for p in spec_root.iterdir()) == [
+            "distribution-spec",
+            "image-spec",
+            "runtime-spec",
+        ], label
 
 
 def test_failure_after_staging_leaves_folder_untouched(tmp_path: Path) -> None:
@@ -427,13 +922,14 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec_root = str(tmp_path / "spec")
     deb = _deb(tmp_path, _debian_root(tmp_path / "r"))
     assert _run(["spec", "import", str(deb), "--spec-root", spec_root]) == 0
+    out = capsys.readouterr().out
+    assert "imported image-spec 1.1.1 (github.com/opencontainers/image-spec, " in out
+    assert "from " + PACKAGE + " 1.1.1-3" in out
+    assert "  commit: - (unknown: a Debian package carries no commit id)\n" in out
+    assert _run(["spec", "status", "--spec-root", spec_root, "--out", str(tmp_path / "g")]) == 0
     assert (
-        "imported image-spec 1.1.1 from " + PACKAGE + " 1.1.1-3"
-        in capsys.readouterr().out
-    )
-    assert _run(["spec", "status", "--spec-root", spec_root]) == 0
-    assert (
-        "image-spec 1.1.1 (" + PACKAGE + " 1.1.1-3): intact" in capsys.readouterr().out
+        "image-spec 1.1.1: tag v1.1.1 (inferred), commit unknown (" + PACKAGE + " 1.1.1-3): "
+        f"intact, no ocigen.toml yet (needed before generate)\n" in capsys.readouterr().out
     )
 
     (tmp_path / "spec/image-spec/go.mod").write_text("changed\n")
@@ -448,3 +944,49 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     err = capsys.readouterr().err
     assert err.startswith("ocigen: error: ") and err.count("\n") == 1
+
+
+def test_first_import_of_an_unmapped_spec_then_generate_says_what_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    tarball = tmp_path / "distribution-spec.tar"
+    tarball.write_bytes(_tar(_write(tmp_path / "src", DISTRIBUTION_111), "w", commit=SHA_A))
+    assert cli.main(["spec", "import", str(tarball), "--repository",
+                     "github.com/opencontainers/distribution-spec"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "(github.com/opencontainers/distribution-spec, tag v1.1.1 (inferred), " in out
+    assert "  repository: github.com/opencontainers/distribution-spec (given with --repository)" in out
+    assert "spec/distribution-spec has no ocigen.toml: write the mapping file" in out
+    assert (tmp_path / "spec/distribution-spec/provenance.json").is_file()
+    _write(tmp_path / "generated", {"keep.txt": "as it was\n"})
+    assert cli.main(["generate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "ocigen: error: spec/distribution-spec/ocigen.toml: mapping file is missing: "
+        "the spec was imported but is not mapped yet"
+    )
+    assert _snapshot(tmp_path / "generated") == {"keep.txt": b"as it was\n"}
+    assert cli.main(["spec", "status"]) == 2
+    out, err = capsys.readouterr()
+    assert out == (
+        f"distribution-spec 1.1.1: tag v1.1.1 (inferred), commit {SHA_A} "
+        "(tarball distribution-spec.tar): intact, no ocigen.toml yet (needed before generate)\n"
+    )
+    assert "the specs do not generate: spec/distribution-spec/ocigen.toml: mapping file" in err
+
+
+@pytest.mark.parametrize("bad", ["Go syntax", "schema JSON", "not a spec"])
+def test_cli_bad_source_exits_2_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    source, message = _bad_sources(tmp_path / "src")[bad]
+    work = tmp_path / "work"
+    shutil.copytree(SPEC_ROOT, work / "spec")
+    _write(work / "generated", {"oci_spec/__init__.py": "# generated\n"})
+    before = _snapshot(work)
+    monkeypatch.chdir(work)
+    assert cli.main(["spec", "import", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ocigen: error: ") and err.count("\n") == 1
+    assert _snapshot(work) == before

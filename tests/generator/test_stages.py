@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import bind, constants, golang, lint, names
+from generator import bind, constants, golang, lint, names, pipeline
 from generator.model import (
     BytesType,
     EnumType,
@@ -99,6 +99,23 @@ def test_constants(src: Sources) -> None:
     assert constants.evaluate(lit, {}) == b"{}"
 
 
+@pytest.mark.parametrize(
+    "wire,attribute",
+    [  # the issue's table: snake_case of the member Go writes, acronyms kept whole
+        ("ociVersion", "oci_version"), ("rootfs", "rootfs"), ("hyperv", "hyperv"),
+        ("initrd", "initrd"), ("freebsd", "freebsd"), ("lowerLink", "lower_link"),
+        ("imageLayoutVersion", "image_layout_version"),
+        ("throttleReadIOPSDevice", "throttle_read_iops_device"),
+        ("disableOOMKiller", "disable_oom_killer"), ("DNSSearchList", "dns_search_list"),
+        ("os.version", "os_version"), ("Env", "env"), ("WorkingDir", "working_dir"),
+        ("diff_ids", "diff_ids"), ("class", "class_"), ("validate", "validate_"),
+        ("classID", "class_id"), ("pageSize", "page_size"),
+    ],
+)  # fmt: skip
+def test_attribute_names(wire: str, attribute: str) -> None:
+    assert names.attribute(wire) == attribute
+
+
 def test_names() -> None:
     assert names.snake("DiffIDs") == "diff_ids"
     assert names.snake("Import") == "import_"
@@ -153,3 +170,86 @@ def test_kinds_have_one_json_type_table() -> None:
         Kind.BYTES: "string", Kind.TIME: "string", Kind.ANY: None, Kind.OBJECT: "object",
         Kind.STRUCT: "object", Kind.LIST: "array", Kind.MAP: "object",
     }  # fmt: skip
+
+
+def _copy(tmp_path: Path) -> Path:
+    import shutil
+
+    root = tmp_path / "spec"
+    shutil.copytree(MINISPEC, root / "minispec")
+    return root / "minispec"
+
+
+def test_schema_defects_are_lint_findings_not_errors(tmp_path: Path) -> None:
+    spec = _copy(tmp_path)
+    schema = spec / "schema" / "widget-schema.json"
+    text = schema.read_text(encoding="utf-8")
+    # A dangling $ref (as runtime-spec 1.3.0's "#definitions/uint32") on the
+    # reviewer, and the tuple form of items (config-vm.json's iomems) on parts.
+    assert text.count('"$ref": "defs.json#/definitions/person"\n        }') == 1
+    text = text.replace(
+        '"$ref": "defs.json#/definitions/person"\n        }',
+        '"$ref": "#definitions/person"\n        }',
+    )
+    assert text.count('"items": {') == 1
+    text = text.replace('"items": {', '"items": [{', 1)
+    end = text.index("}", text.index('"items": [{'))
+    text = text[: end + 1] + "]" + text[end + 1 :]
+    schema.write_text(text, encoding="utf-8")
+    (built,) = pipeline.load(spec.parent, "spec")
+    lines = [f.line() for f in built.findings if f.code in ("schema-tuple-items", "schema-dangling-ref")]
+    assert lines == [
+        "schema-tuple-items: widget-schema.json#/properties/parts: items is an array (draft-04"
+        " tuple form): a validator checks only the first item against it; where a Go slice"
+        " meets it, every item is checked against it [widget-schema.json#/properties/parts]",
+        "schema-dangling-ref: widget-schema.json#/properties/reviewer/oneOf/0: $ref"
+        " '#definitions/person' resolves to nothing; where a Go type meets it, only the Go type"
+        " applies [widget-schema.json#/properties/reviewer/oneOf/0]",
+    ]
+    v1 = next(m for m in built.modules if m.name == "oci_spec.mini.v1")
+    widget = next(s for s in v1.structs if s.py_name == "Widget")
+    parts = next(f for f in widget.fields if f.wire_name == "parts")
+    assert isinstance(parts.type, ListType) and isinstance(parts.type.item, StructType)
+    # The part schema (its name pattern) applies to every item.
+    part_decoder = next(d for d in v1.decoders if d.name == parts.type.item.decoder)
+    name = next(f for f in part_decoder.fields if f.wire_name == "name")
+    assert isinstance(name.type, StrType) and name.type.patterns
+
+
+def test_mapping_correction_overrides_a_schema_requirement(tmp_path: Path) -> None:
+    spec = _copy(tmp_path)
+    mapping = spec / "ocigen.toml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8")
+        + '\n[[corrections]]\ntype = "specs-go/v1.Widget"\nmember = "parts"\n'
+        'required = false\nreason = "the text says OPTIONAL"\n',
+        encoding="utf-8",
+    )
+    (built,) = pipeline.load(spec.parent, "spec")
+    v1 = next(m for m in built.modules if m.name == "oci_spec.mini.v1")
+    widget = next(s for s in v1.structs if s.py_name == "Widget")
+    parts = next(f for f in widget.fields if f.wire_name == "parts")
+    assert not parts.required and parts.corrected == "the text says OPTIONAL"
+    assert [f.line() for f in built.findings if f.code == "schema-corrected"] == [
+        "schema-corrected: Widget.parts: the mapping file makes it optional against the schema:"
+        " the text says OPTIONAL [spec/minispec/specs-go/v1/widget.go:49]"
+    ]
+
+
+def test_mapping_correction_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
+    from generator.errors import GeneratorError
+
+    spec = _copy(tmp_path)
+    mapping = spec / "ocigen.toml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(
+        text + '\n[[corrections]]\ntype = "specs-go/v1.Widget"\nmember = "nope"\n'
+        'required = false\nreason = "r"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(GeneratorError) as info:
+        pipeline.load(spec.parent, "spec")
+    assert str(info.value) == (
+        f"spec/minispec/ocigen.toml:{text.count(chr(10)) + 2}: correction for"
+        " specs-go/v1.Widget.nope matches no field at a schema site"
+    )

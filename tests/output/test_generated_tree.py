@@ -18,7 +18,7 @@ PACKAGE = GENERATED / "oci_spec"
 
 
 def _render() -> dict[str, str]:
-    return pipeline.render(pipeline.load(ROOT / "spec", "spec"))
+    return pipeline.render(pipeline.load(ROOT / "spec", "spec"), ROOT / "spec")
 
 
 def test_committed_tree_is_up_to_date() -> None:
@@ -40,7 +40,7 @@ def test_generation_is_deterministic_across_hash_seeds(tmp_path: Path, seeds: tu
     a = {p.relative_to(outs[0]): p.read_bytes() for p in sorted(outs[0].rglob("*")) if p.is_file()}
     b = {p.relative_to(outs[1]): p.read_bytes() for p in sorted(outs[1].rglob("*")) if p.is_file()}
     assert a == b
-    committed = {Path(rel): p.read_bytes() for rel, p in files.existing(GENERATED).items()}
+    committed = {Path(rel): p.read_bytes() for rel, p in files.existing(GENERATED, files.owned(_render())).items()}
     assert a == committed
 
 

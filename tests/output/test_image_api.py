@@ -98,7 +98,7 @@ def test_omitempty_and_struct_values() -> None:
     assert d.to_json() == (
         b'{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"' + SHA.encode() + b'","size":0}'
     )
-    image = v1.Image(architecture="amd64", os="linux", root_fs=v1.RootFS(type="layers", diff_ids=[]))
+    image = v1.Image(architecture="amd64", os="linux", rootfs=v1.RootFS(type="layers", diff_ids=[]))
     # omitempty does nothing to a struct value: Go writes "config":{} always.
     assert b'"config":{}' in image.to_json()
 
@@ -133,11 +133,22 @@ def test_unknown_fields_survive_a_round_trip() -> None:
     assert json.loads(m.to_json()) == doc
 
 
-def test_keys_are_matched_exactly_not_case_insensitively() -> None:
-    # Go matches "MediaType" to mediaType; we keep it as an unknown member, so a
-    # required field spelled differently is reported missing (deliberate).
+def test_members_match_case_insensitively_as_go_does() -> None:
+    # Go's rule (encoding/json decode.go): the exact name, else bytes.EqualFold.
     doc = dict(LAYER)
     doc["MediaType"] = doc.pop("mediaType")
+    d = v1.Descriptor.from_json(json.dumps(doc))
+    assert d.media_type == LAYER["mediaType"] and d.unknown_fields is None
+    assert json.loads(d.to_json())["mediaType"] == LAYER["mediaType"]  # Go's spelling
+    assert b'"MediaType"' not in d.to_json()
+    # long s (U+017F) folds to "s"; dotless i (U+0131) to no ASCII letter
+    doc = dict(LAYER, **{"\u017fize": 7})
+    del doc["size"]
+    assert v1.Descriptor.from_json(json.dumps(doc)).size == 7
+    d = v1.Descriptor.from_json(json.dumps(dict(LAYER, **{"artifactTyp\u0131": "x"})))
+    assert d.artifact_type == "" and d.unknown_fields == {"artifactTyp\u0131": "x"}
+    # the folded member is validated as the field
+    doc = dict(LAYER, MEDIATYPE="not a media type")
     assert error(v1.Descriptor, doc).path == "mediaType"
 
 

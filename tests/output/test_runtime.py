@@ -201,7 +201,7 @@ def test_vm_struct_values_are_written_like_go() -> None:
 
 def test_runc_spec_typed_access() -> None:
     spec = Spec.from_json((FIXTURES / "config.json").read_bytes())
-    assert spec.version == "1.2.1"
+    assert spec.oci_version == "1.2.1"
     assert VERSION == "1.2.1"
     p = spec.process
     assert isinstance(p, Process)
@@ -334,7 +334,7 @@ def test_linux_knobs_typed_access() -> None:
     assert r.pids is not None and r.pids.limit == 128
     assert r.block_io is not None and r.block_io.throttle_read_bps_device is not None
     assert r.block_io.throttle_read_bps_device[0].rate == 104857600
-    assert r.hugepage_limits is not None and r.hugepage_limits[0].pagesize == "2MB"
+    assert r.hugepage_limits is not None and r.hugepage_limits[0].page_size == "2MB"
     assert r.rdma is not None and r.rdma["mlx5_1"].hca_objects == 10000
     assert r.unified == {"io.max": "8:0 rbps=1048576", "memory.high": "500M"}
     assert linux.uid_mappings is not None and linux.uid_mappings[0].host_id == 100000
@@ -352,8 +352,8 @@ def test_other_platform_typed_access() -> None:
     win = Spec.from_json((FIXTURES / "config-windows.json").read_bytes())
     assert win.windows is not None
     assert win.windows.layer_folders[0] == "C:\\Layers\\layer2"
-    assert win.windows.hyper_v is not None
-    assert win.windows.hyper_v.utility_vm_path == "C:\\path\\to\\utilityvm"
+    assert win.windows.hyperv is not None
+    assert win.windows.hyperv.utility_vm_path == "C:\\path\\to\\utilityvm"
     assert win.windows.network is not None
     assert win.windows.network.dns_search_list == ["a.com", "b.com"]
     assert win.windows.resources is not None
@@ -363,11 +363,11 @@ def test_other_platform_typed_access() -> None:
     assert win.process is not None and win.process.user.username == "ContainerUser"
     sol = Spec.from_json((FIXTURES / "config-solaris.json").read_bytes())
     assert sol.solaris is not None and sol.solaris.anet is not None
-    assert sol.solaris.anet[0].lowerlink == "net2"
+    assert sol.solaris.anet[0].lower_link == "net2"
     assert sol.solaris.capped_memory is not None
     assert sol.solaris.capped_memory.swap == "512m"
     vm = Spec.from_json((FIXTURES / "config-vm.json").read_bytes())
-    assert vm.vm is not None and vm.vm.kernel.init_rd.endswith("kata-initrd.img")
+    assert vm.vm is not None and vm.vm.kernel.initrd.endswith("kata-initrd.img")
     assert vm.vm.image.format == "raw"
     zos = Spec.from_json((FIXTURES / "config-zos.json").read_bytes())
     assert zos.zos is not None and zos.zos.namespaces is not None
@@ -389,8 +389,8 @@ def test_features_typed_access() -> None:
     assert lin.seccomp.actions is not None and "SCMP_ACT_NOTIFY" in lin.seccomp.actions
     assert lin.seccomp.known_flags is not None
     assert lin.apparmor is not None and lin.apparmor.enabled is True
-    assert lin.mount_extensions is not None and lin.mount_extensions.id_map is not None
-    assert lin.mount_extensions.id_map.enabled is True
+    assert lin.mount_extensions is not None and lin.mount_extensions.idmap is not None
+    assert lin.mount_extensions.idmap.enabled is True
     assert f.annotations is not None
     assert f.annotations["org.opencontainers.runc.version"] == "1.2.1"
     assert f.potentially_unsafe_config_annotations == [
@@ -647,7 +647,7 @@ def test_platform_metadata() -> None:
     assert Spec.PLATFORMS["linux"] == ("linux",)
     assert Spec.PLATFORMS["windows"] == ("windows",)
     assert Spec.PLATFORMS["vm"] == ("vm",)
-    assert "process" not in Spec.PLATFORMS and "version" not in Spec.PLATFORMS
+    assert "process" not in Spec.PLATFORMS and "oci_version" not in Spec.PLATFORMS
     assert User.PLATFORMS["username"] == ("windows",)
     assert User.PLATFORMS["additional_gids"] == ("linux", "solaris")
     assert Root.PLATFORMS == {}
@@ -668,7 +668,7 @@ def test_platform_docstrings() -> None:
 
 
 def test_json_names() -> None:
-    assert Spec.JSON_NAMES["version"] == "ociVersion"
+    assert Spec.JSON_NAMES["oci_version"] == "ociVersion"
     assert Process.JSON_NAMES["no_new_privileges"] == "noNewPrivileges"
     assert Linux.JSON_NAMES["masked_paths"] == "maskedPaths"
     assert LinuxMemory.JSON_NAMES["disable_oom_killer"] == "disableOOMKiller"
@@ -688,7 +688,7 @@ def test_enums_are_plain_strings_on_the_wire() -> None:
     assert ns.to_json() == b'{"type":"pid"}'
     assert json.dumps(ns.to_dict()) == '{"type": "pid"}'
     spec = Spec(
-        version=VERSION,
+        oci_version=VERSION,
         linux=Linux(
             namespaces=[ns, LinuxNamespace(type=LinuxNamespaceType.MOUNT_NAMESPACE)],
             seccomp=LinuxSeccomp(
@@ -737,7 +737,7 @@ def test_state_status_values(status: str, runtime_schema: Callable[[str], Any]) 
 
 def test_state_typed_access_and_pid_zero() -> None:
     st = State.from_json((FIXTURES / "state.json").read_bytes())
-    assert (st.version, st.id, st.pid, st.bundle) == (
+    assert (st.oci_version, st.id, st.pid, st.bundle) == (
         "1.2.1",
         "oci-container-1234",
         4422,
@@ -749,7 +749,7 @@ def test_state_typed_access_and_pid_zero() -> None:
         "org.opencontainers.image.ref.name": "redis:7",
     }
     stopped = State(
-        version="1.2.1", id="c1", status=ContainerState.STATE_STOPPED, bundle="/b"
+        oci_version="1.2.1", id="c1", status=ContainerState.STATE_STOPPED, bundle="/b"
     )
     stopped.validate()
     # Pid int `json:"pid,omitempty"`: a stopped container's pid 0 is not written

@@ -541,7 +541,7 @@ def test_validate_strict_on_values_built_in_python() -> None:
 
     # Enum members and their strings are the same namespace type.
     spec = Spec(
-        version="1.2.1",
+        oci_version="1.2.1",
         root=Root(path="rootfs"),
         process=Process(cwd="/", user=User(uid=0, gid=0), args=["sh"]),
         hooks=Hooks(prestart=[Hook(path="/bin/true")]),
@@ -564,9 +564,9 @@ def test_validate_strict_on_values_built_in_python() -> None:
     assert info.value.path == "hooks.prestart[0].path"
 
     image = Image(architecture="amd64", os="linux",
-                  config=ImageConfig(labels={"a": "1"}), root_fs=RootFS(type="layers", diff_ids=[]))
+                  config=ImageConfig(labels={"a": "1"}), rootfs=RootFS(type="layers", diff_ids=[]))
     image.validate(strict=True)  # no duplicated key can exist in a dict
-    assert State(version="1.2.1", id="x", status="running", pid=1, bundle="/b").validate(strict=True) is None
+    assert State(oci_version="1.2.1", id="x", status="running", pid=1, bundle="/b").validate(strict=True) is None
     Features(oci_version_min="1.0.0", oci_version_max="1.2.1").validate(strict=True)
 
 

@@ -5,6 +5,7 @@ virtual environment."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import shutil
 import subprocess
@@ -22,23 +23,42 @@ from generator.model import Spec
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "generated"
+DIST_NAME = tomllib.loads((ROOT / "spec" / "distribution.toml").read_text("utf-8"))["name"]
+
+
+DIST = packaging.Distribution(
+    file="spec/distribution.toml", name="x", summary="s", keywords=(),
+    version_specs=("image-spec", "runtime-spec"), epoch=1, revision=0, example="",
+)  # fmt: skip
 
 
 def _specs(image: str, runtime: str) -> list[Spec]:
     return [Spec("image-spec", image, "oci_spec.image", ()), Spec("runtime-spec", runtime, "oci_spec.runtime", ())]
 
 
+def _version(image: str, runtime: str, **changes: int) -> str:
+    return packaging.dist_version(dataclasses.replace(DIST, **changes), _specs(image, runtime))
+
+
 def test_version_scheme() -> None:
-    assert packaging.dist_version(_specs("1.1.1", "1.2.1")) == "1.10101.10201"
-    assert packaging.dist_version(_specs("1.1.1", "1.2.1"), revision=2) == "1.10101.10201.2"
-    assert packaging.dist_version(_specs("1.1.1", "1.3.0-dev")) == "1.10101.10300.dev0"
-    assert packaging.dist_version(_specs("2.0.0", "10.0.12"), epoch=3) == "3.20000.100012"
-    assert packaging.unpack("1.10101.10201") == {"image-spec": "1.1.1", "runtime-spec": "1.2.1"}
+    # Written by hand from docs/packaging.md's rule.
+    assert _version("1.1.1", "1.2.1") == "1.10101.10201"
+    assert _version("1.1.1", "1.2.1", revision=2) == "1.10101.10201.2"
+    assert _version("1.1.1", "1.3.0-dev") == "1.10101.10300.dev0"
+    assert _version("2.0.0", "10.0.12", epoch=3) == "3.20000.100012"
+    assert packaging.unpack(DIST, "1.10101.10201") == {"image-spec": "1.1.1", "runtime-spec": "1.2.1"}
     with pytest.raises(GeneratorError, match="< 100"):
-        packaging.dist_version(_specs("1.100.0", "1.2.1"))
+        _version("1.100.0", "1.2.1")
     with pytest.raises(GeneratorError, match="X.Y.Z"):
-        packaging.dist_version(_specs("1.1", "1.2.1"))
-    assert packaging.render([_specs("1.1.1", "1.2.1")[0]]) == {}  # needs both specs
+        _version("1.1", "1.2.1")
+    with pytest.raises(GeneratorError, match="no vendored spec runtime-spec"):
+        packaging.dist_version(DIST, _specs("1.1.1", "1.2.1")[:1])
+    three = _specs("1.1.1", "1.3.0") + [Spec("distribution-spec", "1.1.1", "oci_spec.distribution", ())]
+    with pytest.raises(GeneratorError, match="does not list distribution-spec: append it"):
+        packaging.dist_version(DIST, three)
+    more = dataclasses.replace(DIST, version_specs=DIST.version_specs + ("distribution-spec",))
+    assert packaging.dist_version(more, three) == "1.10101.10300.10101"
+    assert packaging.render(_specs("1.1.1", "1.2.1"), None) == {}  # no distribution.toml
 
 
 def test_versions_are_public_pep440_and_increase_with_either_spec() -> None:
@@ -46,26 +66,32 @@ def test_versions_are_public_pep440_and_increase_with_either_spec() -> None:
         ("1.1.0", "1.2.0"), ("1.1.0", "1.2.1"), ("1.1.1", "1.2.0"),
         ("1.1.1", "1.2.1"), ("1.1.1", "1.3.0"), ("1.2.0", "1.0.0"), ("2.0.0", "1.0.0"),
     ]  # fmt: skip
-    versions = [Version(packaging.dist_version(_specs(*h))) for h in history]
+    versions = [Version(_version(*h)) for h in history]
     assert versions == sorted(versions) and len(set(versions)) == len(versions)
     for v in versions:
         assert v.local is None and v.is_prerelease is False and str(v) == str(Version(str(v)))
-    rev = Version(packaging.dist_version(_specs("1.1.1", "1.2.1"), revision=1))
+    rev = Version(_version("1.1.1", "1.2.1", revision=1))
     assert versions[3] < rev < versions[4]
-    dev = Version(packaging.dist_version(_specs("1.1.1", "1.3.0-dev")))
+    dev = Version(_version("1.1.1", "1.3.0-dev"))
     assert dev.is_devrelease and versions[3] < dev < versions[4]
+    # Appending a third spec keeps versions increasing.
+    three = Version("1.10101.10300.10101")
+    assert versions[4] < three
 
 
 def test_committed_distribution_files() -> None:
     specs = pipeline.load(ROOT / "spec")
-    rendered = packaging.render(specs)
+    dist = packaging.load(ROOT / "spec")
+    assert dist is not None
+    rendered = packaging.render(specs, dist)
     for name in ("pyproject.toml", "README.md"):
         assert (GENERATED / name).read_text("utf-8") == rendered[name], f"run make generate ({name})"
     project = tomllib.loads(rendered["pyproject.toml"])["project"]
-    assert project["version"] == packaging.dist_version(specs) == "1.10101.10201"
-    assert packaging.unpack(project["version"]) == {s.name: s.version for s in specs}
-    assert project["name"] == packaging.DIST_NAME and project["dependencies"] == []
-    assert "image-spec 1.1.1" in rendered["README.md"] and "runtime-spec 1.2.1" in rendered["README.md"]
+    assert project["version"] == packaging.dist_version(dist, specs)
+    assert packaging.unpack(dist, project["version"]) == {s.name: s.version for s in specs}
+    assert project["name"] == dist.name and project["dependencies"] == []
+    for s in specs:
+        assert f"{s.name} {s.version}" in rendered["README.md"]
 
 
 def test_wheel_builds_offline_and_installs_into_a_fresh_venv(tmp_path: Path) -> None:
@@ -80,7 +106,7 @@ def test_wheel_builds_offline_and_installs_into_a_fresh_venv(tmp_path: Path) -> 
     )  # fmt: skip
     [wheel] = dist.glob("*.whl")
     version = tomllib.loads((GENERATED / "pyproject.toml").read_text("utf-8"))["project"]["version"]
-    assert wheel.name == f"{packaging.DIST_NAME.replace('-', '_')}-{version}-py3-none-any.whl"
+    assert wheel.name == f"{DIST_NAME.replace('-', '_')}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         meta = email.message_from_bytes(zf.read(next(n for n in names if n.endswith("METADATA"))))
@@ -107,7 +133,7 @@ def test_wheel_builds_offline_and_installs_into_a_fresh_venv(tmp_path: Path) -> 
         "p = pathlib.Path(oci_spec.__file__).parent\n"
         "assert (p / 'py.typed').is_file()\n"
         "assert 'site-packages' in str(p), p\n"
-        "print(md.version('" + packaging.DIST_NAME + "'), oci_spec.SPEC_VERSIONS)\n"
+        "print(md.version('" + DIST_NAME + "'), oci_spec.SPEC_VERSIONS)\n"
     )
     out = subprocess.run([str(python), "-I", "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path)
     assert out.stdout.strip() == f"{version} {{'image-spec': '1.1.1', 'runtime-spec': '1.2.1'}}"

@@ -24,8 +24,15 @@ def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_committed_tree_is_intact_and_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["spec", "status"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "image-spec 1.1.1 (golang-github-opencontainers-image-spec-dev 1.1.1-3): intact"
-    assert out[1] == "runtime-spec 1.2.1 (golang-github-opencontainers-specs-dev 1.2.1-2): intact"
+    # The image-spec v1.1.1 tag is commit 147f9c1... upstream.
+    assert out[0] == (
+        "image-spec 1.1.1: tag v1.1.1, commit 147f9c13cedb47a0c4d9a11a222961073d585877 "
+        "(tarball image-spec-v1.1.1.tar): intact"
+    )
+    assert out[1] == (
+        "runtime-spec 1.2.1: tag and commit not recorded "
+        "(golang-github-opencontainers-specs-dev 1.2.1-2): intact"
+    )
     assert out[2].startswith(
         "generated (generated from image-spec 1.1.1, runtime-spec 1.2.1): up to date ("
     )
@@ -34,8 +41,8 @@ def test_committed_tree_is_intact_and_up_to_date(capsys: pytest.CaptureFixture[s
 def test_stale_output_exits_1_and_names_the_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered = pipeline.render(pipeline.load(Path("spec")))
-    monkeypatch.setattr(pipeline, "render", lambda specs: rendered)  # render once
+    rendered = pipeline.render(pipeline.load(Path("spec")), Path("spec"))
+    monkeypatch.setattr(pipeline, "render", lambda specs, root=None: rendered)  # render once
     out = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", out, ignore=shutil.ignore_patterns("__pycache__"))
     (out / "lint" / "image-spec.txt").write_text("edited\n")
@@ -56,8 +63,14 @@ def test_previous_releases_fixture_is_intact(
     args = ["spec", "status", "--spec-root", str(PREVIOUS), "--out", str(tmp_path / "none")]
     assert cli.main(args) == 0
     out = capsys.readouterr().out
-    assert "image-spec 1.1.0 (golang-github-opencontainers-image-spec-dev 1.1.0-2): intact" in out
-    assert "runtime-spec 1.2.0 (golang-github-opencontainers-specs-dev 1.2.0-2): intact" in out
+    assert (
+        "image-spec 1.1.0: tag and commit not recorded "
+        "(golang-github-opencontainers-image-spec-dev 1.1.0-2): intact"
+    ) in out
+    assert (
+        "runtime-spec 1.2.0: tag and commit not recorded "
+        "(golang-github-opencontainers-specs-dev 1.2.0-2): intact"
+    ) in out
 
 
 def test_no_output_folder_is_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,7 +62,7 @@ SMOKE = textwrap.dedent(
     s = Spec.from_json(config_raw)
     out = s.to_json()
     assert Spec.from_json(out).to_json() == out
-    assert json.loads(out)["ociVersion"] == s.version
+    assert json.loads(out)["ociVersion"] == s.oci_version
 
     try:
         Manifest.from_json(manifest_raw.replace(b"sha256:9834", b"sha256:XYZ"))

@@ -29,6 +29,7 @@ from .._runtime import (
     _parse_time,
     _pattern,
     _range,
+    _refold,
     _sorted,
     _type,
 )
@@ -436,49 +437,49 @@ class Spec:
 
     Schema: ``config-schema.json``."""
 
-    version: str
-    """``ociVersion`` (Go ``string``): Version of the Open Container Initiative Runtime Specification with which the bundle complies."""
+    oci_version: str
+    """``ociVersion`` (Go ``Version string``): Version of the Open Container Initiative Runtime Specification with which the bundle complies."""
     process: Process | None = None
-    """``process`` (Go ``*Process``): Process configures the container process."""
+    """``process`` (Go ``Process *Process``): Process configures the container process."""
     root: Root | None = None
-    """``root`` (Go ``*Root``): Root configures the container's root filesystem."""
+    """``root`` (Go ``Root *Root``): Root configures the container's root filesystem."""
     hostname: str = ""
-    """``hostname`` (Go ``string``): Hostname configures the container's hostname."""
+    """``hostname`` (Go ``Hostname string``): Hostname configures the container's hostname."""
     domainname: str = ""
-    """``domainname`` (Go ``string``): Domainname configures the container's domainname."""
+    """``domainname`` (Go ``Domainname string``): Domainname configures the container's domainname."""
     mounts: list[Mount] | None = None
-    """``mounts`` (Go ``[]Mount``): Mounts configures additional mounts (on top of Root)."""
+    """``mounts`` (Go ``Mounts []Mount``): Mounts configures additional mounts (on top of Root)."""
     hooks: Hooks | None = None
-    """``hooks`` (Go ``*Hooks``): Hooks configures callbacks for container lifecycle events.
+    """``hooks`` (Go ``Hooks *Hooks``): Hooks configures callbacks for container lifecycle events.
 
     Platforms: linux, solaris, zos."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the container."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata for the container."""
     linux: Linux | None = None
-    """``linux`` (Go ``*Linux``): Linux is platform-specific configuration for Linux based containers.
+    """``linux`` (Go ``Linux *Linux``): Linux is platform-specific configuration for Linux based containers.
 
     Platforms: linux."""
     solaris: Solaris | None = None
-    """``solaris`` (Go ``*Solaris``): Solaris is platform-specific configuration for Solaris based containers.
+    """``solaris`` (Go ``Solaris *Solaris``): Solaris is platform-specific configuration for Solaris based containers.
 
     Platforms: solaris."""
     windows: Windows | None = None
-    """``windows`` (Go ``*Windows``): Windows is platform-specific configuration for Windows based containers.
+    """``windows`` (Go ``Windows *Windows``): Windows is platform-specific configuration for Windows based containers.
 
     Platforms: windows."""
     vm: VM | None = None
-    """``vm`` (Go ``*VM``): VM specifies configuration for virtual-machine-based containers.
+    """``vm`` (Go ``VM *VM``): VM specifies configuration for virtual-machine-based containers.
 
     Platforms: vm."""
     zos: ZOS | None = None
-    """``zos`` (Go ``*ZOS``): ZOS is platform-specific configuration for z/OS based containers.
+    """``zos`` (Go ``ZOS *ZOS``): ZOS is platform-specific configuration for z/OS based containers.
 
     Platforms: zos."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
+        "oci_version": "ociVersion",
         "process": "process",
         "root": "root",
         "hostname": "hostname",
@@ -557,20 +558,20 @@ class Scheduler:
     the Linux sched_setattr(2) syscall."""
 
     policy: LinuxSchedulerPolicy
-    """``policy`` (Go ``LinuxSchedulerPolicy``): Policy represents the scheduling policy (e.g., SCHED_FIFO, SCHED_RR, SCHED_OTHER)."""
+    """``policy`` (Go ``Policy LinuxSchedulerPolicy``): Policy represents the scheduling policy (e.g., SCHED_FIFO, SCHED_RR, SCHED_OTHER)."""
     nice: int = 0
-    """``nice`` (Go ``int32``): Nice is the nice value for the process, which affects its priority."""
+    """``nice`` (Go ``Nice int32``): Nice is the nice value for the process, which affects its priority."""
     priority: int = 0
-    """``priority`` (Go ``int32``): Priority represents the static priority of the process."""
+    """``priority`` (Go ``Priority int32``): Priority represents the static priority of the process."""
     flags: list[LinuxSchedulerFlag | str] | None = None
-    """``flags`` (Go ``[]LinuxSchedulerFlag``): Flags is an array of scheduling flags."""
+    """``flags`` (Go ``Flags []LinuxSchedulerFlag``): Flags is an array of scheduling flags."""
     runtime: int = 0
-    """``runtime`` (Go ``uint64``): Runtime is the amount of time in nanoseconds during which the process
+    """``runtime`` (Go ``Runtime uint64``): Runtime is the amount of time in nanoseconds during which the process
     is allowed to run in a given period."""
     deadline: int = 0
-    """``deadline`` (Go ``uint64``): Deadline is the absolute deadline for the process to complete its execution."""
+    """``deadline`` (Go ``Deadline uint64``): Deadline is the absolute deadline for the process to complete its execution."""
     period: int = 0
-    """``period`` (Go ``uint64``): Period is the length of the period in nanoseconds used for determining the process runtime."""
+    """``period`` (Go ``Period uint64``): Period is the length of the period in nanoseconds used for determining the process runtime."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -636,56 +637,56 @@ class Process:
     """Process contains information to start a specific application inside the container."""
 
     terminal: bool = False
-    """``terminal`` (Go ``bool``): Terminal creates an interactive terminal for the container."""
+    """``terminal`` (Go ``Terminal bool``): Terminal creates an interactive terminal for the container."""
     console_size: Box | None = None
-    """``consoleSize`` (Go ``*Box``): ConsoleSize specifies the size of the console."""
+    """``consoleSize`` (Go ``ConsoleSize *Box``): ConsoleSize specifies the size of the console."""
     user: User = field(default_factory=lambda: _zero_User())
-    """``user`` (Go ``User``): User specifies user information for the process."""
+    """``user`` (Go ``User User``): User specifies user information for the process."""
     args: list[str] | None = None
-    """``args`` (Go ``[]string``): Args specifies the binary and arguments for the application to execute."""
+    """``args`` (Go ``Args []string``): Args specifies the binary and arguments for the application to execute."""
     command_line: str = ""
-    """``commandLine`` (Go ``string``): CommandLine specifies the full command line for the application to execute on Windows.
+    """``commandLine`` (Go ``CommandLine string``): CommandLine specifies the full command line for the application to execute on Windows.
 
     Platforms: windows."""
     env: list[str] | None = None
-    """``env`` (Go ``[]string``): Env populates the process environment for the process."""
+    """``env`` (Go ``Env []string``): Env populates the process environment for the process."""
     cwd: str
-    """``cwd`` (Go ``string``): Cwd is the current working directory for the process and must be
+    """``cwd`` (Go ``Cwd string``): Cwd is the current working directory for the process and must be
     relative to the container's root."""
     capabilities: LinuxCapabilities | None = None
-    """``capabilities`` (Go ``*LinuxCapabilities``): Capabilities are Linux capabilities that are kept for the process.
+    """``capabilities`` (Go ``Capabilities *LinuxCapabilities``): Capabilities are Linux capabilities that are kept for the process.
 
     Platforms: linux."""
     rlimits: list[POSIXRlimit] | None = None
-    """``rlimits`` (Go ``[]POSIXRlimit``): Rlimits specifies rlimit options to apply to the process.
+    """``rlimits`` (Go ``Rlimits []POSIXRlimit``): Rlimits specifies rlimit options to apply to the process.
 
     Platforms: linux, solaris, zos."""
     no_new_privileges: bool = False
-    """``noNewPrivileges`` (Go ``bool``): NoNewPrivileges controls whether additional privileges could be gained by processes in the container.
+    """``noNewPrivileges`` (Go ``NoNewPrivileges bool``): NoNewPrivileges controls whether additional privileges could be gained by processes in the container.
 
     Platforms: linux, zos."""
     apparmor_profile: str = ""
-    """``apparmorProfile`` (Go ``string``): ApparmorProfile specifies the apparmor profile for the container.
+    """``apparmorProfile`` (Go ``ApparmorProfile string``): ApparmorProfile specifies the apparmor profile for the container.
 
     Platforms: linux."""
     oom_score_adj: int | None = None
-    """``oomScoreAdj`` (Go ``*int``): Specify an oom_score_adj for the container.
+    """``oomScoreAdj`` (Go ``OOMScoreAdj *int``): Specify an oom_score_adj for the container.
 
     Platforms: linux."""
     scheduler: Scheduler | None = None
-    """``scheduler`` (Go ``*Scheduler``): Scheduler specifies the scheduling attributes for a process
+    """``scheduler`` (Go ``Scheduler *Scheduler``): Scheduler specifies the scheduling attributes for a process
 
     Platforms: linux."""
     selinux_label: str = ""
-    """``selinuxLabel`` (Go ``string``): SelinuxLabel specifies the selinux context that the container process is run as.
+    """``selinuxLabel`` (Go ``SelinuxLabel string``): SelinuxLabel specifies the selinux context that the container process is run as.
 
     Platforms: linux."""
     io_priority: LinuxIOPriority | None = None
-    """``ioPriority`` (Go ``*LinuxIOPriority``): IOPriority contains the I/O priority settings for the cgroup.
+    """``ioPriority`` (Go ``IOPriority *LinuxIOPriority``): IOPriority contains the I/O priority settings for the cgroup.
 
     Platforms: linux."""
     exec_cpu_affinity: CPUAffinity | None = None
-    """``execCPUAffinity`` (Go ``*CPUAffinity``): ExecCPUAffinity specifies CPU affinity for exec processes.
+    """``execCPUAffinity`` (Go ``ExecCPUAffinity *CPUAffinity``): ExecCPUAffinity specifies CPU affinity for exec processes.
 
     Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -781,23 +782,23 @@ class LinuxCapabilities:
     https://man7.org/linux/man-pages/man7/capabilities.7.html"""
 
     bounding: list[str] | None = None
-    """``bounding`` (Go ``[]string``): Bounding is the set of capabilities checked by the kernel.
+    """``bounding`` (Go ``Bounding []string``): Bounding is the set of capabilities checked by the kernel.
 
     Platforms: linux."""
     effective: list[str] | None = None
-    """``effective`` (Go ``[]string``): Effective is the set of capabilities checked by the kernel.
+    """``effective`` (Go ``Effective []string``): Effective is the set of capabilities checked by the kernel.
 
     Platforms: linux."""
     inheritable: list[str] | None = None
-    """``inheritable`` (Go ``[]string``): Inheritable is the capabilities preserved across execve.
+    """``inheritable`` (Go ``Inheritable []string``): Inheritable is the capabilities preserved across execve.
 
     Platforms: linux."""
     permitted: list[str] | None = None
-    """``permitted`` (Go ``[]string``): Permitted is the limiting superset for effective capabilities.
+    """``permitted`` (Go ``Permitted []string``): Permitted is the limiting superset for effective capabilities.
 
     Platforms: linux."""
     ambient: list[str] | None = None
-    """``ambient`` (Go ``[]string``): Ambient is the ambient set of capabilities that are kept.
+    """``ambient`` (Go ``Ambient []string``): Ambient is the ambient set of capabilities that are kept.
 
     Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -871,9 +872,9 @@ class LinuxIOPriority:
     """IOPriority represents I/O priority settings for the container's processes within the process group."""
 
     class_: IOPriorityClass
-    """``class`` (Go ``IOPriorityClass``)."""
+    """``class`` (Go ``Class IOPriorityClass``)."""
     priority: int = 0
-    """``priority`` (Go ``int``)."""
+    """``priority`` (Go ``Priority int``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -936,9 +937,9 @@ class CPUAffinity:
     """CPUAffinity specifies process' CPU affinity."""
 
     initial: str = ""
-    """``initial`` (Go ``string``)."""
+    """``initial`` (Go ``Initial string``)."""
     final: str = ""
-    """``final`` (Go ``string``)."""
+    """``final`` (Go ``Final string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -999,9 +1000,9 @@ class Box:
     """Box specifies dimensions of a rectangle. Used for specifying the size of a console."""
 
     height: int
-    """``height`` (Go ``uint``): Height is the vertical dimension of a box."""
+    """``height`` (Go ``Height uint``): Height is the vertical dimension of a box."""
     width: int
-    """``width`` (Go ``uint``): Width is the horizontal dimension of a box."""
+    """``width`` (Go ``Width uint``): Width is the horizontal dimension of a box."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1062,23 +1063,23 @@ class User:
     """User specifies specific user (and group) information for the container process."""
 
     uid: int = 0
-    """``uid`` (Go ``uint32``): UID is the user id.
+    """``uid`` (Go ``UID uint32``): UID is the user id.
 
     Platforms: linux, solaris, zos."""
     gid: int = 0
-    """``gid`` (Go ``uint32``): GID is the group id.
+    """``gid`` (Go ``GID uint32``): GID is the group id.
 
     Platforms: linux, solaris, zos."""
     umask: int | None = None
-    """``umask`` (Go ``*uint32``): Umask is the umask for the init process.
+    """``umask`` (Go ``Umask *uint32``): Umask is the umask for the init process.
 
     Platforms: linux, solaris, zos."""
     additional_gids: list[int] | None = None
-    """``additionalGids`` (Go ``[]uint32``): AdditionalGids are additional group ids set for the container's process.
+    """``additionalGids`` (Go ``AdditionalGids []uint32``): AdditionalGids are additional group ids set for the container's process.
 
     Platforms: linux, solaris."""
     username: str = ""
-    """``username`` (Go ``string``): Username is the user name.
+    """``username`` (Go ``Username string``): Username is the user name.
 
     Platforms: windows."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -1165,9 +1166,9 @@ class Root:
     """Root contains information about the container's root filesystem on the host."""
 
     path: str
-    """``path`` (Go ``string``): Path is the absolute path to the container's root filesystem."""
+    """``path`` (Go ``Path string``): Path is the absolute path to the container's root filesystem."""
     readonly: bool = False
-    """``readonly`` (Go ``bool``): Readonly makes the root filesystem for the container readonly before the process is executed."""
+    """``readonly`` (Go ``Readonly bool``): Readonly makes the root filesystem for the container readonly before the process is executed."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1228,22 +1229,22 @@ class Mount:
     """Mount specifies a mount for a container."""
 
     destination: str
-    """``destination`` (Go ``string``): Destination is the absolute path where the mount will be placed in the container."""
+    """``destination`` (Go ``Destination string``): Destination is the absolute path where the mount will be placed in the container."""
     type: str = ""
-    """``type`` (Go ``string``): Type specifies the mount kind.
+    """``type`` (Go ``Type string``): Type specifies the mount kind.
 
     Platforms: linux, solaris, zos."""
     source: str = ""
-    """``source`` (Go ``string``): Source specifies the source path of the mount."""
+    """``source`` (Go ``Source string``): Source specifies the source path of the mount."""
     options: list[str] | None = None
-    """``options`` (Go ``[]string``): Options are fstab style mount options."""
+    """``options`` (Go ``Options []string``): Options are fstab style mount options."""
     uid_mappings: list[LinuxIDMapping] | None = None
-    """``uidMappings`` (Go ``[]LinuxIDMapping``): UID/GID mappings used for changing file owners w/o calling chown, fs should support it.
+    """``uidMappings`` (Go ``UIDMappings []LinuxIDMapping``): UID/GID mappings used for changing file owners w/o calling chown, fs should support it.
     Every mount point could have its own mapping.
 
     Platforms: linux."""
     gid_mappings: list[LinuxIDMapping] | None = None
-    """``gidMappings`` (Go ``[]LinuxIDMapping``).
+    """``gidMappings`` (Go ``GIDMappings []LinuxIDMapping``).
 
     Platforms: linux."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -1318,13 +1319,13 @@ class Hook:
     """Hook specifies a command that is run at a particular event in the lifecycle of a container"""
 
     path: str
-    """``path`` (Go ``string``)."""
+    """``path`` (Go ``Path string``)."""
     args: list[str] | None = None
-    """``args`` (Go ``[]string``)."""
+    """``args`` (Go ``Args []string``)."""
     env: list[str] | None = None
-    """``env`` (Go ``[]string``)."""
+    """``env`` (Go ``Env []string``)."""
     timeout: int | None = None
-    """``timeout`` (Go ``*int``)."""
+    """``timeout`` (Go ``Timeout *int``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1388,26 +1389,26 @@ class Hooks:
     Hooks for container setup and teardown"""
 
     prestart: list[Hook] | None = None
-    """``prestart`` (Go ``[]Hook``): Prestart is Deprecated. Prestart is a list of hooks to be run before the container process is executed.
+    """``prestart`` (Go ``Prestart []Hook``): Prestart is Deprecated. Prestart is a list of hooks to be run before the container process is executed.
     It is called in the Runtime Namespace
 
     Deprecated: use [Hooks.CreateRuntime], [Hooks.CreateContainer], and
     [Hooks.StartContainer] instead, which allow more granular hook control
     during the create and start phase."""
     create_runtime: list[Hook] | None = None
-    """``createRuntime`` (Go ``[]Hook``): CreateRuntime is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
+    """``createRuntime`` (Go ``CreateRuntime []Hook``): CreateRuntime is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
     It is called in the Runtime Namespace"""
     create_container: list[Hook] | None = None
-    """``createContainer`` (Go ``[]Hook``): CreateContainer is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
+    """``createContainer`` (Go ``CreateContainer []Hook``): CreateContainer is a list of hooks to be run after the container has been created but before pivot_root or any equivalent operation has been called
     It is called in the Container Namespace"""
     start_container: list[Hook] | None = None
-    """``startContainer`` (Go ``[]Hook``): StartContainer is a list of hooks to be run after the start operation is called but before the container process is started
+    """``startContainer`` (Go ``StartContainer []Hook``): StartContainer is a list of hooks to be run after the start operation is called but before the container process is started
     It is called in the Container Namespace"""
     poststart: list[Hook] | None = None
-    """``poststart`` (Go ``[]Hook``): Poststart is a list of hooks to be run after the container process is started.
+    """``poststart`` (Go ``Poststart []Hook``): Poststart is a list of hooks to be run after the container process is started.
     It is called in the Runtime Namespace"""
     poststop: list[Hook] | None = None
-    """``poststop`` (Go ``[]Hook``): Poststop is a list of hooks to be run after the container process exits.
+    """``poststop`` (Go ``Poststop []Hook``): Poststop is a list of hooks to be run after the container process exits.
     It is called in the Runtime Namespace"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -1473,39 +1474,39 @@ class Linux:
     """Linux contains platform-specific configuration for Linux based containers."""
 
     uid_mappings: list[LinuxIDMapping] | None = None
-    """``uidMappings`` (Go ``[]LinuxIDMapping``): UIDMapping specifies user mappings for supporting user namespaces."""
+    """``uidMappings`` (Go ``UIDMappings []LinuxIDMapping``): UIDMapping specifies user mappings for supporting user namespaces."""
     gid_mappings: list[LinuxIDMapping] | None = None
-    """``gidMappings`` (Go ``[]LinuxIDMapping``): GIDMapping specifies group mappings for supporting user namespaces."""
+    """``gidMappings`` (Go ``GIDMappings []LinuxIDMapping``): GIDMapping specifies group mappings for supporting user namespaces."""
     sysctl: dict[str, str] | None = None
-    """``sysctl`` (Go ``map[string]string``): Sysctl are a set of key value pairs that are set for the container on start"""
+    """``sysctl`` (Go ``Sysctl map[string]string``): Sysctl are a set of key value pairs that are set for the container on start"""
     resources: LinuxResources | None = None
-    """``resources`` (Go ``*LinuxResources``): Resources contain cgroup information for handling resource constraints
+    """``resources`` (Go ``Resources *LinuxResources``): Resources contain cgroup information for handling resource constraints
     for the container"""
     cgroups_path: str = ""
-    """``cgroupsPath`` (Go ``string``): CgroupsPath specifies the path to cgroups that are created and/or joined by the container.
+    """``cgroupsPath`` (Go ``CgroupsPath string``): CgroupsPath specifies the path to cgroups that are created and/or joined by the container.
     The path is expected to be relative to the cgroups mountpoint.
     If resources are specified, the cgroups at CgroupsPath will be updated based on resources."""
     namespaces: list[LinuxNamespace] | None = None
-    """``namespaces`` (Go ``[]LinuxNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
+    """``namespaces`` (Go ``Namespaces []LinuxNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
     devices: list[LinuxDevice] | None = None
-    """``devices`` (Go ``[]LinuxDevice``): Devices are a list of device nodes that are created for the container"""
+    """``devices`` (Go ``Devices []LinuxDevice``): Devices are a list of device nodes that are created for the container"""
     seccomp: LinuxSeccomp | None = None
-    """``seccomp`` (Go ``*LinuxSeccomp``): Seccomp specifies the seccomp security settings for the container."""
+    """``seccomp`` (Go ``Seccomp *LinuxSeccomp``): Seccomp specifies the seccomp security settings for the container."""
     rootfs_propagation: str = ""
-    """``rootfsPropagation`` (Go ``string``): RootfsPropagation is the rootfs mount propagation mode for the container."""
+    """``rootfsPropagation`` (Go ``RootfsPropagation string``): RootfsPropagation is the rootfs mount propagation mode for the container."""
     masked_paths: list[str] | None = None
-    """``maskedPaths`` (Go ``[]string``): MaskedPaths masks over the provided paths inside the container."""
+    """``maskedPaths`` (Go ``MaskedPaths []string``): MaskedPaths masks over the provided paths inside the container."""
     readonly_paths: list[str] | None = None
-    """``readonlyPaths`` (Go ``[]string``): ReadonlyPaths sets the provided paths as RO inside the container."""
+    """``readonlyPaths`` (Go ``ReadonlyPaths []string``): ReadonlyPaths sets the provided paths as RO inside the container."""
     mount_label: str = ""
-    """``mountLabel`` (Go ``string``): MountLabel specifies the selinux context for the mounts in the container."""
+    """``mountLabel`` (Go ``MountLabel string``): MountLabel specifies the selinux context for the mounts in the container."""
     intel_rdt: LinuxIntelRdt | None = None
-    """``intelRdt`` (Go ``*LinuxIntelRdt``): IntelRdt contains Intel Resource Director Technology (RDT) information for
+    """``intelRdt`` (Go ``IntelRdt *LinuxIntelRdt``): IntelRdt contains Intel Resource Director Technology (RDT) information for
     handling resource constraints and monitoring metrics (e.g., L3 cache, memory bandwidth) for the container"""
     personality: LinuxPersonality | None = None
-    """``personality`` (Go ``*LinuxPersonality``): Personality contains configuration for the Linux personality syscall"""
+    """``personality`` (Go ``Personality *LinuxPersonality``): Personality contains configuration for the Linux personality syscall"""
     time_offsets: dict[str, LinuxTimeOffset] | None = None
-    """``timeOffsets`` (Go ``map[string]LinuxTimeOffset``): TimeOffsets specifies the offset for supporting time namespaces."""
+    """``timeOffsets`` (Go ``TimeOffsets map[string]LinuxTimeOffset``): TimeOffsets specifies the offset for supporting time namespaces."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1579,9 +1580,9 @@ class LinuxNamespace:
     """LinuxNamespace is the configuration for a Linux namespace"""
 
     type: LinuxNamespaceType
-    """``type`` (Go ``LinuxNamespaceType``): Type is the type of namespace"""
+    """``type`` (Go ``Type LinuxNamespaceType``): Type is the type of namespace"""
     path: str = ""
-    """``path`` (Go ``string``): Path is a path to an existing namespace persisted on disk that can be joined
+    """``path`` (Go ``Path string``): Path is a path to an existing namespace persisted on disk that can be joined
     and is of the same type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -1643,11 +1644,11 @@ class LinuxIDMapping:
     """LinuxIDMapping specifies UID/GID mappings"""
 
     container_id: int
-    """``containerID`` (Go ``uint32``): ContainerID is the starting UID/GID in the container"""
+    """``containerID`` (Go ``ContainerID uint32``): ContainerID is the starting UID/GID in the container"""
     host_id: int
-    """``hostID`` (Go ``uint32``): HostID is the starting UID/GID on the host to be mapped to 'ContainerID'"""
+    """``hostID`` (Go ``HostID uint32``): HostID is the starting UID/GID on the host to be mapped to 'ContainerID'"""
     size: int
-    """``size`` (Go ``uint32``): Size is the number of IDs to be mapped"""
+    """``size`` (Go ``Size uint32``): Size is the number of IDs to be mapped"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1709,9 +1710,9 @@ class LinuxTimeOffset:
     """LinuxTimeOffset specifies the offset for Time Namespace"""
 
     secs: int = 0
-    """``secs`` (Go ``int64``): Secs is the offset of clock (in secs) in the container"""
+    """``secs`` (Go ``Secs int64``): Secs is the offset of clock (in secs) in the container"""
     nanosecs: int = 0
-    """``nanosecs`` (Go ``uint32``): Nanosecs is the additional offset for Secs (in nanosecs)"""
+    """``nanosecs`` (Go ``Nanosecs uint32``): Nanosecs is the additional offset for Secs (in nanosecs)"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1774,11 +1775,11 @@ class POSIXRlimit:
     """POSIXRlimit type and restrictions"""
 
     type: str
-    """``type`` (Go ``string``): Type of the rlimit to set"""
+    """``type`` (Go ``Type string``): Type of the rlimit to set"""
     hard: int
-    """``hard`` (Go ``uint64``): Hard is the hard limit for the specified type"""
+    """``hard`` (Go ``Hard uint64``): Hard is the hard limit for the specified type"""
     soft: int
-    """``soft`` (Go ``uint64``): Soft is the soft limit for the specified type"""
+    """``soft`` (Go ``Soft uint64``): Soft is the soft limit for the specified type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1841,16 +1842,16 @@ class LinuxHugepageLimit:
     Default to reservation limits if supported. Otherwise fallback to page fault limits.
     """
 
-    pagesize: str
-    """``pageSize`` (Go ``string``): Pagesize is the hugepage size.
+    page_size: str
+    """``pageSize`` (Go ``Pagesize string``): Pagesize is the hugepage size.
     Format: "<size><unit-prefix>B' (e.g. 64KB, 2MB, 1GB, etc.)."""
     limit: int
-    """``limit`` (Go ``uint64``): Limit is the limit of "hugepagesize" hugetlb reservations (if supported) or usage."""
+    """``limit`` (Go ``Limit uint64``): Limit is the limit of "hugepagesize" hugetlb reservations (if supported) or usage."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "pagesize": "pageSize",
+        "page_size": "pageSize",
         "limit": "limit",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
@@ -1908,9 +1909,9 @@ class LinuxInterfacePriority:
     """LinuxInterfacePriority for network interfaces"""
 
     name: str
-    """``name`` (Go ``string``): Name is the name of the network interface"""
+    """``name`` (Go ``Name string``): Name is the name of the network interface"""
     priority: int
-    """``priority`` (Go ``uint32``): Priority for the interface"""
+    """``priority`` (Go ``Priority uint32``): Priority for the interface"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -1973,9 +1974,9 @@ class LinuxBlockIODevice:
     """LinuxBlockIODevice holds major:minor format supported in blkio cgroup"""
 
     major: int = 0
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int = 0
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2038,13 +2039,13 @@ class LinuxWeightDevice:
     """LinuxWeightDevice struct holds a `major:minor weight` pair for weightDevice"""
 
     major: int
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     weight: int | None = None
-    """``weight`` (Go ``*uint16``): Weight is the bandwidth rate for the device."""
+    """``weight`` (Go ``Weight *uint16``): Weight is the bandwidth rate for the device."""
     leaf_weight: int | None = None
-    """``leafWeight`` (Go ``*uint16``): LeafWeight is the bandwidth rate for the device while competing with the cgroup's child cgroups, CFQ scheduler only"""
+    """``leafWeight`` (Go ``LeafWeight *uint16``): LeafWeight is the bandwidth rate for the device while competing with the cgroup's child cgroups, CFQ scheduler only"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2109,11 +2110,11 @@ class LinuxThrottleDevice:
     """LinuxThrottleDevice struct holds a `major:minor rate_per_second` pair"""
 
     major: int
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     rate: int = 0
-    """``rate`` (Go ``uint64``): Rate is the IO rate limit per cgroup per device"""
+    """``rate`` (Go ``Rate uint64``): Rate is the IO rate limit per cgroup per device"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2177,19 +2178,19 @@ class LinuxBlockIO:
     """LinuxBlockIO for Linux cgroup 'blkio' resource management"""
 
     weight: int | None = None
-    """``weight`` (Go ``*uint16``): Specifies per cgroup weight"""
+    """``weight`` (Go ``Weight *uint16``): Specifies per cgroup weight"""
     leaf_weight: int | None = None
-    """``leafWeight`` (Go ``*uint16``): Specifies tasks' weight in the given cgroup while competing with the cgroup's child cgroups, CFQ scheduler only"""
+    """``leafWeight`` (Go ``LeafWeight *uint16``): Specifies tasks' weight in the given cgroup while competing with the cgroup's child cgroups, CFQ scheduler only"""
     weight_device: list[LinuxWeightDevice] | None = None
-    """``weightDevice`` (Go ``[]LinuxWeightDevice``): Weight per cgroup per device, can override BlkioWeight"""
+    """``weightDevice`` (Go ``WeightDevice []LinuxWeightDevice``): Weight per cgroup per device, can override BlkioWeight"""
     throttle_read_bps_device: list[LinuxThrottleDevice] | None = None
-    """``throttleReadBpsDevice`` (Go ``[]LinuxThrottleDevice``): IO read rate limit per cgroup per device, bytes per second"""
+    """``throttleReadBpsDevice`` (Go ``ThrottleReadBpsDevice []LinuxThrottleDevice``): IO read rate limit per cgroup per device, bytes per second"""
     throttle_write_bps_device: list[LinuxThrottleDevice] | None = None
-    """``throttleWriteBpsDevice`` (Go ``[]LinuxThrottleDevice``): IO write rate limit per cgroup per device, bytes per second"""
+    """``throttleWriteBpsDevice`` (Go ``ThrottleWriteBpsDevice []LinuxThrottleDevice``): IO write rate limit per cgroup per device, bytes per second"""
     throttle_read_iops_device: list[LinuxThrottleDevice] | None = None
-    """``throttleReadIOPSDevice`` (Go ``[]LinuxThrottleDevice``): IO read rate limit per cgroup per device, IO per second"""
+    """``throttleReadIOPSDevice`` (Go ``ThrottleReadIOPSDevice []LinuxThrottleDevice``): IO read rate limit per cgroup per device, IO per second"""
     throttle_write_iops_device: list[LinuxThrottleDevice] | None = None
-    """``throttleWriteIOPSDevice`` (Go ``[]LinuxThrottleDevice``): IO write rate limit per cgroup per device, IO per second"""
+    """``throttleWriteIOPSDevice`` (Go ``ThrottleWriteIOPSDevice []LinuxThrottleDevice``): IO write rate limit per cgroup per device, IO per second"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2255,13 +2256,13 @@ class LinuxMemory:
     """LinuxMemory for Linux cgroup 'memory' resource management"""
 
     limit: int | None = None
-    """``limit`` (Go ``*int64``): Memory limit (in bytes)."""
+    """``limit`` (Go ``Limit *int64``): Memory limit (in bytes)."""
     reservation: int | None = None
-    """``reservation`` (Go ``*int64``): Memory reservation or soft_limit (in bytes)."""
+    """``reservation`` (Go ``Reservation *int64``): Memory reservation or soft_limit (in bytes)."""
     swap: int | None = None
-    """``swap`` (Go ``*int64``): Total memory limit (memory + swap)."""
+    """``swap`` (Go ``Swap *int64``): Total memory limit (memory + swap)."""
     kernel: int | None = None
-    """``kernel`` (Go ``*int64``): Kernel memory limit (in bytes).
+    """``kernel`` (Go ``Kernel *int64``): Kernel memory limit (in bytes).
 
     Deprecated: kernel-memory limits are not supported in cgroups v2, and
     were obsoleted in [kernel v5.4]. This field should no longer be used,
@@ -2269,15 +2270,15 @@ class LinuxMemory:
 
     [kernel v5.4]: https://github.com/torvalds/linux/commit/0158115f702b0ba208ab0"""
     kernel_tcp: int | None = None
-    """``kernelTCP`` (Go ``*int64``): Kernel memory limit for tcp (in bytes)"""
+    """``kernelTCP`` (Go ``KernelTCP *int64``): Kernel memory limit for tcp (in bytes)"""
     swappiness: int | None = None
-    """``swappiness`` (Go ``*uint64``): How aggressive the kernel will swap memory pages."""
+    """``swappiness`` (Go ``Swappiness *uint64``): How aggressive the kernel will swap memory pages."""
     disable_oom_killer: bool | None = None
-    """``disableOOMKiller`` (Go ``*bool``): DisableOOMKiller disables the OOM killer for out of memory conditions"""
+    """``disableOOMKiller`` (Go ``DisableOOMKiller *bool``): DisableOOMKiller disables the OOM killer for out of memory conditions"""
     use_hierarchy: bool | None = None
-    """``useHierarchy`` (Go ``*bool``): Enables hierarchical memory accounting"""
+    """``useHierarchy`` (Go ``UseHierarchy *bool``): Enables hierarchical memory accounting"""
     check_before_update: bool | None = None
-    """``checkBeforeUpdate`` (Go ``*bool``): CheckBeforeUpdate enables checking if a new memory limit is lower
+    """``checkBeforeUpdate`` (Go ``CheckBeforeUpdate *bool``): CheckBeforeUpdate enables checking if a new memory limit is lower
     than the current usage during update, and if so, rejecting the new
     limit."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -2347,24 +2348,24 @@ class LinuxCPU:
     """LinuxCPU for Linux cgroup 'cpu' resource management"""
 
     shares: int | None = None
-    """``shares`` (Go ``*uint64``): CPU shares (relative weight (ratio) vs. other cgroups with cpu shares)."""
+    """``shares`` (Go ``Shares *uint64``): CPU shares (relative weight (ratio) vs. other cgroups with cpu shares)."""
     quota: int | None = None
-    """``quota`` (Go ``*int64``): CPU hardcap limit (in usecs). Allowed cpu time in a given period."""
+    """``quota`` (Go ``Quota *int64``): CPU hardcap limit (in usecs). Allowed cpu time in a given period."""
     burst: int | None = None
-    """``burst`` (Go ``*uint64``): CPU hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst in a
+    """``burst`` (Go ``Burst *uint64``): CPU hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst in a
     given period."""
     period: int | None = None
-    """``period`` (Go ``*uint64``): CPU period to be used for hardcapping (in usecs)."""
+    """``period`` (Go ``Period *uint64``): CPU period to be used for hardcapping (in usecs)."""
     realtime_runtime: int | None = None
-    """``realtimeRuntime`` (Go ``*int64``): How much time realtime scheduling may use (in usecs)."""
+    """``realtimeRuntime`` (Go ``RealtimeRuntime *int64``): How much time realtime scheduling may use (in usecs)."""
     realtime_period: int | None = None
-    """``realtimePeriod`` (Go ``*uint64``): CPU period to be used for realtime scheduling (in usecs)."""
+    """``realtimePeriod`` (Go ``RealtimePeriod *uint64``): CPU period to be used for realtime scheduling (in usecs)."""
     cpus: str = ""
-    """``cpus`` (Go ``string``): CPUs to use within the cpuset. Default is to use any CPU available."""
+    """``cpus`` (Go ``Cpus string``): CPUs to use within the cpuset. Default is to use any CPU available."""
     mems: str = ""
-    """``mems`` (Go ``string``): List of memory nodes in the cpuset. Default is to use any available memory node."""
+    """``mems`` (Go ``Mems string``): List of memory nodes in the cpuset. Default is to use any available memory node."""
     idle: int | None = None
-    """``idle`` (Go ``*int64``): cgroups are configured with minimum weight, 0: default behavior, 1: SCHED_IDLE."""
+    """``idle`` (Go ``Idle *int64``): cgroups are configured with minimum weight, 0: default behavior, 1: SCHED_IDLE."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2432,7 +2433,7 @@ class LinuxPids:
     """LinuxPids for Linux cgroup 'pids' resource management (Linux 4.3)"""
 
     limit: int
-    """``limit`` (Go ``int64``): Maximum number of PIDs. Default is "no limit"."""
+    """``limit`` (Go ``Limit int64``): Maximum number of PIDs. Default is "no limit"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2492,9 +2493,9 @@ class LinuxNetwork:
     """LinuxNetwork identification and priority configuration"""
 
     class_id: int | None = None
-    """``classID`` (Go ``*uint32``): Set class identifier for container's network packets"""
+    """``classID`` (Go ``ClassID *uint32``): Set class identifier for container's network packets"""
     priorities: list[LinuxInterfacePriority] | None = None
-    """``priorities`` (Go ``[]LinuxInterfacePriority``): Set priority of network traffic for container"""
+    """``priorities`` (Go ``Priorities []LinuxInterfacePriority``): Set priority of network traffic for container"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2555,9 +2556,9 @@ class LinuxRdma:
     """LinuxRdma for Linux cgroup 'rdma' resource management (Linux 4.11)"""
 
     hca_handles: int | None = None
-    """``hcaHandles`` (Go ``*uint32``): Maximum number of HCA handles that can be opened. Default is "no limit"."""
+    """``hcaHandles`` (Go ``HcaHandles *uint32``): Maximum number of HCA handles that can be opened. Default is "no limit"."""
     hca_objects: int | None = None
-    """``hcaObjects`` (Go ``*uint32``): Maximum number of HCA objects that can be created. Default is "no limit"."""
+    """``hcaObjects`` (Go ``HcaObjects *uint32``): Maximum number of HCA objects that can be created. Default is "no limit"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2618,25 +2619,25 @@ class LinuxResources:
     """LinuxResources has container runtime resource constraints"""
 
     devices: list[LinuxDeviceCgroup] | None = None
-    """``devices`` (Go ``[]LinuxDeviceCgroup``): Devices configures the device allowlist."""
+    """``devices`` (Go ``Devices []LinuxDeviceCgroup``): Devices configures the device allowlist."""
     memory: LinuxMemory | None = None
-    """``memory`` (Go ``*LinuxMemory``): Memory restriction configuration"""
+    """``memory`` (Go ``Memory *LinuxMemory``): Memory restriction configuration"""
     cpu: LinuxCPU | None = None
-    """``cpu`` (Go ``*LinuxCPU``): CPU resource restriction configuration"""
+    """``cpu`` (Go ``CPU *LinuxCPU``): CPU resource restriction configuration"""
     pids: LinuxPids | None = None
-    """``pids`` (Go ``*LinuxPids``): Task resource restriction configuration."""
+    """``pids`` (Go ``Pids *LinuxPids``): Task resource restriction configuration."""
     block_io: LinuxBlockIO | None = None
-    """``blockIO`` (Go ``*LinuxBlockIO``): BlockIO restriction configuration"""
+    """``blockIO`` (Go ``BlockIO *LinuxBlockIO``): BlockIO restriction configuration"""
     hugepage_limits: list[LinuxHugepageLimit] | None = None
-    """``hugepageLimits`` (Go ``[]LinuxHugepageLimit``): Hugetlb limits (in bytes). Default to reservation limits if supported."""
+    """``hugepageLimits`` (Go ``HugepageLimits []LinuxHugepageLimit``): Hugetlb limits (in bytes). Default to reservation limits if supported."""
     network: LinuxNetwork | None = None
-    """``network`` (Go ``*LinuxNetwork``): Network restriction configuration"""
+    """``network`` (Go ``Network *LinuxNetwork``): Network restriction configuration"""
     rdma: dict[str, LinuxRdma] | None = None
-    """``rdma`` (Go ``map[string]LinuxRdma``): Rdma resource restriction configuration.
+    """``rdma`` (Go ``Rdma map[string]LinuxRdma``): Rdma resource restriction configuration.
     Limits are a set of key value pairs that define RDMA resource limits,
     where the key is device name and value is resource limits."""
     unified: dict[str, str] | None = None
-    """``unified`` (Go ``map[string]string``): Unified resources."""
+    """``unified`` (Go ``Unified map[string]string``): Unified resources."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2704,19 +2705,19 @@ class LinuxDevice:
     """LinuxDevice represents the mknod information for a Linux special device file"""
 
     path: str
-    """``path`` (Go ``string``): Path to the device."""
+    """``path`` (Go ``Path string``): Path to the device."""
     type: str
-    """``type`` (Go ``string``): Device type, block, char, etc."""
+    """``type`` (Go ``Type string``): Device type, block, char, etc."""
     major: int = 0
-    """``major`` (Go ``int64``): Major is the device's major number."""
+    """``major`` (Go ``Major int64``): Major is the device's major number."""
     minor: int = 0
-    """``minor`` (Go ``int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor int64``): Minor is the device's minor number."""
     file_mode: int | None = None
-    """``fileMode`` (Go ``*os.FileMode``): FileMode permission bits for the device."""
+    """``fileMode`` (Go ``FileMode *os.FileMode``): FileMode permission bits for the device."""
     uid: int | None = None
-    """``uid`` (Go ``*uint32``): UID of the device."""
+    """``uid`` (Go ``UID *uint32``): UID of the device."""
     gid: int | None = None
-    """``gid`` (Go ``*uint32``): Gid of the device."""
+    """``gid`` (Go ``GID *uint32``): Gid of the device."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2783,15 +2784,15 @@ class LinuxDeviceCgroup:
     the device controller"""
 
     allow: bool
-    """``allow`` (Go ``bool``): Allow or deny"""
+    """``allow`` (Go ``Allow bool``): Allow or deny"""
     type: str = ""
-    """``type`` (Go ``string``): Device type, block, char, etc."""
+    """``type`` (Go ``Type string``): Device type, block, char, etc."""
     major: int | None = None
-    """``major`` (Go ``*int64``): Major is the device's major number."""
+    """``major`` (Go ``Major *int64``): Major is the device's major number."""
     minor: int | None = None
-    """``minor`` (Go ``*int64``): Minor is the device's minor number."""
+    """``minor`` (Go ``Minor *int64``): Minor is the device's minor number."""
     access: str = ""
-    """``access`` (Go ``string``): Cgroup access permissions format, rwm."""
+    """``access`` (Go ``Access string``): Cgroup access permissions format, rwm."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2857,9 +2858,9 @@ class LinuxPersonality:
     """LinuxPersonality represents the Linux personality syscall input"""
 
     domain: LinuxPersonalityDomain | str = ""
-    """``domain`` (Go ``LinuxPersonalityDomain``): Domain for the personality"""
+    """``domain`` (Go ``Domain LinuxPersonalityDomain``): Domain for the personality"""
     flags: list[str] | None = None
-    """``flags`` (Go ``[]LinuxPersonalityFlag``): Additional flags"""
+    """``flags`` (Go ``Flags []LinuxPersonalityFlag``): Additional flags"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -2922,23 +2923,23 @@ class Solaris:
     """Solaris contains platform-specific configuration for Solaris application containers."""
 
     milestone: str = ""
-    """``milestone`` (Go ``string``): SMF FMRI which should go "online" before we start the container process."""
-    limit_priv: str = ""
-    """``limitpriv`` (Go ``string``): Maximum set of privileges any process in this container can obtain."""
+    """``milestone`` (Go ``Milestone string``): SMF FMRI which should go "online" before we start the container process."""
+    limitpriv: str = ""
+    """``limitpriv`` (Go ``LimitPriv string``): Maximum set of privileges any process in this container can obtain."""
     max_shm_memory: str = ""
-    """``maxShmMemory`` (Go ``string``): The maximum amount of shared memory allowed for this container."""
+    """``maxShmMemory`` (Go ``MaxShmMemory string``): The maximum amount of shared memory allowed for this container."""
     anet: list[SolarisAnet] | None = None
-    """``anet`` (Go ``[]SolarisAnet``): Specification for automatic creation of network resources for this container."""
+    """``anet`` (Go ``Anet []SolarisAnet``): Specification for automatic creation of network resources for this container."""
     capped_cpu: SolarisCappedCPU | None = None
-    """``cappedCPU`` (Go ``*SolarisCappedCPU``): Set limit on the amount of CPU time that can be used by container."""
+    """``cappedCPU`` (Go ``CappedCPU *SolarisCappedCPU``): Set limit on the amount of CPU time that can be used by container."""
     capped_memory: SolarisCappedMemory | None = None
-    """``cappedMemory`` (Go ``*SolarisCappedMemory``): The physical and swap caps on the memory that can be used by this container."""
+    """``cappedMemory`` (Go ``CappedMemory *SolarisCappedMemory``): The physical and swap caps on the memory that can be used by this container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
         "milestone": "milestone",
-        "limit_priv": "limitpriv",
+        "limitpriv": "limitpriv",
         "max_shm_memory": "maxShmMemory",
         "anet": "anet",
         "capped_cpu": "cappedCPU",
@@ -2997,7 +2998,7 @@ class SolarisCappedCPU:
     """SolarisCappedCPU allows users to set limit on the amount of CPU time that can be used by container."""
 
     ncpus: str = ""
-    """``ncpus`` (Go ``string``)."""
+    """``ncpus`` (Go ``Ncpus string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3059,9 +3060,9 @@ class SolarisCappedMemory:
     """SolarisCappedMemory allows users to set the physical and swap caps on the memory that can be used by this container."""
 
     physical: str = ""
-    """``physical`` (Go ``string``)."""
+    """``physical`` (Go ``Physical string``)."""
     swap: str = ""
-    """``swap`` (Go ``string``)."""
+    """``swap`` (Go ``Swap string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3124,30 +3125,30 @@ class SolarisAnet:
     """SolarisAnet provides the specification for automatic creation of network resources for this container."""
 
     linkname: str = ""
-    """``linkname`` (Go ``string``): Specify a name for the automatically created VNIC datalink."""
-    lowerlink: str = ""
-    """``lowerLink`` (Go ``string``): Specify the link over which the VNIC will be created."""
-    allowedaddr: str = ""
-    """``allowedAddress`` (Go ``string``): The set of IP addresses that the container can use."""
-    configallowedaddr: str = ""
-    """``configureAllowedAddress`` (Go ``string``): Specifies whether allowedAddress limitation is to be applied to the VNIC."""
+    """``linkname`` (Go ``Linkname string``): Specify a name for the automatically created VNIC datalink."""
+    lower_link: str = ""
+    """``lowerLink`` (Go ``Lowerlink string``): Specify the link over which the VNIC will be created."""
+    allowed_address: str = ""
+    """``allowedAddress`` (Go ``Allowedaddr string``): The set of IP addresses that the container can use."""
+    configure_allowed_address: str = ""
+    """``configureAllowedAddress`` (Go ``Configallowedaddr string``): Specifies whether allowedAddress limitation is to be applied to the VNIC."""
     defrouter: str = ""
-    """``defrouter`` (Go ``string``): The value of the optional default router."""
-    linkprotection: str = ""
-    """``linkProtection`` (Go ``string``): Enable one or more types of link protection."""
-    macaddress: str = ""
-    """``macAddress`` (Go ``string``): Set the VNIC's macAddress"""
+    """``defrouter`` (Go ``Defrouter string``): The value of the optional default router."""
+    link_protection: str = ""
+    """``linkProtection`` (Go ``Linkprotection string``): Enable one or more types of link protection."""
+    mac_address: str = ""
+    """``macAddress`` (Go ``Macaddress string``): Set the VNIC's macAddress"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
         "linkname": "linkname",
-        "lowerlink": "lowerLink",
-        "allowedaddr": "allowedAddress",
-        "configallowedaddr": "configureAllowedAddress",
+        "lower_link": "lowerLink",
+        "allowed_address": "allowedAddress",
+        "configure_allowed_address": "configureAllowedAddress",
         "defrouter": "defrouter",
-        "linkprotection": "linkProtection",
-        "macaddress": "macAddress",
+        "link_protection": "linkProtection",
+        "mac_address": "macAddress",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -3202,21 +3203,21 @@ class Windows:
     """Windows defines the runtime configuration for Windows based containers, including Hyper-V containers."""
 
     layer_folders: list[str]
-    """``layerFolders`` (Go ``[]string``): LayerFolders contains a list of absolute paths to directories containing image layers."""
+    """``layerFolders`` (Go ``LayerFolders []string``): LayerFolders contains a list of absolute paths to directories containing image layers."""
     devices: list[WindowsDevice] | None = None
-    """``devices`` (Go ``[]WindowsDevice``): Devices are the list of devices to be mapped into the container."""
+    """``devices`` (Go ``Devices []WindowsDevice``): Devices are the list of devices to be mapped into the container."""
     resources: WindowsResources | None = None
-    """``resources`` (Go ``*WindowsResources``): Resources contains information for handling resource constraints for the container."""
+    """``resources`` (Go ``Resources *WindowsResources``): Resources contains information for handling resource constraints for the container."""
     credential_spec: Any | None = None
-    """``credentialSpec`` (Go ``interface{}``): CredentialSpec contains a JSON object describing a group Managed Service Account (gMSA) specification."""
+    """``credentialSpec`` (Go ``CredentialSpec interface{}``): CredentialSpec contains a JSON object describing a group Managed Service Account (gMSA) specification."""
     servicing: bool = False
-    """``servicing`` (Go ``bool``): Servicing indicates if the container is being started in a mode to apply a Windows Update servicing operation."""
+    """``servicing`` (Go ``Servicing bool``): Servicing indicates if the container is being started in a mode to apply a Windows Update servicing operation."""
     ignore_flushes_during_boot: bool = False
-    """``ignoreFlushesDuringBoot`` (Go ``bool``): IgnoreFlushesDuringBoot indicates if the container is being started in a mode where disk writes are not flushed during its boot process."""
-    hyper_v: WindowsHyperV | None = None
-    """``hyperv`` (Go ``*WindowsHyperV``): HyperV contains information for running a container with Hyper-V isolation."""
+    """``ignoreFlushesDuringBoot`` (Go ``IgnoreFlushesDuringBoot bool``): IgnoreFlushesDuringBoot indicates if the container is being started in a mode where disk writes are not flushed during its boot process."""
+    hyperv: WindowsHyperV | None = None
+    """``hyperv`` (Go ``HyperV *WindowsHyperV``): HyperV contains information for running a container with Hyper-V isolation."""
     network: WindowsNetwork | None = None
-    """``network`` (Go ``*WindowsNetwork``): Network restriction configuration."""
+    """``network`` (Go ``Network *WindowsNetwork``): Network restriction configuration."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3227,7 +3228,7 @@ class Windows:
         "credential_spec": "credentialSpec",
         "servicing": "servicing",
         "ignore_flushes_during_boot": "ignoreFlushesDuringBoot",
-        "hyper_v": "hyperv",
+        "hyperv": "hyperv",
         "network": "network",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
@@ -3283,9 +3284,9 @@ class WindowsDevice:
     """WindowsDevice represents information about a host device to be mapped into the container."""
 
     id: str
-    """``id`` (Go ``string``): Device identifier: interface class GUID, etc."""
+    """``id`` (Go ``ID string``): Device identifier: interface class GUID, etc."""
     id_type: str
-    """``idType`` (Go ``string``): Device identifier type: "class", etc."""
+    """``idType`` (Go ``IDType string``): Device identifier type: "class", etc."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3346,11 +3347,11 @@ class WindowsResources:
     """WindowsResources has container runtime resource constraints for containers running on Windows."""
 
     memory: WindowsMemoryResources | None = None
-    """``memory`` (Go ``*WindowsMemoryResources``): Memory restriction configuration."""
+    """``memory`` (Go ``Memory *WindowsMemoryResources``): Memory restriction configuration."""
     cpu: WindowsCPUResources | None = None
-    """``cpu`` (Go ``*WindowsCPUResources``): CPU resource restriction configuration."""
+    """``cpu`` (Go ``CPU *WindowsCPUResources``): CPU resource restriction configuration."""
     storage: WindowsStorageResources | None = None
-    """``storage`` (Go ``*WindowsStorageResources``): Storage restriction configuration."""
+    """``storage`` (Go ``Storage *WindowsStorageResources``): Storage restriction configuration."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3414,7 +3415,7 @@ class WindowsMemoryResources:
     """WindowsMemoryResources contains memory resource management settings."""
 
     limit: int | None = None
-    """``limit`` (Go ``*uint64``): Memory limit in bytes."""
+    """``limit`` (Go ``Limit *uint64``): Memory limit in bytes."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3476,23 +3477,23 @@ class WindowsCPUResources:
     """WindowsCPUResources contains CPU resource management settings."""
 
     count: int | None = None
-    """``count`` (Go ``*uint64``): Count is the number of CPUs available to the container. It represents the
+    """``count`` (Go ``Count *uint64``): Count is the number of CPUs available to the container. It represents the
     fraction of the configured processor `count` in a container in relation
     to the processors available in the host. The fraction ultimately
     determines the portion of processor cycles that the threads in a
     container can use during each scheduling interval, as the number of
     cycles per 10,000 cycles."""
     shares: int | None = None
-    """``shares`` (Go ``*uint16``): Shares limits the share of processor time given to the container relative
+    """``shares`` (Go ``Shares *uint16``): Shares limits the share of processor time given to the container relative
     to other workloads on the processor. The processor `shares` (`weight` at
     the platform level) is a value between 0 and 10000."""
     maximum: int | None = None
-    """``maximum`` (Go ``*uint16``): Maximum determines the portion of processor cycles that the threads in a
+    """``maximum`` (Go ``Maximum *uint16``): Maximum determines the portion of processor cycles that the threads in a
     container can use during each scheduling interval, as the number of
     cycles per 10,000 cycles. Set processor `maximum` to a percentage times
     100."""
     affinity: list[WindowsCPUGroupAffinity] | None = None
-    """``affinity`` (Go ``[]WindowsCPUGroupAffinity``): Set of CPUs to affinitize for this container."""
+    """``affinity`` (Go ``Affinity []WindowsCPUGroupAffinity``): Set of CPUs to affinitize for this container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3559,9 +3560,9 @@ class WindowsCPUGroupAffinity:
     """
 
     mask: int = 0
-    """``mask`` (Go ``uint64``): CPU mask relative to this CPU group."""
+    """``mask`` (Go ``Mask uint64``): CPU mask relative to this CPU group."""
     group: int = 0
-    """``group`` (Go ``uint32``): Processor group the mask refers to, as returned by GetLogicalProcessorInformationEx."""
+    """``group`` (Go ``Group uint32``): Processor group the mask refers to, as returned by GetLogicalProcessorInformationEx."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3624,11 +3625,11 @@ class WindowsStorageResources:
     """WindowsStorageResources contains storage resource management settings."""
 
     iops: int | None = None
-    """``iops`` (Go ``*uint64``): Specifies maximum Iops for the system drive."""
+    """``iops`` (Go ``Iops *uint64``): Specifies maximum Iops for the system drive."""
     bps: int | None = None
-    """``bps`` (Go ``*uint64``): Specifies maximum bytes per second for the system drive."""
+    """``bps`` (Go ``Bps *uint64``): Specifies maximum bytes per second for the system drive."""
     sandbox_size: int | None = None
-    """``sandboxSize`` (Go ``*uint64``): Sandbox size specifies the minimum size of the system drive in bytes."""
+    """``sandboxSize`` (Go ``SandboxSize *uint64``): Sandbox size specifies the minimum size of the system drive in bytes."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3692,15 +3693,15 @@ class WindowsNetwork:
     """WindowsNetwork contains network settings for Windows containers."""
 
     endpoint_list: list[str] | None = None
-    """``endpointList`` (Go ``[]string``): List of HNS endpoints that the container should connect to."""
+    """``endpointList`` (Go ``EndpointList []string``): List of HNS endpoints that the container should connect to."""
     allow_unqualified_dns_query: bool = False
-    """``allowUnqualifiedDNSQuery`` (Go ``bool``): Specifies if unqualified DNS name resolution is allowed."""
+    """``allowUnqualifiedDNSQuery`` (Go ``AllowUnqualifiedDNSQuery bool``): Specifies if unqualified DNS name resolution is allowed."""
     dns_search_list: list[str] | None = None
-    """``DNSSearchList`` (Go ``[]string``): Comma separated list of DNS suffixes to use for name resolution."""
+    """``DNSSearchList`` (Go ``DNSSearchList []string``): Comma separated list of DNS suffixes to use for name resolution."""
     network_shared_container_name: str = ""
-    """``networkSharedContainerName`` (Go ``string``): Name (ID) of the container that we will share with the network stack."""
+    """``networkSharedContainerName`` (Go ``NetworkSharedContainerName string``): Name (ID) of the container that we will share with the network stack."""
     network_namespace: str = ""
-    """``networkNamespace`` (Go ``string``): name (ID) of the network namespace that will be used for the container."""
+    """``networkNamespace`` (Go ``NetworkNamespace string``): name (ID) of the network namespace that will be used for the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3764,7 +3765,7 @@ class WindowsHyperV:
     """WindowsHyperV contains information for configuring a container to run with Hyper-V isolation."""
 
     utility_vm_path: str = ""
-    """``utilityVMPath`` (Go ``string``): UtilityVMPath is an optional path to the image used for the Utility VM."""
+    """``utilityVMPath`` (Go ``UtilityVMPath string``): UtilityVMPath is an optional path to the image used for the Utility VM."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3824,11 +3825,11 @@ class VM:
     """VM contains information for virtual-machine-based containers."""
 
     hypervisor: VMHypervisor = field(default_factory=lambda: _zero_VMHypervisor())
-    """``hypervisor`` (Go ``VMHypervisor``): Hypervisor specifies hypervisor-related configuration for virtual-machine-based containers."""
+    """``hypervisor`` (Go ``Hypervisor VMHypervisor``): Hypervisor specifies hypervisor-related configuration for virtual-machine-based containers."""
     kernel: VMKernel
-    """``kernel`` (Go ``VMKernel``): Kernel specifies kernel-related configuration for virtual-machine-based containers."""
+    """``kernel`` (Go ``Kernel VMKernel``): Kernel specifies kernel-related configuration for virtual-machine-based containers."""
     image: VMImage = field(default_factory=lambda: _zero_VMImage())
-    """``image`` (Go ``VMImage``): Image specifies guest image related configuration for virtual-machine-based containers."""
+    """``image`` (Go ``Image VMImage``): Image specifies guest image related configuration for virtual-machine-based containers."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3890,9 +3891,9 @@ class VMHypervisor:
     """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
 
     path: str
-    """``path`` (Go ``string``): Path is the host path to the hypervisor used to manage the virtual machine."""
+    """``path`` (Go ``Path string``): Path is the host path to the hypervisor used to manage the virtual machine."""
     parameters: list[str] | None = None
-    """``parameters`` (Go ``[]string``): Parameters specifies parameters to pass to the hypervisor."""
+    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the hypervisor."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -3953,18 +3954,18 @@ class VMKernel:
     """VMKernel contains information about the kernel to use for a virtual machine."""
 
     path: str
-    """``path`` (Go ``string``): Path is the host path to the kernel used to boot the virtual machine."""
+    """``path`` (Go ``Path string``): Path is the host path to the kernel used to boot the virtual machine."""
     parameters: list[str] | None = None
-    """``parameters`` (Go ``[]string``): Parameters specifies parameters to pass to the kernel."""
-    init_rd: str = ""
-    """``initrd`` (Go ``string``): InitRD is the host path to an initial ramdisk to be used by the kernel."""
+    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the kernel."""
+    initrd: str = ""
+    """``initrd`` (Go ``InitRD string``): InitRD is the host path to an initial ramdisk to be used by the kernel."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
         "path": "path",
         "parameters": "parameters",
-        "init_rd": "initrd",
+        "initrd": "initrd",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -4019,9 +4020,9 @@ class VMImage:
     """VMImage contains information about the virtual machine root image."""
 
     path: str
-    """``path`` (Go ``string``): Path is the host path to the root image that the VM kernel would boot into."""
+    """``path`` (Go ``Path string``): Path is the host path to the root image that the VM kernel would boot into."""
     format: str
-    """``format`` (Go ``string``): Format is the root image format type (e.g. "qcow2", "raw", "vhd", etc)."""
+    """``format`` (Go ``Format string``): Format is the root image format type (e.g. "qcow2", "raw", "vhd", etc)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4082,19 +4083,19 @@ class LinuxSeccomp:
     """LinuxSeccomp represents syscall restrictions"""
 
     default_action: LinuxSeccompAction
-    """``defaultAction`` (Go ``LinuxSeccompAction``)."""
+    """``defaultAction`` (Go ``DefaultAction LinuxSeccompAction``)."""
     default_errno_ret: int | None = None
-    """``defaultErrnoRet`` (Go ``*uint``)."""
+    """``defaultErrnoRet`` (Go ``DefaultErrnoRet *uint``)."""
     architectures: list[Arch | str] | None = None
-    """``architectures`` (Go ``[]Arch``)."""
+    """``architectures`` (Go ``Architectures []Arch``)."""
     flags: list[LinuxSeccompFlag | str] | None = None
-    """``flags`` (Go ``[]LinuxSeccompFlag``)."""
+    """``flags`` (Go ``Flags []LinuxSeccompFlag``)."""
     listener_path: str = ""
-    """``listenerPath`` (Go ``string``)."""
+    """``listenerPath`` (Go ``ListenerPath string``)."""
     listener_metadata: str = ""
-    """``listenerMetadata`` (Go ``string``)."""
+    """``listenerMetadata`` (Go ``ListenerMetadata string``)."""
     syscalls: list[LinuxSyscall] | None = None
-    """``syscalls`` (Go ``[]LinuxSyscall``)."""
+    """``syscalls`` (Go ``Syscalls []LinuxSyscall``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4160,13 +4161,13 @@ class LinuxSeccompArg:
     """LinuxSeccompArg used for matching specific syscall arguments in Seccomp"""
 
     index: int
-    """``index`` (Go ``uint``)."""
+    """``index`` (Go ``Index uint``)."""
     value: int
-    """``value`` (Go ``uint64``)."""
+    """``value`` (Go ``Value uint64``)."""
     value_two: int = 0
-    """``valueTwo`` (Go ``uint64``)."""
+    """``valueTwo`` (Go ``ValueTwo uint64``)."""
     op: LinuxSeccompOperator
-    """``op`` (Go ``LinuxSeccompOperator``)."""
+    """``op`` (Go ``Op LinuxSeccompOperator``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4231,13 +4232,13 @@ class LinuxSyscall:
     """LinuxSyscall is used to match a syscall in Seccomp"""
 
     names: list[str]
-    """``names`` (Go ``[]string``)."""
+    """``names`` (Go ``Names []string``)."""
     action: LinuxSeccompAction
-    """``action`` (Go ``LinuxSeccompAction``)."""
+    """``action`` (Go ``Action LinuxSeccompAction``)."""
     errno_ret: int | None = None
-    """``errnoRet`` (Go ``*uint``)."""
+    """``errnoRet`` (Go ``ErrnoRet *uint``)."""
     args: list[LinuxSeccompArg] | None = None
-    """``args`` (Go ``[]LinuxSeccompArg``)."""
+    """``args`` (Go ``Args []LinuxSeccompArg``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4302,20 +4303,20 @@ class LinuxIntelRdt:
     Intel RDT features are available in Linux 4.14 and newer kernel versions."""
 
     clos_id: str = ""
-    """``closID`` (Go ``string``): The identity for RDT Class of Service"""
+    """``closID`` (Go ``ClosID string``): The identity for RDT Class of Service"""
     l3_cache_schema: str = ""
-    """``l3CacheSchema`` (Go ``string``): The schema for L3 cache id and capacity bitmask (CBM)
+    """``l3CacheSchema`` (Go ``L3CacheSchema string``): The schema for L3 cache id and capacity bitmask (CBM)
     Format: "L3:<cache_id0>=<cbm0>;<cache_id1>=<cbm1>;...\""""
     mem_bw_schema: str = ""
-    """``memBwSchema`` (Go ``string``): The schema of memory bandwidth per L3 cache id
+    """``memBwSchema`` (Go ``MemBwSchema string``): The schema of memory bandwidth per L3 cache id
     Format: "MB:<cache_id0>=bandwidth0;<cache_id1>=bandwidth1;..."
     The unit of memory bandwidth is specified in "percentages" by
     default, and in "MBps" if MBA Software Controller is enabled."""
     enable_cmt: bool = False
-    """``enableCMT`` (Go ``bool``): EnableCMT is the flag to indicate if the Intel RDT CMT is enabled. CMT (Cache Monitoring Technology) supports monitoring of
+    """``enableCMT`` (Go ``EnableCMT bool``): EnableCMT is the flag to indicate if the Intel RDT CMT is enabled. CMT (Cache Monitoring Technology) supports monitoring of
     the last-level cache (LLC) occupancy for the container."""
     enable_mbm: bool = False
-    """``enableMBM`` (Go ``bool``): EnableMBM is the flag to indicate if the Intel RDT MBM is enabled. MBM (Memory Bandwidth Monitoring) supports monitoring of
+    """``enableMBM`` (Go ``EnableMBM bool``): EnableMBM is the flag to indicate if the Intel RDT MBM is enabled. MBM (Memory Bandwidth Monitoring) supports monitoring of
     total and local memory bandwidth for the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -4380,7 +4381,7 @@ class ZOS:
     """ZOS contains platform-specific configuration for z/OS based containers."""
 
     namespaces: list[ZOSNamespace] | None = None
-    """``namespaces`` (Go ``[]ZOSNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
+    """``namespaces`` (Go ``Namespaces []ZOSNamespace``): Namespaces contains the namespaces that are created and/or joined by the container"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -4440,9 +4441,9 @@ class ZOSNamespace:
     """ZOSNamespace is the configuration for a z/OS namespace"""
 
     type: ZOSNamespaceType
-    """``type`` (Go ``ZOSNamespaceType``): Type is the type of namespace"""
+    """``type`` (Go ``Type ZOSNamespaceType``): Type is the type of namespace"""
     path: str = ""
-    """``path`` (Go ``string``): Path is a path to an existing namespace persisted on disk that can be joined
+    """``path`` (Go ``Path string``): Path is a path to an existing namespace persisted on disk that can be joined
     and is of the same type"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -4505,23 +4506,23 @@ class State:
 
     Schema: ``state-schema.json``."""
 
-    version: str
-    """``ociVersion`` (Go ``string``): Version is the version of the specification that is supported."""
+    oci_version: str
+    """``ociVersion`` (Go ``Version string``): Version is the version of the specification that is supported."""
     id: str
-    """``id`` (Go ``string``): ID is the container ID"""
+    """``id`` (Go ``ID string``): ID is the container ID"""
     status: ContainerState
-    """``status`` (Go ``ContainerState``): Status is the runtime status of the container."""
+    """``status`` (Go ``Status ContainerState``): Status is the runtime status of the container."""
     pid: int = 0
-    """``pid`` (Go ``int``): Pid is the process ID for the container process."""
+    """``pid`` (Go ``Pid int``): Pid is the process ID for the container process."""
     bundle: str
-    """``bundle`` (Go ``string``): Bundle is the path to the container's bundle directory."""
+    """``bundle`` (Go ``Bundle string``): Bundle is the path to the container's bundle directory."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations are key values associated with the container."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations are key values associated with the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
+        "oci_version": "ociVersion",
         "id": "id",
         "status": "status",
         "pid": "pid",
@@ -4580,23 +4581,23 @@ class State:
 class ContainerProcessState:
     """ContainerProcessState holds information about the state of a container process."""
 
-    version: str = ""
-    """``ociVersion`` (Go ``string``): Version is the version of the specification that is supported."""
+    oci_version: str = ""
+    """``ociVersion`` (Go ``Version string``): Version is the version of the specification that is supported."""
     fds: list[str] | None = None
-    """``fds`` (Go ``[]string``): Fds is a string array containing the names of the file descriptors passed.
+    """``fds`` (Go ``Fds []string``): Fds is a string array containing the names of the file descriptors passed.
     The index of the name in this array corresponds to index of the file
     descriptor in the `SCM_RIGHTS` array."""
     pid: int = 0
-    """``pid`` (Go ``int``): Pid is the process ID as seen by the runtime."""
+    """``pid`` (Go ``Pid int``): Pid is the process ID as seen by the runtime."""
     metadata: str = ""
-    """``metadata`` (Go ``string``): Opaque metadata."""
+    """``metadata`` (Go ``Metadata string``): Opaque metadata."""
     state: State = field(default_factory=lambda: _zero_State())
-    """``state`` (Go ``State``): State of the container."""
+    """``state`` (Go ``State State``): State of the container."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "ociVersion",
+        "oci_version": "ociVersion",
         "fds": "fds",
         "pid": "pid",
         "metadata": "metadata",
@@ -4821,9 +4822,33 @@ _KEYS_Spec = frozenset(
         "zos",
     ]
 )
+_FOLD_Spec = {
+    "OCIVERSION": ("ociVersion", True),
+    "PROCESS": ("process", False),
+    "ROOT": ("root", False),
+    "HOSTNAME": ("hostname", True),
+    "DOMAINNAME": ("domainname", True),
+    "MOUNTS": ("mounts", False),
+    "HOOKS": ("hooks", False),
+    "ANNOTATIONS": ("annotations", False),
+    "LINUX": ("linux", False),
+    "SOLARIS": ("solaris", False),
+    "WINDOWS": ("windows", False),
+    "VM": ("vm", False),
+    "ZOS": ("zos", False),
+}
 _KEYS_Scheduler = frozenset(
     ["policy", "nice", "priority", "flags", "runtime", "deadline", "period"]
 )
+_FOLD_Scheduler = {
+    "POLICY": ("policy", True),
+    "NICE": ("nice", True),
+    "PRIORITY": ("priority", True),
+    "FLAGS": ("flags", False),
+    "RUNTIME": ("runtime", True),
+    "DEADLINE": ("deadline", True),
+    "PERIOD": ("period", True),
+}
 _KEYS_Process = frozenset(
     [
         "terminal",
@@ -4844,18 +4869,68 @@ _KEYS_Process = frozenset(
         "execCPUAffinity",
     ]
 )
+_FOLD_Process = {
+    "TERMINAL": ("terminal", True),
+    "CONSOLESIZE": ("consoleSize", False),
+    "USER": ("user", True),
+    "ARGS": ("args", False),
+    "COMMANDLINE": ("commandLine", True),
+    "ENV": ("env", False),
+    "CWD": ("cwd", True),
+    "CAPABILITIES": ("capabilities", False),
+    "RLIMITS": ("rlimits", False),
+    "NONEWPRIVILEGES": ("noNewPrivileges", True),
+    "APPARMORPROFILE": ("apparmorProfile", True),
+    "OOMSCOREADJ": ("oomScoreAdj", False),
+    "SCHEDULER": ("scheduler", False),
+    "SELINUXLABEL": ("selinuxLabel", True),
+    "IOPRIORITY": ("ioPriority", False),
+    "EXECCPUAFFINITY": ("execCPUAffinity", False),
+}
 _KEYS_LinuxCapabilities = frozenset(
     ["bounding", "effective", "inheritable", "permitted", "ambient"]
 )
+_FOLD_LinuxCapabilities = {
+    "BOUNDING": ("bounding", False),
+    "EFFECTIVE": ("effective", False),
+    "INHERITABLE": ("inheritable", False),
+    "PERMITTED": ("permitted", False),
+    "AMBIENT": ("ambient", False),
+}
 _KEYS_LinuxIOPriority = frozenset(["class", "priority"])
+_FOLD_LinuxIOPriority = {"CLASS": ("class", True), "PRIORITY": ("priority", True)}
 _KEYS_CPUAffinity = frozenset(["initial", "final"])
+_FOLD_CPUAffinity = {"INITIAL": ("initial", True), "FINAL": ("final", True)}
 _KEYS_Box = frozenset(["height", "width"])
+_FOLD_Box = {"HEIGHT": ("height", True), "WIDTH": ("width", True)}
 _KEYS_User = frozenset(["uid", "gid", "umask", "additionalGids", "username"])
+_FOLD_User = {
+    "UID": ("uid", True),
+    "GID": ("gid", True),
+    "UMASK": ("umask", False),
+    "ADDITIONALGIDS": ("additionalGids", False),
+    "USERNAME": ("username", True),
+}
 _KEYS_Root = frozenset(["path", "readonly"])
+_FOLD_Root = {"PATH": ("path", True), "READONLY": ("readonly", True)}
 _KEYS_Mount = frozenset(
     ["destination", "type", "source", "options", "uidMappings", "gidMappings"]
 )
+_FOLD_Mount = {
+    "DESTINATION": ("destination", True),
+    "TYPE": ("type", True),
+    "SOURCE": ("source", True),
+    "OPTIONS": ("options", False),
+    "UIDMAPPINGS": ("uidMappings", False),
+    "GIDMAPPINGS": ("gidMappings", False),
+}
 _KEYS_Hook = frozenset(["path", "args", "env", "timeout"])
+_FOLD_Hook = {
+    "PATH": ("path", True),
+    "ARGS": ("args", False),
+    "ENV": ("env", False),
+    "TIMEOUT": ("timeout", False),
+}
 _KEYS_Hooks = frozenset(
     [
         "prestart",
@@ -4866,6 +4941,14 @@ _KEYS_Hooks = frozenset(
         "poststop",
     ]
 )
+_FOLD_Hooks = {
+    "PRESTART": ("prestart", False),
+    "CREATERUNTIME": ("createRuntime", False),
+    "CREATECONTAINER": ("createContainer", False),
+    "STARTCONTAINER": ("startContainer", False),
+    "POSTSTART": ("poststart", False),
+    "POSTSTOP": ("poststop", False),
+}
 _KEYS_Linux = frozenset(
     [
         "uidMappings",
@@ -4885,15 +4968,58 @@ _KEYS_Linux = frozenset(
         "timeOffsets",
     ]
 )
+_FOLD_Linux = {
+    "UIDMAPPINGS": ("uidMappings", False),
+    "GIDMAPPINGS": ("gidMappings", False),
+    "SYSCTL": ("sysctl", False),
+    "RESOURCES": ("resources", False),
+    "CGROUPSPATH": ("cgroupsPath", True),
+    "NAMESPACES": ("namespaces", False),
+    "DEVICES": ("devices", False),
+    "SECCOMP": ("seccomp", False),
+    "ROOTFSPROPAGATION": ("rootfsPropagation", True),
+    "MASKEDPATHS": ("maskedPaths", False),
+    "READONLYPATHS": ("readonlyPaths", False),
+    "MOUNTLABEL": ("mountLabel", True),
+    "INTELRDT": ("intelRdt", False),
+    "PERSONALITY": ("personality", False),
+    "TIMEOFFSETS": ("timeOffsets", False),
+}
 _KEYS_LinuxNamespace = frozenset(["type", "path"])
+_FOLD_LinuxNamespace = {"TYPE": ("type", True), "PATH": ("path", True)}
 _KEYS_LinuxIDMapping = frozenset(["containerID", "hostID", "size"])
+_FOLD_LinuxIDMapping = {
+    "CONTAINERID": ("containerID", True),
+    "HOSTID": ("hostID", True),
+    "SIZE": ("size", True),
+}
 _KEYS_LinuxTimeOffset = frozenset(["secs", "nanosecs"])
+_FOLD_LinuxTimeOffset = {"SECS": ("secs", True), "NANOSECS": ("nanosecs", True)}
 _KEYS_POSIXRlimit = frozenset(["type", "hard", "soft"])
+_FOLD_POSIXRlimit = {
+    "TYPE": ("type", True),
+    "HARD": ("hard", True),
+    "SOFT": ("soft", True),
+}
 _KEYS_LinuxHugepageLimit = frozenset(["pageSize", "limit"])
+_FOLD_LinuxHugepageLimit = {"PAGESIZE": ("pageSize", True), "LIMIT": ("limit", True)}
 _KEYS_LinuxInterfacePriority = frozenset(["name", "priority"])
+_FOLD_LinuxInterfacePriority = {"NAME": ("name", True), "PRIORITY": ("priority", True)}
 _KEYS_LinuxBlockIODevice = frozenset(["major", "minor"])
+_FOLD_LinuxBlockIODevice = {"MAJOR": ("major", True), "MINOR": ("minor", True)}
 _KEYS_LinuxWeightDevice = frozenset(["major", "minor", "weight", "leafWeight"])
+_FOLD_LinuxWeightDevice = {
+    "MAJOR": ("major", True),
+    "MINOR": ("minor", True),
+    "WEIGHT": ("weight", False),
+    "LEAFWEIGHT": ("leafWeight", False),
+}
 _KEYS_LinuxThrottleDevice = frozenset(["major", "minor", "rate"])
+_FOLD_LinuxThrottleDevice = {
+    "MAJOR": ("major", True),
+    "MINOR": ("minor", True),
+    "RATE": ("rate", True),
+}
 _KEYS_LinuxBlockIO = frozenset(
     [
         "weight",
@@ -4905,6 +5031,15 @@ _KEYS_LinuxBlockIO = frozenset(
         "throttleWriteIOPSDevice",
     ]
 )
+_FOLD_LinuxBlockIO = {
+    "WEIGHT": ("weight", False),
+    "LEAFWEIGHT": ("leafWeight", False),
+    "WEIGHTDEVICE": ("weightDevice", False),
+    "THROTTLEREADBPSDEVICE": ("throttleReadBpsDevice", False),
+    "THROTTLEWRITEBPSDEVICE": ("throttleWriteBpsDevice", False),
+    "THROTTLEREADIOPSDEVICE": ("throttleReadIOPSDevice", False),
+    "THROTTLEWRITEIOPSDEVICE": ("throttleWriteIOPSDevice", False),
+}
 _KEYS_LinuxMemory = frozenset(
     [
         "limit",
@@ -4918,6 +5053,17 @@ _KEYS_LinuxMemory = frozenset(
         "checkBeforeUpdate",
     ]
 )
+_FOLD_LinuxMemory = {
+    "LIMIT": ("limit", False),
+    "RESERVATION": ("reservation", False),
+    "SWAP": ("swap", False),
+    "KERNEL": ("kernel", False),
+    "KERNELTCP": ("kernelTCP", False),
+    "SWAPPINESS": ("swappiness", False),
+    "DISABLEOOMKILLER": ("disableOOMKiller", False),
+    "USEHIERARCHY": ("useHierarchy", False),
+    "CHECKBEFOREUPDATE": ("checkBeforeUpdate", False),
+}
 _KEYS_LinuxCPU = frozenset(
     [
         "shares",
@@ -4931,9 +5077,29 @@ _KEYS_LinuxCPU = frozenset(
         "idle",
     ]
 )
+_FOLD_LinuxCPU = {
+    "SHARES": ("shares", False),
+    "QUOTA": ("quota", False),
+    "BURST": ("burst", False),
+    "PERIOD": ("period", False),
+    "REALTIMERUNTIME": ("realtimeRuntime", False),
+    "REALTIMEPERIOD": ("realtimePeriod", False),
+    "CPUS": ("cpus", True),
+    "MEMS": ("mems", True),
+    "IDLE": ("idle", False),
+}
 _KEYS_LinuxPids = frozenset(["limit"])
+_FOLD_LinuxPids = {"LIMIT": ("limit", True)}
 _KEYS_LinuxNetwork = frozenset(["classID", "priorities"])
+_FOLD_LinuxNetwork = {
+    "CLASSID": ("classID", False),
+    "PRIORITIES": ("priorities", False),
+}
 _KEYS_LinuxRdma = frozenset(["hcaHandles", "hcaObjects"])
+_FOLD_LinuxRdma = {
+    "HCAHANDLES": ("hcaHandles", False),
+    "HCAOBJECTS": ("hcaObjects", False),
+}
 _KEYS_LinuxResources = frozenset(
     [
         "devices",
@@ -4947,16 +5113,54 @@ _KEYS_LinuxResources = frozenset(
         "unified",
     ]
 )
+_FOLD_LinuxResources = {
+    "DEVICES": ("devices", False),
+    "MEMORY": ("memory", False),
+    "CPU": ("cpu", False),
+    "PIDS": ("pids", False),
+    "BLOCKIO": ("blockIO", False),
+    "HUGEPAGELIMITS": ("hugepageLimits", False),
+    "NETWORK": ("network", False),
+    "RDMA": ("rdma", False),
+    "UNIFIED": ("unified", False),
+}
 _KEYS_LinuxDevice = frozenset(
     ["path", "type", "major", "minor", "fileMode", "uid", "gid"]
 )
+_FOLD_LinuxDevice = {
+    "PATH": ("path", True),
+    "TYPE": ("type", True),
+    "MAJOR": ("major", True),
+    "MINOR": ("minor", True),
+    "FILEMODE": ("fileMode", False),
+    "UID": ("uid", False),
+    "GID": ("gid", False),
+}
 _KEYS_LinuxDeviceCgroup = frozenset(["allow", "type", "major", "minor", "access"])
+_FOLD_LinuxDeviceCgroup = {
+    "ALLOW": ("allow", True),
+    "TYPE": ("type", True),
+    "MAJOR": ("major", False),
+    "MINOR": ("minor", False),
+    "ACCESS": ("access", True),
+}
 _KEYS_LinuxPersonality = frozenset(["domain", "flags"])
+_FOLD_LinuxPersonality = {"DOMAIN": ("domain", True), "FLAGS": ("flags", False)}
 _KEYS_Solaris = frozenset(
     ["milestone", "limitpriv", "maxShmMemory", "anet", "cappedCPU", "cappedMemory"]
 )
+_FOLD_Solaris = {
+    "MILESTONE": ("milestone", True),
+    "LIMITPRIV": ("limitpriv", True),
+    "MAXSHMMEMORY": ("maxShmMemory", True),
+    "ANET": ("anet", False),
+    "CAPPEDCPU": ("cappedCPU", False),
+    "CAPPEDMEMORY": ("cappedMemory", False),
+}
 _KEYS_SolarisCappedCPU = frozenset(["ncpus"])
+_FOLD_SolarisCappedCPU = {"NCPUS": ("ncpus", True)}
 _KEYS_SolarisCappedMemory = frozenset(["physical", "swap"])
+_FOLD_SolarisCappedMemory = {"PHYSICAL": ("physical", True), "SWAP": ("swap", True)}
 _KEYS_SolarisAnet = frozenset(
     [
         "linkname",
@@ -4968,6 +5172,15 @@ _KEYS_SolarisAnet = frozenset(
         "macAddress",
     ]
 )
+_FOLD_SolarisAnet = {
+    "LINKNAME": ("linkname", True),
+    "LOWERLINK": ("lowerLink", True),
+    "ALLOWEDADDRESS": ("allowedAddress", True),
+    "CONFIGUREALLOWEDADDRESS": ("configureAllowedAddress", True),
+    "DEFROUTER": ("defrouter", True),
+    "LINKPROTECTION": ("linkProtection", True),
+    "MACADDRESS": ("macAddress", True),
+}
 _KEYS_Windows = frozenset(
     [
         "layerFolders",
@@ -4980,12 +5193,41 @@ _KEYS_Windows = frozenset(
         "network",
     ]
 )
+_FOLD_Windows = {
+    "LAYERFOLDERS": ("layerFolders", False),
+    "DEVICES": ("devices", False),
+    "RESOURCES": ("resources", False),
+    "CREDENTIALSPEC": ("credentialSpec", False),
+    "SERVICING": ("servicing", True),
+    "IGNOREFLUSHESDURINGBOOT": ("ignoreFlushesDuringBoot", True),
+    "HYPERV": ("hyperv", False),
+    "NETWORK": ("network", False),
+}
 _KEYS_WindowsDevice = frozenset(["id", "idType"])
+_FOLD_WindowsDevice = {"ID": ("id", True), "IDTYPE": ("idType", True)}
 _KEYS_WindowsResources = frozenset(["memory", "cpu", "storage"])
+_FOLD_WindowsResources = {
+    "MEMORY": ("memory", False),
+    "CPU": ("cpu", False),
+    "STORAGE": ("storage", False),
+}
 _KEYS_WindowsMemoryResources = frozenset(["limit"])
+_FOLD_WindowsMemoryResources = {"LIMIT": ("limit", False)}
 _KEYS_WindowsCPUResources = frozenset(["count", "shares", "maximum", "affinity"])
+_FOLD_WindowsCPUResources = {
+    "COUNT": ("count", False),
+    "SHARES": ("shares", False),
+    "MAXIMUM": ("maximum", False),
+    "AFFINITY": ("affinity", False),
+}
 _KEYS_WindowsCPUGroupAffinity = frozenset(["mask", "group"])
+_FOLD_WindowsCPUGroupAffinity = {"MASK": ("mask", True), "GROUP": ("group", True)}
 _KEYS_WindowsStorageResources = frozenset(["iops", "bps", "sandboxSize"])
+_FOLD_WindowsStorageResources = {
+    "IOPS": ("iops", False),
+    "BPS": ("bps", False),
+    "SANDBOXSIZE": ("sandboxSize", False),
+}
 _KEYS_WindowsNetwork = frozenset(
     [
         "endpointList",
@@ -4995,11 +5237,31 @@ _KEYS_WindowsNetwork = frozenset(
         "networkNamespace",
     ]
 )
+_FOLD_WindowsNetwork = {
+    "ENDPOINTLIST": ("endpointList", False),
+    "ALLOWUNQUALIFIEDDNSQUERY": ("allowUnqualifiedDNSQuery", True),
+    "DNSSEARCHLIST": ("DNSSearchList", False),
+    "NETWORKSHAREDCONTAINERNAME": ("networkSharedContainerName", True),
+    "NETWORKNAMESPACE": ("networkNamespace", True),
+}
 _KEYS_WindowsHyperV = frozenset(["utilityVMPath"])
+_FOLD_WindowsHyperV = {"UTILITYVMPATH": ("utilityVMPath", True)}
 _KEYS_VM = frozenset(["hypervisor", "kernel", "image"])
+_FOLD_VM = {
+    "HYPERVISOR": ("hypervisor", True),
+    "KERNEL": ("kernel", True),
+    "IMAGE": ("image", True),
+}
 _KEYS_VMHypervisor = frozenset(["path", "parameters"])
+_FOLD_VMHypervisor = {"PATH": ("path", True), "PARAMETERS": ("parameters", False)}
 _KEYS_VMKernel = frozenset(["path", "parameters", "initrd"])
+_FOLD_VMKernel = {
+    "PATH": ("path", True),
+    "PARAMETERS": ("parameters", False),
+    "INITRD": ("initrd", True),
+}
 _KEYS_VMImage = frozenset(["path", "format"])
+_FOLD_VMImage = {"PATH": ("path", True), "FORMAT": ("format", True)}
 _KEYS_LinuxSeccomp = frozenset(
     [
         "defaultAction",
@@ -5011,17 +5273,62 @@ _KEYS_LinuxSeccomp = frozenset(
         "syscalls",
     ]
 )
+_FOLD_LinuxSeccomp = {
+    "DEFAULTACTION": ("defaultAction", True),
+    "DEFAULTERRNORET": ("defaultErrnoRet", False),
+    "ARCHITECTURES": ("architectures", False),
+    "FLAGS": ("flags", False),
+    "LISTENERPATH": ("listenerPath", True),
+    "LISTENERMETADATA": ("listenerMetadata", True),
+    "SYSCALLS": ("syscalls", False),
+}
 _KEYS_LinuxSeccompArg = frozenset(["index", "value", "valueTwo", "op"])
+_FOLD_LinuxSeccompArg = {
+    "INDEX": ("index", True),
+    "VALUE": ("value", True),
+    "VALUETWO": ("valueTwo", True),
+    "OP": ("op", True),
+}
 _KEYS_LinuxSyscall = frozenset(["names", "action", "errnoRet", "args"])
+_FOLD_LinuxSyscall = {
+    "NAMES": ("names", False),
+    "ACTION": ("action", True),
+    "ERRNORET": ("errnoRet", False),
+    "ARGS": ("args", False),
+}
 _KEYS_LinuxIntelRdt = frozenset(
     ["closID", "l3CacheSchema", "memBwSchema", "enableCMT", "enableMBM"]
 )
+_FOLD_LinuxIntelRdt = {
+    "CLOSID": ("closID", True),
+    "L3CACHESCHEMA": ("l3CacheSchema", True),
+    "MEMBWSCHEMA": ("memBwSchema", True),
+    "ENABLECMT": ("enableCMT", True),
+    "ENABLEMBM": ("enableMBM", True),
+}
 _KEYS_ZOS = frozenset(["namespaces"])
+_FOLD_ZOS = {"NAMESPACES": ("namespaces", False)}
 _KEYS_ZOSNamespace = frozenset(["type", "path"])
+_FOLD_ZOSNamespace = {"TYPE": ("type", True), "PATH": ("path", True)}
 _KEYS_State = frozenset(["ociVersion", "id", "status", "pid", "bundle", "annotations"])
+_FOLD_State = {
+    "OCIVERSION": ("ociVersion", True),
+    "ID": ("id", True),
+    "STATUS": ("status", True),
+    "PID": ("pid", True),
+    "BUNDLE": ("bundle", True),
+    "ANNOTATIONS": ("annotations", False),
+}
 _KEYS_ContainerProcessState = frozenset(
     ["ociVersion", "fds", "pid", "metadata", "state"]
 )
+_FOLD_ContainerProcessState = {
+    "OCIVERSION": ("ociVersion", True),
+    "FDS": ("fds", False),
+    "PID": ("pid", True),
+    "METADATA": ("metadata", True),
+    "STATE": ("state", True),
+}
 
 
 def _dec_Spec(d: Any) -> Spec:
@@ -5034,10 +5341,13 @@ def _dec_Spec(d: Any) -> Spec:
     try:
         v = d["ociVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Spec, _KEYS_Spec)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Spec(w)
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
-    o.version = v
+    o.oci_version = v
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.process = None
@@ -5204,9 +5514,13 @@ def _dec_Spec(d: Any) -> Spec:
                 o.zos = _dec_ZOS(v)
             except ValidationError as e:
                 raise e._at("zos") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Spec}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Spec, _KEYS_Spec)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Spec(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Spec}
     return o
 
 
@@ -5220,6 +5534,9 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     try:
         v = d["policy"]
     except KeyError:
+        w = _refold(d, _FOLD_Scheduler, _KEYS_Scheduler)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Scheduler(w)
         raise _missing("policy") from None
     if type(v) is not str:
         raise _type("policy", "string", v)
@@ -5350,11 +5667,13 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("period", 0, 18446744073709551615, v)
             o.period = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Scheduler}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Scheduler, _KEYS_Scheduler)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Scheduler(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Scheduler}
     return o
 
 
@@ -5368,6 +5687,9 @@ def _dec_Process(d: Any) -> Process:
     try:
         v = d["cwd"]
     except KeyError:
+        w = _refold(d, _FOLD_Process, _KEYS_Process)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Process(w)
         raise _missing("cwd") from None
     if type(v) is not str:
         raise _type("cwd", "string", v)
@@ -5582,9 +5904,13 @@ def _dec_Process(d: Any) -> Process:
                 o.exec_cpu_affinity = _dec_CPUAffinity(v)
             except ValidationError as e:
                 raise e._at("execCPUAffinity") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Process}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Process, _KEYS_Process)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Process(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Process}
     return o
 
 
@@ -5690,11 +6016,13 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("ambient") from None
             o.ambient = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxCapabilities}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxCapabilities, _KEYS_LinuxCapabilities)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxCapabilities(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxCapabilities}
     return o
 
 
@@ -5708,6 +6036,9 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     try:
         v = d["class"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIOPriority, _KEYS_LinuxIOPriority)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIOPriority(w)
         raise _missing("class") from None
     if type(v) is not str:
         raise _type("class", "string", v)
@@ -5742,11 +6073,13 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
             if not -2147483648 <= v <= 2147483647:
                 raise _range("priority", -2147483648, 2147483647, v)
             o.priority = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIOPriority}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxIOPriority, _KEYS_LinuxIOPriority)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxIOPriority(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIOPriority}
     return o
 
 
@@ -5790,11 +6123,13 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
             if not _P0(v):
                 raise _pattern("final", "^[0-9, -]*\\Z", v)
             o.final = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_CPUAffinity}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_CPUAffinity, _KEYS_CPUAffinity)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_CPUAffinity(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_CPUAffinity}
     return o
 
 
@@ -5808,6 +6143,9 @@ def _dec_Box(d: Any) -> Box:
     try:
         v = d["height"]
     except KeyError:
+        w = _refold(d, _FOLD_Box, _KEYS_Box)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Box(w)
         raise _missing("height") from None
     if type(v) is not int:
         raise _type("height", "integer", v)
@@ -5817,6 +6155,9 @@ def _dec_Box(d: Any) -> Box:
     try:
         v = d["width"]
     except KeyError:
+        w = _refold(d, _FOLD_Box, _KEYS_Box)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Box(w)
         raise _missing("width") from None
     if type(v) is not int:
         raise _type("width", "integer", v)
@@ -5824,9 +6165,13 @@ def _dec_Box(d: Any) -> Box:
         raise _range("width", 0, 18446744073709551615, v)
     o.width = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Box}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Box, _KEYS_Box)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Box(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Box}
     return o
 
 
@@ -5916,9 +6261,13 @@ def _dec_User(d: Any) -> User:
             if type(v) is not str:
                 raise _type("username", "string", v)
             o.username = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_User}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_User, _KEYS_User)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_User(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_User}
     return o
 
 
@@ -5932,6 +6281,9 @@ def _dec_Root(d: Any) -> Root:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_Root, _KEYS_Root)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Root(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -5953,9 +6305,13 @@ def _dec_Root(d: Any) -> Root:
             if type(v) is not bool:
                 raise _type("readonly", "boolean", v)
             o.readonly = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Root}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Root, _KEYS_Root)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Root(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Root}
     return o
 
 
@@ -5969,6 +6325,9 @@ def _dec_Mount(d: Any) -> Mount:
     try:
         v = d["destination"]
     except KeyError:
+        w = _refold(d, _FOLD_Mount, _KEYS_Mount)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Mount(w)
         raise _missing("destination") from None
     if type(v) is not str:
         raise _type("destination", "string", v)
@@ -6050,9 +6409,13 @@ def _dec_Mount(d: Any) -> Mount:
                 o.gid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "gidMappings", v, _dec_LinuxIDMapping) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Mount}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Mount, _KEYS_Mount)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Mount(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Mount}
     return o
 
 
@@ -6066,6 +6429,9 @@ def _dec_Hook(d: Any) -> Hook:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_Hook, _KEYS_Hook)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Hook(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -6125,9 +6491,13 @@ def _dec_Hook(d: Any) -> Hook:
             if not 1 <= v <= 9223372036854775807:
                 raise _range("timeout", 1, 9223372036854775807, v)
             o.timeout = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hook}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Hook, _KEYS_Hook)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Hook(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Hook}
     return o
 
 
@@ -6233,9 +6603,13 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.poststop = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "poststop", v, _dec_Hook) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hooks}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Hooks, _KEYS_Hooks)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Hooks(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Hooks}
     return o
 
 
@@ -6488,9 +6862,13 @@ def _dec_Linux(d: Any) -> Linux:
             except ValidationError as e:
                 raise e._at(k1)._at("timeOffsets") from None
             o.time_offsets = m1
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Linux, _KEYS_Linux)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Linux(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Linux}
     return o
 
 
@@ -6504,6 +6882,9 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxNamespace, _KEYS_LinuxNamespace)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxNamespace(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -6541,11 +6922,13 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
             if type(v) is not str:
                 raise _type("path", "string", v)
             o.path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxNamespace}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxNamespace, _KEYS_LinuxNamespace)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxNamespace(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNamespace}
     return o
 
 
@@ -6559,6 +6942,9 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     try:
         v = d["containerID"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIDMapping(w)
         raise _missing("containerID") from None
     if type(v) is not int:
         raise _type("containerID", "integer", v)
@@ -6568,6 +6954,9 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     try:
         v = d["hostID"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIDMapping(w)
         raise _missing("hostID") from None
     if type(v) is not int:
         raise _type("hostID", "integer", v)
@@ -6577,6 +6966,9 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     try:
         v = d["size"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxIDMapping(w)
         raise _missing("size") from None
     if type(v) is not int:
         raise _type("size", "integer", v)
@@ -6584,11 +6976,13 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
         raise _range("size", 0, 4294967295, v)
     o.size = v
     n = 3
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxIDMapping(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
     return o
 
 
@@ -6632,11 +7026,13 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxTimeOffset, _KEYS_LinuxTimeOffset)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxTimeOffset_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
     return o
 
 
@@ -6679,11 +7075,13 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxTimeOffset, _KEYS_LinuxTimeOffset)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxTimeOffset(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
     return o
 
 
@@ -6697,6 +7095,9 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_POSIXRlimit(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -6706,6 +7107,9 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     try:
         v = d["hard"]
     except KeyError:
+        w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_POSIXRlimit(w)
         raise _missing("hard") from None
     if type(v) is not int:
         raise _type("hard", "integer", v)
@@ -6715,6 +7119,9 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     try:
         v = d["soft"]
     except KeyError:
+        w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_POSIXRlimit(w)
         raise _missing("soft") from None
     if type(v) is not int:
         raise _type("soft", "integer", v)
@@ -6722,11 +7129,13 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
         raise _range("soft", 0, 18446744073709551615, v)
     o.soft = v
     n = 3
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_POSIXRlimit}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_POSIXRlimit(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_POSIXRlimit}
     return o
 
 
@@ -6740,15 +7149,21 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     try:
         v = d["pageSize"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxHugepageLimit(w)
         raise _missing("pageSize") from None
     if type(v) is not str:
         raise _type("pageSize", "string", v)
     if not _P2(v):
         raise _pattern("pageSize", "^[1-9][0-9]*[KMG]B\\Z", v)
-    o.pagesize = v
+    o.page_size = v
     try:
         v = d["limit"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxHugepageLimit(w)
         raise _missing("limit") from None
     if type(v) is not int:
         raise _type("limit", "integer", v)
@@ -6756,11 +7171,13 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
         raise _range("limit", 0, 18446744073709551615, v)
     o.limit = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxHugepageLimit}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxHugepageLimit(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxHugepageLimit}
     return o
 
 
@@ -6774,6 +7191,9 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     try:
         v = d["name"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxInterfacePriority(w)
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
@@ -6781,6 +7201,9 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     try:
         v = d["priority"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxInterfacePriority(w)
         raise _missing("priority") from None
     if type(v) is not int:
         raise _type("priority", "integer", v)
@@ -6788,11 +7211,15 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
         raise _range("priority", 0, 4294967295, v)
     o.priority = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxInterfacePriority}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxInterfacePriority(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_LinuxInterfacePriority
+    }
     return o
 
 
@@ -6835,11 +7262,13 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("minor", -9223372036854775808, 9223372036854775807, v)
             o.minor = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIODevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxBlockIODevice, _KEYS_LinuxBlockIODevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxBlockIODevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIODevice}
     return o
 
 
@@ -6853,6 +7282,9 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     try:
         v = d["major"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxWeightDevice(w)
         raise _missing("major") from None
     if type(v) is not int:
         raise _type("major", "integer", v)
@@ -6862,6 +7294,9 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     try:
         v = d["minor"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxWeightDevice(w)
         raise _missing("minor") from None
     if type(v) is not int:
         raise _type("minor", "integer", v)
@@ -6901,11 +7336,13 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
             if not 0 <= v <= 65535:
                 raise _range("leafWeight", 0, 65535, v)
             o.leaf_weight = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxWeightDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxWeightDevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxWeightDevice}
     return o
 
 
@@ -6919,6 +7356,9 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     try:
         v = d["major"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxThrottleDevice(w)
         raise _missing("major") from None
     if type(v) is not int:
         raise _type("major", "integer", v)
@@ -6928,6 +7368,9 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     try:
         v = d["minor"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxThrottleDevice(w)
         raise _missing("minor") from None
     if type(v) is not int:
         raise _type("minor", "integer", v)
@@ -6953,11 +7396,15 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("rate", 0, 18446744073709551615, v)
             o.rate = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxThrottleDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxThrottleDevice(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_LinuxThrottleDevice
+    }
     return o
 
 
@@ -7088,11 +7535,13 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleWriteIOPSDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIO}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxBlockIO, _KEYS_LinuxBlockIO)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxBlockIO(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIO}
     return o
 
 
@@ -7230,11 +7679,13 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if type(v) is not bool:
                 raise _type("checkBeforeUpdate", "boolean", v)
             o.check_before_update = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxMemory}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxMemory, _KEYS_LinuxMemory)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxMemory(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxMemory}
     return o
 
 
@@ -7374,9 +7825,13 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("idle", -9223372036854775808, 9223372036854775807, v)
             o.idle = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxCPU, _KEYS_LinuxCPU)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxCPU(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
     return o
 
 
@@ -7390,6 +7845,9 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     try:
         v = d["limit"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxPids, _KEYS_LinuxPids)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxPids(w)
         raise _missing("limit") from None
     if type(v) is not int:
         raise _type("limit", "integer", v)
@@ -7397,11 +7855,13 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
         raise _range("limit", -9223372036854775808, 9223372036854775807, v)
     o.limit = v
     n = 1
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxPids}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxPids, _KEYS_LinuxPids)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxPids(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxPids}
     return o
 
 
@@ -7448,11 +7908,13 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
                 raise _item_error(
                     e, "priorities", v, _dec_LinuxInterfacePriority
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxNetwork}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxNetwork, _KEYS_LinuxNetwork)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxNetwork(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNetwork}
     return o
 
 
@@ -7496,11 +7958,13 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
             if not 0 <= v <= 4294967295:
                 raise _range("hcaObjects", 0, 4294967295, v)
             o.hca_objects = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxRdma}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxRdma, _KEYS_LinuxRdma)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxRdma(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxRdma}
     return o
 
 
@@ -7650,11 +8114,13 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
             except ValidationError as e:
                 raise e._at(k1)._at("unified") from None
             o.unified = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxResources, _KEYS_LinuxResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxResources(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxResources}
     return o
 
 
@@ -7668,6 +8134,9 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxDevice(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -7675,6 +8144,9 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxDevice(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -7756,11 +8228,13 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not 0 <= v <= 4294967295:
                 raise _range("gid", 0, 4294967295, v)
             o.gid = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxDevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxDevice}
     return o
 
 
@@ -7774,6 +8248,9 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     try:
         v = d["allow"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxDeviceCgroup, _KEYS_LinuxDeviceCgroup)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxDeviceCgroup(w)
         raise _missing("allow") from None
     if type(v) is not bool:
         raise _type("allow", "boolean", v)
@@ -7835,11 +8312,13 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
             if type(v) is not str:
                 raise _type("access", "string", v)
             o.access = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxDeviceCgroup}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxDeviceCgroup, _KEYS_LinuxDeviceCgroup)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxDeviceCgroup(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxDeviceCgroup}
     return o
 
 
@@ -7895,11 +8374,13 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
             o.flags = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxPersonality}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxPersonality, _KEYS_LinuxPersonality)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxPersonality(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxPersonality}
     return o
 
 
@@ -7913,7 +8394,7 @@ def _dec_Solaris(d: Any) -> Solaris:
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
         o.milestone = ""
-        o.limit_priv = ""
+        o.limitpriv = ""
         o.max_shm_memory = ""
         o.anet = None
         o.capped_cpu = None
@@ -7934,7 +8415,7 @@ def _dec_Solaris(d: Any) -> Solaris:
             o.milestone = v
     v = d.get("limitpriv", _ABSENT)
     if v is _ABSENT:
-        o.limit_priv = ""
+        o.limitpriv = ""
     else:
         n += 1
         if v is None:
@@ -7942,7 +8423,7 @@ def _dec_Solaris(d: Any) -> Solaris:
         else:
             if type(v) is not str:
                 raise _type("limitpriv", "string", v)
-            o.limit_priv = v
+            o.limitpriv = v
     v = d.get("maxShmMemory", _ABSENT)
     if v is _ABSENT:
         o.max_shm_memory = ""
@@ -7992,9 +8473,13 @@ def _dec_Solaris(d: Any) -> Solaris:
                 o.capped_memory = _dec_SolarisCappedMemory(v)
             except ValidationError as e:
                 raise e._at("cappedMemory") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Solaris}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Solaris, _KEYS_Solaris)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Solaris(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Solaris}
     return o
 
 
@@ -8022,11 +8507,13 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
             if type(v) is not str:
                 raise _type("ncpus", "string", v)
             o.ncpus = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedCPU}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_SolarisCappedCPU, _KEYS_SolarisCappedCPU)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_SolarisCappedCPU(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedCPU}
     return o
 
 
@@ -8066,11 +8553,15 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
             if type(v) is not str:
                 raise _type("swap", "string", v)
             o.swap = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedMemory}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_SolarisCappedMemory, _KEYS_SolarisCappedMemory)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_SolarisCappedMemory(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_SolarisCappedMemory
+    }
     return o
 
 
@@ -8084,12 +8575,12 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
         o.linkname = ""
-        o.lowerlink = ""
-        o.allowedaddr = ""
-        o.configallowedaddr = ""
+        o.lower_link = ""
+        o.allowed_address = ""
+        o.configure_allowed_address = ""
         o.defrouter = ""
-        o.linkprotection = ""
-        o.macaddress = ""
+        o.link_protection = ""
+        o.mac_address = ""
         o.unknown_fields = None
         return o
     n = 0
@@ -8106,7 +8597,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
             o.linkname = v
     v = d.get("lowerLink", _ABSENT)
     if v is _ABSENT:
-        o.lowerlink = ""
+        o.lower_link = ""
     else:
         n += 1
         if v is None:
@@ -8114,10 +8605,10 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("lowerLink", "string", v)
-            o.lowerlink = v
+            o.lower_link = v
     v = d.get("allowedAddress", _ABSENT)
     if v is _ABSENT:
-        o.allowedaddr = ""
+        o.allowed_address = ""
     else:
         n += 1
         if v is None:
@@ -8125,10 +8616,10 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("allowedAddress", "string", v)
-            o.allowedaddr = v
+            o.allowed_address = v
     v = d.get("configureAllowedAddress", _ABSENT)
     if v is _ABSENT:
-        o.configallowedaddr = ""
+        o.configure_allowed_address = ""
     else:
         n += 1
         if v is None:
@@ -8136,7 +8627,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("configureAllowedAddress", "string", v)
-            o.configallowedaddr = v
+            o.configure_allowed_address = v
     v = d.get("defrouter", _ABSENT)
     if v is _ABSENT:
         o.defrouter = ""
@@ -8150,7 +8641,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
             o.defrouter = v
     v = d.get("linkProtection", _ABSENT)
     if v is _ABSENT:
-        o.linkprotection = ""
+        o.link_protection = ""
     else:
         n += 1
         if v is None:
@@ -8158,10 +8649,10 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("linkProtection", "string", v)
-            o.linkprotection = v
+            o.link_protection = v
     v = d.get("macAddress", _ABSENT)
     if v is _ABSENT:
-        o.macaddress = ""
+        o.mac_address = ""
     else:
         n += 1
         if v is None:
@@ -8169,12 +8660,14 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
         else:
             if type(v) is not str:
                 raise _type("macAddress", "string", v)
-            o.macaddress = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisAnet}
-    )
+            o.mac_address = v
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_SolarisAnet, _KEYS_SolarisAnet)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_SolarisAnet(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_SolarisAnet}
     return o
 
 
@@ -8188,6 +8681,9 @@ def _dec_Windows(d: Any) -> Windows:
     try:
         v = d["layerFolders"]
     except KeyError:
+        w = _refold(d, _FOLD_Windows, _KEYS_Windows)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Windows(w)
         raise _missing("layerFolders") from None
     if type(v) is not list:
         raise _type("layerFolders", "array", v)
@@ -8207,7 +8703,7 @@ def _dec_Windows(d: Any) -> Windows:
         o.credential_spec = None
         o.servicing = False
         o.ignore_flushes_during_boot = False
-        o.hyper_v = None
+        o.hyperv = None
         o.network = None
         o.unknown_fields = None
         return o
@@ -8273,14 +8769,14 @@ def _dec_Windows(d: Any) -> Windows:
             o.ignore_flushes_during_boot = v
     v = d.get("hyperv", _ABSENT)
     if v is _ABSENT:
-        o.hyper_v = None
+        o.hyperv = None
     else:
         n += 1
         if v is None:
             raise _null("hyperv", "object")
         else:
             try:
-                o.hyper_v = _dec_WindowsHyperV(v)
+                o.hyperv = _dec_WindowsHyperV(v)
             except ValidationError as e:
                 raise e._at("hyperv") from None
     v = d.get("network", _ABSENT)
@@ -8295,9 +8791,13 @@ def _dec_Windows(d: Any) -> Windows:
                 o.network = _dec_WindowsNetwork(v)
             except ValidationError as e:
                 raise e._at("network") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Windows}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Windows, _KEYS_Windows)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Windows(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Windows}
     return o
 
 
@@ -8311,6 +8811,9 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     try:
         v = d["id"]
     except KeyError:
+        w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_WindowsDevice(w)
         raise _missing("id") from None
     if type(v) is not str:
         raise _type("id", "string", v)
@@ -8318,6 +8821,9 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     try:
         v = d["idType"]
     except KeyError:
+        w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
+        if w is not None:  # the member is spelled with another case
+            return _dec_WindowsDevice(w)
         raise _missing("idType") from None
     if type(v) is not str:
         raise _type("idType", "string", v)
@@ -8325,11 +8831,13 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
         raise _enum("idType", ("class",), v)
     o.id_type = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsDevice}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsDevice(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsDevice}
     return o
 
 
@@ -8384,11 +8892,13 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
                 o.storage = _dec_WindowsStorageResources(v)
             except ValidationError as e:
                 raise e._at("storage") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsResources, _KEYS_WindowsResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsResources(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsResources}
     return o
 
 
@@ -8418,11 +8928,15 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("limit", 0, 18446744073709551615, v)
             o.limit = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsMemoryResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsMemoryResources, _KEYS_WindowsMemoryResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsMemoryResources(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsMemoryResources
+    }
     return o
 
 
@@ -8497,11 +9011,15 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
                 raise _item_error(
                     e, "affinity", v, _dec_WindowsCPUGroupAffinity
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsCPUResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsCPUResources, _KEYS_WindowsCPUResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsCPUResources(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsCPUResources
+    }
     return o
 
 
@@ -8544,11 +9062,15 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
             if not 0 <= v <= 4294967295:
                 raise _range("group", 0, 4294967295, v)
             o.group = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsCPUGroupAffinity}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsCPUGroupAffinity, _KEYS_WindowsCPUGroupAffinity)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsCPUGroupAffinity(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsCPUGroupAffinity
+    }
     return o
 
 
@@ -8606,11 +9128,15 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("sandboxSize", 0, 18446744073709551615, v)
             o.sandbox_size = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsStorageResources}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsStorageResources, _KEYS_WindowsStorageResources)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsStorageResources(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_WindowsStorageResources
+    }
     return o
 
 
@@ -8698,11 +9224,13 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
             if type(v) is not str:
                 raise _type("networkNamespace", "string", v)
             o.network_namespace = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsNetwork}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsNetwork, _KEYS_WindowsNetwork)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsNetwork(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsNetwork}
     return o
 
 
@@ -8730,11 +9258,13 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
             if type(v) is not str:
                 raise _type("utilityVMPath", "string", v)
             o.utility_vm_path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsHyperV}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_WindowsHyperV, _KEYS_WindowsHyperV)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_WindowsHyperV(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsHyperV}
     return o
 
 
@@ -8748,6 +9278,9 @@ def _dec_VM(d: Any) -> VM:
     try:
         v = d["kernel"]
     except KeyError:
+        w = _refold(d, _FOLD_VM, _KEYS_VM)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VM(w)
         raise _missing("kernel") from None
     try:
         o.kernel = _dec_VMKernel(v)
@@ -8784,9 +9317,13 @@ def _dec_VM(d: Any) -> VM:
                 o.image = _dec_VMImage(v)
             except ValidationError as e:
                 raise e._at("image") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VM}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VM, _KEYS_VM)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VM(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VM}
     return o
 
 
@@ -8800,6 +9337,9 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_VMHypervisor, _KEYS_VMHypervisor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMHypervisor(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -8827,11 +9367,13 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("parameters") from None
             o.parameters = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_VMHypervisor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VMHypervisor, _KEYS_VMHypervisor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VMHypervisor(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMHypervisor}
     return o
 
 
@@ -8845,6 +9387,9 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_VMKernel, _KEYS_VMKernel)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMKernel(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -8852,7 +9397,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     if len(d) == 1:
         # Only the required members (the common case): no lookups for the rest.
         o.parameters = None
-        o.init_rd = ""
+        o.initrd = ""
         o.unknown_fields = None
         return o
     n = 1
@@ -8875,7 +9420,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
             o.parameters = v
     v = d.get("initrd", _ABSENT)
     if v is _ABSENT:
-        o.init_rd = ""
+        o.initrd = ""
     else:
         n += 1
         if v is None:
@@ -8883,10 +9428,14 @@ def _dec_VMKernel(d: Any) -> VMKernel:
         else:
             if type(v) is not str:
                 raise _type("initrd", "string", v)
-            o.init_rd = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
-    )
+            o.initrd = v
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VMKernel, _KEYS_VMKernel)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VMKernel(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
     return o
 
 
@@ -8900,6 +9449,9 @@ def _dec_VMImage(d: Any) -> VMImage:
     try:
         v = d["path"]
     except KeyError:
+        w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMImage(w)
         raise _missing("path") from None
     if type(v) is not str:
         raise _type("path", "string", v)
@@ -8907,6 +9459,9 @@ def _dec_VMImage(d: Any) -> VMImage:
     try:
         v = d["format"]
     except KeyError:
+        w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
+        if w is not None:  # the member is spelled with another case
+            return _dec_VMImage(w)
         raise _missing("format") from None
     if type(v) is not str:
         raise _type("format", "string", v)
@@ -8924,9 +9479,13 @@ def _dec_VMImage(d: Any) -> VMImage:
         )
     o.format = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMImage}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_VMImage(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMImage}
     return o
 
 
@@ -8940,6 +9499,9 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     try:
         v = d["defaultAction"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccomp, _KEYS_LinuxSeccomp)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccomp(w)
         raise _missing("defaultAction") from None
     if type(v) is not str:
         raise _type("defaultAction", "string", v)
@@ -9106,11 +9668,13 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                 o.syscalls = [_dec_LinuxSyscall(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "syscalls", v, _dec_LinuxSyscall) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccomp}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxSeccomp, _KEYS_LinuxSeccomp)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxSeccomp(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccomp}
     return o
 
 
@@ -9124,6 +9688,9 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     try:
         v = d["index"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccompArg(w)
         raise _missing("index") from None
     if type(v) is not int:
         raise _type("index", "integer", v)
@@ -9133,6 +9700,9 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     try:
         v = d["value"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccompArg(w)
         raise _missing("value") from None
     if type(v) is not int:
         raise _type("value", "integer", v)
@@ -9142,6 +9712,9 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     try:
         v = d["op"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSeccompArg(w)
         raise _missing("op") from None
     if type(v) is not str:
         raise _type("op", "string", v)
@@ -9180,11 +9753,13 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("valueTwo", 0, 18446744073709551615, v)
             o.value_two = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccompArg}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxSeccompArg(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccompArg}
     return o
 
 
@@ -9198,6 +9773,9 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     try:
         v = d["names"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSyscall(w)
         raise _missing("names") from None
     if type(v) is not list:
         raise _type("names", "array", v)
@@ -9213,6 +9791,9 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     try:
         v = d["action"]
     except KeyError:
+        w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
+        if w is not None:  # the member is spelled with another case
+            return _dec_LinuxSyscall(w)
         raise _missing("action") from None
     if type(v) is not str:
         raise _type("action", "string", v)
@@ -9268,11 +9849,13 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
                 o.args = [_dec_LinuxSeccompArg(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "args", v, _dec_LinuxSeccompArg) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSyscall}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxSyscall(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSyscall}
     return o
 
 
@@ -9350,11 +9933,13 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
             if type(v) is not bool:
                 raise _type("enableMBM", "boolean", v)
             o.enable_mbm = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIntelRdt}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_LinuxIntelRdt, _KEYS_LinuxIntelRdt)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_LinuxIntelRdt(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIntelRdt}
     return o
 
 
@@ -9385,9 +9970,13 @@ def _dec_ZOS(d: Any) -> ZOS:
                 o.namespaces = [_dec_ZOSNamespace(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "namespaces", v, _dec_ZOSNamespace) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_ZOS}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ZOS, _KEYS_ZOS)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ZOS(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ZOS}
     return o
 
 
@@ -9401,6 +9990,9 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_ZOSNamespace, _KEYS_ZOSNamespace)
+        if w is not None:  # the member is spelled with another case
+            return _dec_ZOSNamespace(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -9434,11 +10026,13 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
             if type(v) is not str:
                 raise _type("path", "string", v)
             o.path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ZOSNamespace}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ZOSNamespace, _KEYS_ZOSNamespace)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ZOSNamespace(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ZOSNamespace}
     return o
 
 
@@ -9452,13 +10046,19 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["ociVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("ociVersion") from None
     if type(v) is not str:
         raise _type("ociVersion", "string", v)
-    o.version = v
+    o.oci_version = v
     try:
         v = d["id"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("id") from None
     if type(v) is not str:
         raise _type("id", "string", v)
@@ -9466,6 +10066,9 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["status"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("status") from None
     if type(v) is not str:
         raise _type("status", "string", v)
@@ -9485,6 +10088,9 @@ def _dec_State(d: Any) -> State:
     try:
         v = d["bundle"]
     except KeyError:
+        w = _refold(d, _FOLD_State, _KEYS_State)
+        if w is not None:  # the member is spelled with another case
+            return _dec_State(w)
         raise _missing("bundle") from None
     if type(v) is not str:
         raise _type("bundle", "string", v)
@@ -9526,9 +10132,13 @@ def _dec_State(d: Any) -> State:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_State, _KEYS_State)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_State(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_State}
     return o
 
 
@@ -9540,7 +10150,7 @@ def _dec_State_2(d: Any) -> State:
     w: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
-        o.version = ""
+        o.oci_version = ""
         o.id = ""
         o.status = _EMPTY
         o.pid = 0
@@ -9551,15 +10161,15 @@ def _dec_State_2(d: Any) -> State:
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
-        o.version = ""
+        o.oci_version = ""
     else:
         n += 1
         if v is None:
-            o.version = ""
+            o.oci_version = ""
         else:
             if type(v) is not str:
                 raise _type("ociVersion", "string", v)
-            o.version = v
+            o.oci_version = v
     v = d.get("id", _ABSENT)
     if v is _ABSENT:
         o.id = ""
@@ -9627,9 +10237,13 @@ def _dec_State_2(d: Any) -> State:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_State, _KEYS_State)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_State_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_State}
     return o
 
 
@@ -9641,7 +10255,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     w: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
-        o.version = ""
+        o.oci_version = ""
         o.fds = None
         o.pid = 0
         o.metadata = ""
@@ -9651,15 +10265,15 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     n = 0
     v = d.get("ociVersion", _ABSENT)
     if v is _ABSENT:
-        o.version = ""
+        o.oci_version = ""
     else:
         n += 1
         if v is None:
-            o.version = ""
+            o.oci_version = ""
         else:
             if type(v) is not str:
                 raise _type("ociVersion", "string", v)
-            o.version = v
+            o.oci_version = v
     v = d.get("fds", _ABSENT)
     if v is _ABSENT:
         o.fds = None
@@ -9713,18 +10327,22 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
                 o.state = _dec_State_2(v)
             except ValidationError as e:
                 raise e._at("state") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ContainerProcessState}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ContainerProcessState, _KEYS_ContainerProcessState)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ContainerProcessState(w)
+    o.unknown_fields = {
+        k: x for k, x in d.items() if k not in _KEYS_ContainerProcessState
+    }
     return o
 
 
 def _zero_Spec() -> Spec:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(Spec)
-    o.version = ""
+    o.oci_version = ""
     o.process = None
     o.root = None
     o.hostname = ""
@@ -9744,7 +10362,7 @@ def _zero_Spec() -> Spec:
 
 def _enc_Spec(o: Spec) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "ociVersion": o.version,
+        "ociVersion": o.oci_version,
     }
     v: Any
     v = o.process
@@ -10364,7 +10982,7 @@ def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
 def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(LinuxHugepageLimit)
-    o.pagesize = ""
+    o.page_size = ""
     o.limit = 0
     o.unknown_fields = None
     zero: LinuxHugepageLimit = o
@@ -10373,7 +10991,7 @@ def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
 
 def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "pageSize": o.pagesize,
+        "pageSize": o.page_size,
         "limit": o.limit,
     }
     v: Any
@@ -10857,7 +11475,7 @@ def _zero_Solaris() -> Solaris:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(Solaris)
     o.milestone = ""
-    o.limit_priv = ""
+    o.limitpriv = ""
     o.max_shm_memory = ""
     o.anet = None
     o.capped_cpu = None
@@ -10873,7 +11491,7 @@ def _enc_Solaris(o: Solaris) -> dict[str, Any]:
     v = o.milestone
     if v:
         d["milestone"] = v
-    v = o.limit_priv
+    v = o.limitpriv
     if v:
         d["limitpriv"] = v
     v = o.max_shm_memory
@@ -10944,12 +11562,12 @@ def _zero_SolarisAnet() -> SolarisAnet:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(SolarisAnet)
     o.linkname = ""
-    o.lowerlink = ""
-    o.allowedaddr = ""
-    o.configallowedaddr = ""
+    o.lower_link = ""
+    o.allowed_address = ""
+    o.configure_allowed_address = ""
     o.defrouter = ""
-    o.linkprotection = ""
-    o.macaddress = ""
+    o.link_protection = ""
+    o.mac_address = ""
     o.unknown_fields = None
     zero: SolarisAnet = o
     return zero
@@ -10961,22 +11579,22 @@ def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
     v = o.linkname
     if v:
         d["linkname"] = v
-    v = o.lowerlink
+    v = o.lower_link
     if v:
         d["lowerLink"] = v
-    v = o.allowedaddr
+    v = o.allowed_address
     if v:
         d["allowedAddress"] = v
-    v = o.configallowedaddr
+    v = o.configure_allowed_address
     if v:
         d["configureAllowedAddress"] = v
     v = o.defrouter
     if v:
         d["defrouter"] = v
-    v = o.linkprotection
+    v = o.link_protection
     if v:
         d["linkProtection"] = v
-    v = o.macaddress
+    v = o.mac_address
     if v:
         d["macAddress"] = v
     if o.unknown_fields:
@@ -10994,7 +11612,7 @@ def _zero_Windows() -> Windows:
     o.credential_spec = None
     o.servicing = False
     o.ignore_flushes_during_boot = False
-    o.hyper_v = None
+    o.hyperv = None
     o.network = None
     o.unknown_fields = None
     zero: Windows = o
@@ -11021,7 +11639,7 @@ def _enc_Windows(o: Windows) -> dict[str, Any]:
     v = o.ignore_flushes_during_boot
     if v:
         d["ignoreFlushesDuringBoot"] = v
-    v = o.hyper_v
+    v = o.hyperv
     if v is not None:
         d["hyperv"] = _enc_WindowsHyperV(v)
     v = o.network
@@ -11303,7 +11921,7 @@ def _zero_VMKernel() -> VMKernel:
     o: Any = _new(VMKernel)
     o.path = ""
     o.parameters = None
-    o.init_rd = ""
+    o.initrd = ""
     o.unknown_fields = None
     zero: VMKernel = o
     return zero
@@ -11317,7 +11935,7 @@ def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
     v = o.parameters
     if v:
         d["parameters"] = v
-    v = o.init_rd
+    v = o.initrd
     if v:
         d["initrd"] = v
     if o.unknown_fields:
@@ -11535,7 +12153,7 @@ def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
 def _zero_State() -> State:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(State)
-    o.version = ""
+    o.oci_version = ""
     o.id = ""
     o.status = _EMPTY
     o.pid = 0
@@ -11548,7 +12166,7 @@ def _zero_State() -> State:
 
 def _enc_State(o: State) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "ociVersion": o.version,
+        "ociVersion": o.oci_version,
         "id": o.id,
         "status": o.status,
     }
@@ -11569,7 +12187,7 @@ def _enc_State(o: State) -> dict[str, Any]:
 def _zero_ContainerProcessState() -> ContainerProcessState:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(ContainerProcessState)
-    o.version = ""
+    o.oci_version = ""
     o.fds = None
     o.pid = 0
     o.metadata = ""
@@ -11581,7 +12199,7 @@ def _zero_ContainerProcessState() -> ContainerProcessState:
 
 def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "ociVersion": o.version,
+        "ociVersion": o.oci_version,
     }
     v: Any
     v = o.fds
@@ -11602,7 +12220,7 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
     v: Any
     w: Any
     # config-oci-version-semver: config.md#specification-version
-    v = o.version
+    v = o.oci_version
     if not _semver(v):
         raise _fail(
             "ociVersion",
@@ -11613,7 +12231,7 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
         )
 
     # root-absent-for-hyperv: config.md#root
-    if o.windows is not None and o.windows.hyper_v and o.root:
+    if o.windows is not None and o.windows.hyperv and o.root:
         raise _fail(
             "root",
             "root-absent-for-hyperv",
@@ -11622,7 +12240,7 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
         )
 
     # root-required-unless-hyperv: config.md#root
-    if not (o.windows is not None and o.windows.hyper_v) and not o.root:
+    if not (o.windows is not None and o.windows.hyperv) and not o.root:
         raise _fail(
             "root",
             "root-required-unless-hyperv",
@@ -12079,7 +12697,7 @@ def _strict_VMKernel(o: VMKernel, dups: dict[int, list[str]]) -> None:
         )
 
     # vm-kernel-initrd-absolute: config-vm.md#kernel-object
-    v = o.init_rd
+    v = o.initrd
     if v and not _absolute(v):
         raise _fail(
             "initrd",
@@ -12167,7 +12785,7 @@ def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
     v: Any
     w: Any
     # state-oci-version-semver: runtime.md#state
-    v = o.version
+    v = o.oci_version
     if not _semver(v):
         raise _fail(
             "ociVersion",
@@ -12185,7 +12803,7 @@ def _strict_ContainerProcessState(
     v: Any
     w: Any
     # container-process-state-oci-version-required: config-linux.md#the-container-process-state
-    if o.version == "":
+    if o.oci_version == "":
         raise _fail(
             "ociVersion",
             "container-process-state-oci-version-required",
@@ -12194,7 +12812,7 @@ def _strict_ContainerProcessState(
         )
 
     # container-process-state-oci-version-semver: config-linux.md#the-container-process-state
-    v = o.version
+    v = o.oci_version
     if v and not _semver(v):
         raise _fail(
             "ociVersion",

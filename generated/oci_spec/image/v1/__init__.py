@@ -29,6 +29,7 @@ from ..._runtime import (
     _null,
     _pattern,
     _range,
+    _refold,
     _sorted,
     _time,
     _time_out,
@@ -207,25 +208,25 @@ class ImageConfig:
     """ImageConfig defines the execution parameters which should be used as a base when running a container using an image."""
 
     user: str = ""
-    """``User`` (Go ``string``): User defines the username or UID which the process in the container should run as."""
+    """``User`` (Go ``User string``): User defines the username or UID which the process in the container should run as."""
     exposed_ports: dict[str, dict[str, Any]] | None = None
-    """``ExposedPorts`` (Go ``map[string]struct{}``): ExposedPorts a set of ports to expose from a container running this image."""
+    """``ExposedPorts`` (Go ``ExposedPorts map[string]struct{}``): ExposedPorts a set of ports to expose from a container running this image."""
     env: list[str] | None = None
-    """``Env`` (Go ``[]string``): Env is a list of environment variables to be used in a container."""
+    """``Env`` (Go ``Env []string``): Env is a list of environment variables to be used in a container."""
     entrypoint: list[str] | None = None
-    """``Entrypoint`` (Go ``[]string``): Entrypoint defines a list of arguments to use as the command to execute when the container starts."""
+    """``Entrypoint`` (Go ``Entrypoint []string``): Entrypoint defines a list of arguments to use as the command to execute when the container starts."""
     cmd: list[str] | None = None
-    """``Cmd`` (Go ``[]string``): Cmd defines the default arguments to the entrypoint of the container."""
+    """``Cmd`` (Go ``Cmd []string``): Cmd defines the default arguments to the entrypoint of the container."""
     volumes: dict[str, dict[str, Any]] | None = None
-    """``Volumes`` (Go ``map[string]struct{}``): Volumes is a set of directories describing where the process is likely write data specific to a container instance."""
+    """``Volumes`` (Go ``Volumes map[string]struct{}``): Volumes is a set of directories describing where the process is likely write data specific to a container instance."""
     working_dir: str = ""
-    """``WorkingDir`` (Go ``string``): WorkingDir sets the current working directory of the entrypoint process in the container."""
+    """``WorkingDir`` (Go ``WorkingDir string``): WorkingDir sets the current working directory of the entrypoint process in the container."""
     labels: dict[str, str] | None = None
-    """``Labels`` (Go ``map[string]string``): Labels contains arbitrary metadata for the container."""
+    """``Labels`` (Go ``Labels map[string]string``): Labels contains arbitrary metadata for the container."""
     stop_signal: str = ""
-    """``StopSignal`` (Go ``string``): StopSignal contains the system call signal that will be sent to the container to exit."""
+    """``StopSignal`` (Go ``StopSignal string``): StopSignal contains the system call signal that will be sent to the container to exit."""
     args_escaped: bool = False
-    """``ArgsEscaped`` (Go ``bool``): ArgsEscaped
+    """``ArgsEscaped`` (Go ``ArgsEscaped bool``): ArgsEscaped
 
     Deprecated: This field is present only for legacy compatibility with
     Docker and should not be used by new image builders.  It is used by Docker
@@ -302,9 +303,9 @@ class RootFS:
     """RootFS describes a layer content addresses"""
 
     type: str
-    """``type`` (Go ``string``): Type is the type of the rootfs."""
+    """``type`` (Go ``Type string``): Type is the type of the rootfs."""
     diff_ids: list[str]
-    """``diff_ids`` (Go ``[]digest.Digest``): DiffIDs is an array of layer content hashes (DiffIDs), in order from bottom-most to top-most."""
+    """``diff_ids`` (Go ``DiffIDs []digest.Digest``): DiffIDs is an array of layer content hashes (DiffIDs), in order from bottom-most to top-most."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -365,15 +366,15 @@ class History:
     """History describes the history of a layer."""
 
     created: datetime | None = None
-    """``created`` (Go ``*time.Time``): Created is the combined date and time at which the layer was created, formatted as defined by RFC 3339, section 5.6."""
+    """``created`` (Go ``Created *time.Time``): Created is the combined date and time at which the layer was created, formatted as defined by RFC 3339, section 5.6."""
     created_by: str = ""
-    """``created_by`` (Go ``string``): CreatedBy is the command which created the layer."""
+    """``created_by`` (Go ``CreatedBy string``): CreatedBy is the command which created the layer."""
     author: str = ""
-    """``author`` (Go ``string``): Author is the author of the build point."""
+    """``author`` (Go ``Author string``): Author is the author of the build point."""
     comment: str = ""
-    """``comment`` (Go ``string``): Comment is a custom message set when creating the layer."""
+    """``comment`` (Go ``Comment string``): Comment is a custom message set when creating the layer."""
     empty_layer: bool = False
-    """``empty_layer`` (Go ``bool``): EmptyLayer is used to mark if the history item created a filesystem diff."""
+    """``empty_layer`` (Go ``EmptyLayer bool``): EmptyLayer is used to mark if the history item created a filesystem diff."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -440,29 +441,29 @@ class Image:
     Schema: ``config-schema.json``."""
 
     created: datetime | None = None
-    """``created`` (Go ``*time.Time``): Created is the combined date and time at which the image was created, formatted as defined by RFC 3339, section 5.6."""
+    """``created`` (Go ``Created *time.Time``): Created is the combined date and time at which the image was created, formatted as defined by RFC 3339, section 5.6."""
     author: str = ""
-    """``author`` (Go ``string``): Author defines the name and/or email address of the person or entity which created and is responsible for maintaining the image."""
+    """``author`` (Go ``Author string``): Author defines the name and/or email address of the person or entity which created and is responsible for maintaining the image."""
     architecture: str
-    """``architecture`` (Go ``string``): Architecture field specifies the CPU architecture, for example
+    """``architecture`` (Go ``Architecture string``): Architecture field specifies the CPU architecture, for example
     `amd64` or `ppc64le`."""
     os: str
-    """``os`` (Go ``string``): OS specifies the operating system, for example `linux` or `windows`."""
+    """``os`` (Go ``OS string``): OS specifies the operating system, for example `linux` or `windows`."""
     os_version: str = ""
-    """``os.version`` (Go ``string``): OSVersion is an optional field specifying the operating system
+    """``os.version`` (Go ``OSVersion string``): OSVersion is an optional field specifying the operating system
     version, for example on Windows `10.0.14393.1066`."""
     os_features: list[str] | None = None
-    """``os.features`` (Go ``[]string``): OSFeatures is an optional field specifying an array of strings,
+    """``os.features`` (Go ``OSFeatures []string``): OSFeatures is an optional field specifying an array of strings,
     each listing a required OS feature (for example on Windows `win32k`)."""
     variant: str = ""
-    """``variant`` (Go ``string``): Variant is an optional field specifying a variant of the CPU, for
+    """``variant`` (Go ``Variant string``): Variant is an optional field specifying a variant of the CPU, for
     example `v7` to specify ARMv7 when architecture is `arm`."""
     config: ImageConfig = field(default_factory=lambda: _zero_ImageConfig())
-    """``config`` (Go ``ImageConfig``): Config defines the execution parameters which should be used as a base when running a container using the image."""
-    root_fs: RootFS
-    """``rootfs`` (Go ``RootFS``): RootFS references the layer content addresses used by the image."""
+    """``config`` (Go ``Config ImageConfig``): Config defines the execution parameters which should be used as a base when running a container using the image."""
+    rootfs: RootFS
+    """``rootfs`` (Go ``RootFS RootFS``): RootFS references the layer content addresses used by the image."""
     history: list[History] | None = None
-    """``history`` (Go ``[]History``): History describes the history of each layer."""
+    """``history`` (Go ``History []History``): History describes the history of each layer."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -475,7 +476,7 @@ class Image:
         "os_features": "os.features",
         "variant": "variant",
         "config": "config",
-        "root_fs": "rootfs",
+        "rootfs": "rootfs",
         "history": "history",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
@@ -535,25 +536,25 @@ class Descriptor:
     Schema: ``content-descriptor.json``."""
 
     media_type: str
-    """``mediaType`` (Go ``string``): MediaType is the media type of the object this schema refers to."""
+    """``mediaType`` (Go ``MediaType string``): MediaType is the media type of the object this schema refers to."""
     digest: str
-    """``digest`` (Go ``digest.Digest``): Digest is the digest of the targeted content."""
+    """``digest`` (Go ``Digest digest.Digest``): Digest is the digest of the targeted content."""
     size: int
-    """``size`` (Go ``int64``): Size specifies the size in bytes of the blob."""
+    """``size`` (Go ``Size int64``): Size specifies the size in bytes of the blob."""
     urls: list[str] | None = None
-    """``urls`` (Go ``[]string``): URLs specifies a list of URLs from which this object MAY be downloaded"""
+    """``urls`` (Go ``URLs []string``): URLs specifies a list of URLs from which this object MAY be downloaded"""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata relating to the targeted content."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata relating to the targeted content."""
     data: bytes | None = None
-    """``data`` (Go ``[]byte``): Data is an embedding of the targeted content. This is encoded as a base64
+    """``data`` (Go ``Data []byte``): Data is an embedding of the targeted content. This is encoded as a base64
     string when marshalled to JSON (automatically, by encoding/json). If
     present, Data can be used directly to avoid fetching the targeted content."""
     platform: Platform | None = None
-    """``platform`` (Go ``*Platform``): Platform describes the platform which the image in the manifest runs on.
+    """``platform`` (Go ``Platform *Platform``): Platform describes the platform which the image in the manifest runs on.
 
     This should only be used when referring to a manifest."""
     artifact_type: str = ""
-    """``artifactType`` (Go ``string``): ArtifactType is the IANA media type of this artifact."""
+    """``artifactType`` (Go ``ArtifactType string``): ArtifactType is the IANA media type of this artifact."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -620,18 +621,18 @@ class Platform:
     """Platform describes the platform which the image in the manifest runs on."""
 
     architecture: str
-    """``architecture`` (Go ``string``): Architecture field specifies the CPU architecture, for example
+    """``architecture`` (Go ``Architecture string``): Architecture field specifies the CPU architecture, for example
     `amd64` or `ppc64le`."""
     os: str
-    """``os`` (Go ``string``): OS specifies the operating system, for example `linux` or `windows`."""
+    """``os`` (Go ``OS string``): OS specifies the operating system, for example `linux` or `windows`."""
     os_version: str = ""
-    """``os.version`` (Go ``string``): OSVersion is an optional field specifying the operating system
+    """``os.version`` (Go ``OSVersion string``): OSVersion is an optional field specifying the operating system
     version, for example on Windows `10.0.14393.1066`."""
     os_features: list[str] | None = None
-    """``os.features`` (Go ``[]string``): OSFeatures is an optional field specifying an array of strings,
+    """``os.features`` (Go ``OSFeatures []string``): OSFeatures is an optional field specifying an array of strings,
     each listing a required OS feature (for example on Windows `win32k`)."""
     variant: str = ""
-    """``variant`` (Go ``string``): Variant is an optional field specifying a variant of the CPU, for
+    """``variant`` (Go ``Variant string``): Variant is an optional field specifying a variant of the CPU, for
     example `v7` to specify ARMv7 when architecture is `arm`."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
@@ -699,17 +700,17 @@ class Index:
     Schema: ``image-index-schema.json``."""
 
     schema_version: int
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the image manifest schema that this image follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the image manifest schema that this image follows"""
     media_type: str = ""
-    """``mediaType`` (Go ``string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.index.v1+json`"""
+    """``mediaType`` (Go ``MediaType string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.index.v1+json`"""
     artifact_type: str = ""
-    """``artifactType`` (Go ``string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
+    """``artifactType`` (Go ``ArtifactType string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
     manifests: list[Descriptor]
-    """``manifests`` (Go ``[]Descriptor``): Manifests references platform specific manifests."""
+    """``manifests`` (Go ``Manifests []Descriptor``): Manifests references platform specific manifests."""
     subject: Descriptor | None = None
-    """``subject`` (Go ``*Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
+    """``subject`` (Go ``Subject *Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the image index."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata for the image index."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -776,13 +777,13 @@ class ImageLayout:
 
     Schema: ``image-layout-schema.json``."""
 
-    version: str
-    """``imageLayoutVersion`` (Go ``string``)."""
+    image_layout_version: str
+    """``imageLayoutVersion`` (Go ``Version string``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "version": "imageLayoutVersion",
+        "image_layout_version": "imageLayoutVersion",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -839,20 +840,20 @@ class Manifest:
     Schema: ``image-manifest-schema.json``."""
 
     schema_version: int
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the image manifest schema that this image follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the image manifest schema that this image follows"""
     media_type: str = ""
-    """``mediaType`` (Go ``string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.manifest.v1+json`"""
+    """``mediaType`` (Go ``MediaType string``): MediaType specifies the type of this document data structure e.g. `application/vnd.oci.image.manifest.v1+json`"""
     artifact_type: str = ""
-    """``artifactType`` (Go ``string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
+    """``artifactType`` (Go ``ArtifactType string``): ArtifactType specifies the IANA media type of artifact when the manifest is used for an artifact."""
     config: Descriptor
-    """``config`` (Go ``Descriptor``): Config references a configuration object for a container, by digest.
+    """``config`` (Go ``Config Descriptor``): Config references a configuration object for a container, by digest.
     The referenced configuration object is a JSON blob that the runtime uses to set up the container."""
     layers: list[Descriptor]
-    """``layers`` (Go ``[]Descriptor``): Layers is an indexed list of layers referenced by the manifest."""
+    """``layers`` (Go ``Layers []Descriptor``): Layers is an indexed list of layers referenced by the manifest."""
     subject: Descriptor | None = None
-    """``subject`` (Go ``*Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
+    """``subject`` (Go ``Subject *Descriptor``): Subject is an optional link from the image manifest to another manifest forming an association between the image manifest and the other manifest."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains arbitrary metadata for the image manifest."""
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains arbitrary metadata for the image manifest."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -951,8 +952,28 @@ _KEYS_ImageConfig = frozenset(
         "ArgsEscaped",
     ]
 )
+_FOLD_ImageConfig = {
+    "USER": ("User", True),
+    "EXPOSEDPORTS": ("ExposedPorts", False),
+    "ENV": ("Env", False),
+    "ENTRYPOINT": ("Entrypoint", False),
+    "CMD": ("Cmd", False),
+    "VOLUMES": ("Volumes", False),
+    "WORKINGDIR": ("WorkingDir", True),
+    "LABELS": ("Labels", False),
+    "STOPSIGNAL": ("StopSignal", True),
+    "ARGSESCAPED": ("ArgsEscaped", True),
+}
 _KEYS_RootFS = frozenset(["type", "diff_ids"])
+_FOLD_RootFS = {"TYPE": ("type", True), "DIFF_IDS": ("diff_ids", False)}
 _KEYS_History = frozenset(["created", "created_by", "author", "comment", "empty_layer"])
+_FOLD_History = {
+    "CREATED": ("created", False),
+    "CREATED_BY": ("created_by", True),
+    "AUTHOR": ("author", True),
+    "COMMENT": ("comment", True),
+    "EMPTY_LAYER": ("empty_layer", True),
+}
 _KEYS_Image = frozenset(
     [
         "created",
@@ -967,6 +988,18 @@ _KEYS_Image = frozenset(
         "history",
     ]
 )
+_FOLD_Image = {
+    "CREATED": ("created", False),
+    "AUTHOR": ("author", True),
+    "ARCHITECTURE": ("architecture", True),
+    "OS": ("os", True),
+    "OS.VERSION": ("os.version", True),
+    "OS.FEATURES": ("os.features", False),
+    "VARIANT": ("variant", True),
+    "CONFIG": ("config", True),
+    "ROOTFS": ("rootfs", True),
+    "HISTORY": ("history", False),
+}
 _KEYS_Descriptor = frozenset(
     [
         "mediaType",
@@ -979,9 +1012,26 @@ _KEYS_Descriptor = frozenset(
         "artifactType",
     ]
 )
+_FOLD_Descriptor = {
+    "MEDIATYPE": ("mediaType", True),
+    "DIGEST": ("digest", True),
+    "SIZE": ("size", True),
+    "URLS": ("urls", False),
+    "ANNOTATIONS": ("annotations", False),
+    "DATA": ("data", False),
+    "PLATFORM": ("platform", False),
+    "ARTIFACTTYPE": ("artifactType", True),
+}
 _KEYS_Platform = frozenset(
     ["architecture", "os", "os.version", "os.features", "variant"]
 )
+_FOLD_Platform = {
+    "ARCHITECTURE": ("architecture", True),
+    "OS": ("os", True),
+    "OS.VERSION": ("os.version", True),
+    "OS.FEATURES": ("os.features", False),
+    "VARIANT": ("variant", True),
+}
 _KEYS_Index = frozenset(
     [
         "schemaVersion",
@@ -992,7 +1042,16 @@ _KEYS_Index = frozenset(
         "annotations",
     ]
 )
+_FOLD_Index = {
+    "SCHEMAVERSION": ("schemaVersion", True),
+    "MEDIATYPE": ("mediaType", True),
+    "ARTIFACTTYPE": ("artifactType", True),
+    "MANIFESTS": ("manifests", False),
+    "SUBJECT": ("subject", False),
+    "ANNOTATIONS": ("annotations", False),
+}
 _KEYS_ImageLayout = frozenset(["imageLayoutVersion"])
+_FOLD_ImageLayout = {"IMAGELAYOUTVERSION": ("imageLayoutVersion", True)}
 _KEYS_Manifest = frozenset(
     [
         "schemaVersion",
@@ -1004,6 +1063,15 @@ _KEYS_Manifest = frozenset(
         "annotations",
     ]
 )
+_FOLD_Manifest = {
+    "SCHEMAVERSION": ("schemaVersion", True),
+    "MEDIATYPE": ("mediaType", True),
+    "ARTIFACTTYPE": ("artifactType", True),
+    "CONFIG": ("config", True),
+    "LAYERS": ("layers", False),
+    "SUBJECT": ("subject", False),
+    "ANNOTATIONS": ("annotations", False),
+}
 
 
 def _dec_ImageConfig(d: Any) -> ImageConfig:
@@ -1176,11 +1244,13 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
             if type(v) is not bool:
                 raise _type("ArgsEscaped", "boolean", v)
             o.args_escaped = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ImageConfig}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ImageConfig, _KEYS_ImageConfig)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ImageConfig(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ImageConfig}
     return o
 
 
@@ -1194,6 +1264,9 @@ def _dec_RootFS(d: Any) -> RootFS:
     try:
         v = d["type"]
     except KeyError:
+        w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
+        if w is not None:  # the member is spelled with another case
+            return _dec_RootFS(w)
         raise _missing("type") from None
     if type(v) is not str:
         raise _type("type", "string", v)
@@ -1203,6 +1276,9 @@ def _dec_RootFS(d: Any) -> RootFS:
     try:
         v = d["diff_ids"]
     except KeyError:
+        w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
+        if w is not None:  # the member is spelled with another case
+            return _dec_RootFS(w)
         raise _missing("diff_ids") from None
     if type(v) is not list:
         raise _type("diff_ids", "array", v)
@@ -1217,9 +1293,13 @@ def _dec_RootFS(d: Any) -> RootFS:
         raise e._at(_index(v, x1))._at("diff_ids") from None
     o.diff_ids = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_RootFS}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_RootFS(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_RootFS}
     return o
 
 
@@ -1293,9 +1373,13 @@ def _dec_History(d: Any) -> History:
             if type(v) is not bool:
                 raise _type("empty_layer", "boolean", v)
             o.empty_layer = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_History}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_History, _KEYS_History)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_History(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_History}
     return o
 
 
@@ -1309,6 +1393,9 @@ def _dec_Image(d: Any) -> Image:
     try:
         v = d["architecture"]
     except KeyError:
+        w = _refold(d, _FOLD_Image, _KEYS_Image)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Image(w)
         raise _missing("architecture") from None
     if type(v) is not str:
         raise _type("architecture", "string", v)
@@ -1316,6 +1403,9 @@ def _dec_Image(d: Any) -> Image:
     try:
         v = d["os"]
     except KeyError:
+        w = _refold(d, _FOLD_Image, _KEYS_Image)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Image(w)
         raise _missing("os") from None
     if type(v) is not str:
         raise _type("os", "string", v)
@@ -1323,9 +1413,12 @@ def _dec_Image(d: Any) -> Image:
     try:
         v = d["rootfs"]
     except KeyError:
+        w = _refold(d, _FOLD_Image, _KEYS_Image)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Image(w)
         raise _missing("rootfs") from None
     try:
-        o.root_fs = _dec_RootFS(v)
+        o.rootfs = _dec_RootFS(v)
     except ValidationError as e:
         raise e._at("rootfs") from None
     if len(d) == 3:
@@ -1425,9 +1518,13 @@ def _dec_Image(d: Any) -> Image:
                 o.history = [_dec_History(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "history", v, _dec_History) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Image}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Image, _KEYS_Image)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Image(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Image}
     return o
 
 
@@ -1441,6 +1538,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     try:
         v = d["mediaType"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor(w)
         raise _missing("mediaType") from None
     if type(v) is not str:
         raise _type("mediaType", "string", v)
@@ -1455,6 +1555,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     try:
         v = d["digest"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor(w)
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
@@ -1468,6 +1571,9 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     try:
         v = d["size"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor(w)
         raise _missing("size") from None
     if type(v) is not int:
         raise _type("size", "integer", v)
@@ -1558,11 +1664,13 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                         v,
                     )
             o.artifact_type = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Descriptor(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
     return o
 
 
@@ -1576,6 +1684,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     try:
         v = d["mediaType"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor_2(w)
         raise _missing("mediaType") from None
     if type(v) is not str:
         raise _type("mediaType", "string", v)
@@ -1590,6 +1701,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     try:
         v = d["digest"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor_2(w)
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
@@ -1603,6 +1717,9 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     try:
         v = d["size"]
     except KeyError:
+        w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Descriptor_2(w)
         raise _missing("size") from None
     if type(v) is not int:
         raise _type("size", "integer", v)
@@ -1686,11 +1803,13 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
             if type(v) is not str:
                 raise _type("artifactType", "string", v)
             o.artifact_type = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Descriptor_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
     return o
 
 
@@ -1704,6 +1823,9 @@ def _dec_Platform_2(d: Any) -> Platform:
     try:
         v = d["architecture"]
     except KeyError:
+        w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Platform_2(w)
         raise _missing("architecture") from None
     if type(v) is not str:
         raise _type("architecture", "string", v)
@@ -1711,6 +1833,9 @@ def _dec_Platform_2(d: Any) -> Platform:
     try:
         v = d["os"]
     except KeyError:
+        w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Platform_2(w)
         raise _missing("os") from None
     if type(v) is not str:
         raise _type("os", "string", v)
@@ -1762,9 +1887,13 @@ def _dec_Platform_2(d: Any) -> Platform:
             if type(v) is not str:
                 raise _type("variant", "string", v)
             o.variant = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Platform_2(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Platform}
     return o
 
 
@@ -1845,9 +1974,13 @@ def _dec_Platform(d: Any) -> Platform:
             if type(v) is not str:
                 raise _type("variant", "string", v)
             o.variant = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Platform, _KEYS_Platform)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Platform(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Platform}
     return o
 
 
@@ -1861,6 +1994,9 @@ def _dec_Index(d: Any) -> Index:
     try:
         v = d["schemaVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Index, _KEYS_Index)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Index(w)
         raise _missing("schemaVersion") from None
     if type(v) is not int:
         raise _type("schemaVersion", "integer", v)
@@ -1870,6 +2006,9 @@ def _dec_Index(d: Any) -> Index:
     try:
         v = d["manifests"]
     except KeyError:
+        w = _refold(d, _FOLD_Index, _KEYS_Index)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Index(w)
         raise _missing("manifests") from None
     if type(v) is not list:
         raise _type("manifests", "array", v)
@@ -1951,9 +2090,13 @@ def _dec_Index(d: Any) -> Index:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Index}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Index, _KEYS_Index)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Index(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Index}
     return o
 
 
@@ -1967,18 +2110,23 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     try:
         v = d["imageLayoutVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_ImageLayout, _KEYS_ImageLayout)
+        if w is not None:  # the member is spelled with another case
+            return _dec_ImageLayout(w)
         raise _missing("imageLayoutVersion") from None
     if type(v) is not str:
         raise _type("imageLayoutVersion", "string", v)
     if v not in _S2:
         raise _enum("imageLayoutVersion", ("1.0.0",), v)
-    o.version = v
+    o.image_layout_version = v
     n = 1
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ImageLayout}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_ImageLayout, _KEYS_ImageLayout)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_ImageLayout(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ImageLayout}
     return o
 
 
@@ -1992,6 +2140,9 @@ def _dec_Manifest(d: Any) -> Manifest:
     try:
         v = d["schemaVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Manifest(w)
         raise _missing("schemaVersion") from None
     if type(v) is not int:
         raise _type("schemaVersion", "integer", v)
@@ -2001,6 +2152,9 @@ def _dec_Manifest(d: Any) -> Manifest:
     try:
         v = d["config"]
     except KeyError:
+        w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Manifest(w)
         raise _missing("config") from None
     try:
         o.config = _dec_Descriptor(v)
@@ -2009,6 +2163,9 @@ def _dec_Manifest(d: Any) -> Manifest:
     try:
         v = d["layers"]
     except KeyError:
+        w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Manifest(w)
         raise _missing("layers") from None
     if type(v) is not list:
         raise _type("layers", "array", v)
@@ -2092,9 +2249,13 @@ def _dec_Manifest(d: Any) -> Manifest:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Manifest}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Manifest(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Manifest}
     return o
 
 
@@ -2226,7 +2387,7 @@ def _zero_Image() -> Image:
     o.os_features = None
     o.variant = ""
     o.config = _zero_ImageConfig()
-    o.root_fs = _zero_RootFS()
+    o.rootfs = _zero_RootFS()
     o.history = None
     o.unknown_fields = None
     zero: Image = o
@@ -2254,7 +2415,7 @@ def _enc_Image(o: Image) -> dict[str, Any]:
     if v:
         d["variant"] = v
     d["config"] = _enc_ImageConfig(o.config)
-    d["rootfs"] = _enc_RootFS(o.root_fs)
+    d["rootfs"] = _enc_RootFS(o.rootfs)
     v = o.history
     if v:
         d["history"] = [_enc_History(x) for x in v]
@@ -2384,7 +2545,7 @@ def _enc_Index(o: Index) -> dict[str, Any]:
 def _zero_ImageLayout() -> ImageLayout:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(ImageLayout)
-    o.version = ""
+    o.image_layout_version = ""
     o.unknown_fields = None
     zero: ImageLayout = o
     return zero
@@ -2392,7 +2553,7 @@ def _zero_ImageLayout() -> ImageLayout:
 
 def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
     d: dict[str, Any] = {
-        "imageLayoutVersion": o.version,
+        "imageLayoutVersion": o.image_layout_version,
     }
     v: Any
     if o.unknown_fields:

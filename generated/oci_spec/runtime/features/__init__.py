@@ -21,6 +21,7 @@ from ..._runtime import (
     _new,
     _null,
     _pattern,
+    _refold,
     _sorted,
     _type,
 )
@@ -54,23 +55,23 @@ class Features:
     Schema: ``features-schema.json``."""
 
     oci_version_min: str
-    """``ociVersionMin`` (Go ``string``): OCIVersionMin is the minimum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.0"."""
+    """``ociVersionMin`` (Go ``OCIVersionMin string``): OCIVersionMin is the minimum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.0"."""
     oci_version_max: str
-    """``ociVersionMax`` (Go ``string``): OCIVersionMax is the maximum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.2-dev"."""
+    """``ociVersionMax`` (Go ``OCIVersionMax string``): OCIVersionMax is the maximum OCI Runtime Spec version recognized by the runtime, e.g., "1.0.2-dev"."""
     hooks: list[str] | None = None
-    """``hooks`` (Go ``[]string``): Hooks is the list of the recognized hook names, e.g., "createRuntime".
+    """``hooks`` (Go ``Hooks []string``): Hooks is the list of the recognized hook names, e.g., "createRuntime".
     Nil value means "unknown", not "no support for any hook"."""
     mount_options: list[str] | None = None
-    """``mountOptions`` (Go ``[]string``): MountOptions is the list of the recognized mount options, e.g., "ro".
+    """``mountOptions`` (Go ``MountOptions []string``): MountOptions is the list of the recognized mount options, e.g., "ro".
     Nil value means "unknown", not "no support for any mount option".
     This list does not contain filesystem-specific options passed to mount(2) syscall as (const void *)."""
     linux: Linux | None = None
-    """``linux`` (Go ``*Linux``): Linux is specific to Linux."""
+    """``linux`` (Go ``Linux *Linux``): Linux is specific to Linux."""
     annotations: dict[str, str] | None = None
-    """``annotations`` (Go ``map[string]string``): Annotations contains implementation-specific annotation strings,
+    """``annotations`` (Go ``Annotations map[string]string``): Annotations contains implementation-specific annotation strings,
     such as the implementation version, and third-party extensions."""
     potentially_unsafe_config_annotations: list[str] | None = None
-    """``potentiallyUnsafeConfigAnnotations`` (Go ``[]string``): PotentiallyUnsafeConfigAnnotations the list of the potential unsafe annotations
+    """``potentiallyUnsafeConfigAnnotations`` (Go ``PotentiallyUnsafeConfigAnnotations []string``): PotentiallyUnsafeConfigAnnotations the list of the potential unsafe annotations
     that may appear in `config.json`.
 
     A value that ends with "." is interpreted as a prefix of annotations."""
@@ -141,23 +142,23 @@ class Linux:
     """Linux is specific to Linux."""
 
     namespaces: list[str] | None = None
-    """``namespaces`` (Go ``[]string``): Namespaces is the list of the recognized namespaces, e.g., "mount".
+    """``namespaces`` (Go ``Namespaces []string``): Namespaces is the list of the recognized namespaces, e.g., "mount".
     Nil value means "unknown", not "no support for any namespace"."""
     capabilities: list[str] | None = None
-    """``capabilities`` (Go ``[]string``): Capabilities is the list of the recognized capabilities , e.g., "CAP_SYS_ADMIN".
+    """``capabilities`` (Go ``Capabilities []string``): Capabilities is the list of the recognized capabilities , e.g., "CAP_SYS_ADMIN".
     Nil value means "unknown", not "no support for any capability"."""
     cgroup: Cgroup | None = None
-    """``cgroup`` (Go ``*Cgroup``)."""
+    """``cgroup`` (Go ``Cgroup *Cgroup``)."""
     seccomp: Seccomp | None = None
-    """``seccomp`` (Go ``*Seccomp``)."""
+    """``seccomp`` (Go ``Seccomp *Seccomp``)."""
     apparmor: Apparmor | None = None
-    """``apparmor`` (Go ``*Apparmor``)."""
+    """``apparmor`` (Go ``Apparmor *Apparmor``)."""
     selinux: Selinux | None = None
-    """``selinux`` (Go ``*Selinux``)."""
+    """``selinux`` (Go ``Selinux *Selinux``)."""
     intel_rdt: IntelRdt | None = None
-    """``intelRdt`` (Go ``*IntelRdt``)."""
+    """``intelRdt`` (Go ``IntelRdt *IntelRdt``)."""
     mount_extensions: MountExtensions | None = None
-    """``mountExtensions`` (Go ``*MountExtensions``)."""
+    """``mountExtensions`` (Go ``MountExtensions *MountExtensions``)."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -224,23 +225,23 @@ class Cgroup:
     """Cgroup represents the "cgroup" field."""
 
     v1: bool | None = None
-    """``v1`` (Go ``*bool``): V1 represents whether Cgroup v1 support is compiled in.
+    """``v1`` (Go ``V1 *bool``): V1 represents whether Cgroup v1 support is compiled in.
     Unrelated to whether the host uses cgroup v1 or not.
     Nil value means "unknown", not "false"."""
     v2: bool | None = None
-    """``v2`` (Go ``*bool``): V2 represents whether Cgroup v2 support is compiled in.
+    """``v2`` (Go ``V2 *bool``): V2 represents whether Cgroup v2 support is compiled in.
     Unrelated to whether the host uses cgroup v2 or not.
     Nil value means "unknown", not "false"."""
     systemd: bool | None = None
-    """``systemd`` (Go ``*bool``): Systemd represents whether systemd-cgroup support is compiled in.
+    """``systemd`` (Go ``Systemd *bool``): Systemd represents whether systemd-cgroup support is compiled in.
     Unrelated to whether the host uses systemd or not.
     Nil value means "unknown", not "false"."""
     systemd_user: bool | None = None
-    """``systemdUser`` (Go ``*bool``): SystemdUser represents whether user-scoped systemd-cgroup support is compiled in.
+    """``systemdUser`` (Go ``SystemdUser *bool``): SystemdUser represents whether user-scoped systemd-cgroup support is compiled in.
     Unrelated to whether the host uses systemd or not.
     Nil value means "unknown", not "false"."""
     rdma: bool | None = None
-    """``rdma`` (Go ``*bool``): Rdma represents whether RDMA cgroup support is compiled in.
+    """``rdma`` (Go ``Rdma *bool``): Rdma represents whether RDMA cgroup support is compiled in.
     Unrelated to whether the host supports RDMA or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -306,22 +307,22 @@ class Seccomp:
     """Seccomp represents the "seccomp" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if seccomp support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if seccomp support is compiled in.
     Nil value means "unknown", not "false"."""
     actions: list[str] | None = None
-    """``actions`` (Go ``[]string``): Actions is the list of the recognized actions, e.g., "SCMP_ACT_NOTIFY".
+    """``actions`` (Go ``Actions []string``): Actions is the list of the recognized actions, e.g., "SCMP_ACT_NOTIFY".
     Nil value means "unknown", not "no support for any action"."""
     operators: list[str] | None = None
-    """``operators`` (Go ``[]string``): Operators is the list of the recognized operators, e.g., "SCMP_CMP_NE".
+    """``operators`` (Go ``Operators []string``): Operators is the list of the recognized operators, e.g., "SCMP_CMP_NE".
     Nil value means "unknown", not "no support for any operator"."""
     archs: list[str] | None = None
-    """``archs`` (Go ``[]string``): Archs is the list of the recognized archs, e.g., "SCMP_ARCH_X86_64".
+    """``archs`` (Go ``Archs []string``): Archs is the list of the recognized archs, e.g., "SCMP_ARCH_X86_64".
     Nil value means "unknown", not "no support for any arch"."""
     known_flags: list[str] | None = None
-    """``knownFlags`` (Go ``[]string``): KnownFlags is the list of the recognized filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
+    """``knownFlags`` (Go ``KnownFlags []string``): KnownFlags is the list of the recognized filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
     Nil value means "unknown", not "no flags are recognized"."""
     supported_flags: list[str] | None = None
-    """``supportedFlags`` (Go ``[]string``): SupportedFlags is the list of the supported filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
+    """``supportedFlags`` (Go ``SupportedFlags []string``): SupportedFlags is the list of the supported filter flags, e.g., "SECCOMP_FILTER_FLAG_LOG".
     This list may be a subset of KnownFlags due to some flags
     not supported by the current kernel and/or libseccomp.
     Nil value means "unknown", not "no flags are supported"."""
@@ -389,7 +390,7 @@ class Apparmor:
     """Apparmor represents the "apparmor" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if AppArmor support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if AppArmor support is compiled in.
     Unrelated to whether the host supports AppArmor or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -451,7 +452,7 @@ class Selinux:
     """Selinux represents the "selinux" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if SELinux support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if SELinux support is compiled in.
     Unrelated to whether the host supports SELinux or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -513,7 +514,7 @@ class IntelRdt:
     """IntelRdt represents the "intelRdt" field."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is true if Intel RDT support is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled is true if Intel RDT support is compiled in.
     Unrelated to whether the host supports Intel RDT or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -574,13 +575,13 @@ class IntelRdt:
 class MountExtensions:
     """MountExtensions represents the "mountExtensions" field."""
 
-    id_map: IDMap | None = None
-    """``idmap`` (Go ``*IDMap``): IDMap represents the status of idmap mounts support."""
+    idmap: IDMap | None = None
+    """``idmap`` (Go ``IDMap *IDMap``): IDMap represents the status of idmap mounts support."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
     JSON_NAMES: ClassVar[Mapping[str, str]] = {
-        "id_map": "idmap",
+        "idmap": "idmap",
     }
     """Python attribute name -> JSON member name, in Go declaration order."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = {}
@@ -637,7 +638,7 @@ class IDMap:
     """IDMap."""
 
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled represents whether idmap mounts supports is compiled in.
+    """``enabled`` (Go ``Enabled *bool``): Enabled represents whether idmap mounts supports is compiled in.
     Unrelated to whether the host supports it or not.
     Nil value means "unknown", not "false"."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
@@ -777,6 +778,15 @@ _KEYS_Features = frozenset(
         "potentiallyUnsafeConfigAnnotations",
     ]
 )
+_FOLD_Features = {
+    "OCIVERSIONMIN": ("ociVersionMin", True),
+    "OCIVERSIONMAX": ("ociVersionMax", True),
+    "HOOKS": ("hooks", False),
+    "MOUNTOPTIONS": ("mountOptions", False),
+    "LINUX": ("linux", False),
+    "ANNOTATIONS": ("annotations", False),
+    "POTENTIALLYUNSAFECONFIGANNOTATIONS": ("potentiallyUnsafeConfigAnnotations", False),
+}
 _KEYS_Linux = frozenset(
     [
         "namespaces",
@@ -789,15 +799,45 @@ _KEYS_Linux = frozenset(
         "mountExtensions",
     ]
 )
+_FOLD_Linux = {
+    "NAMESPACES": ("namespaces", False),
+    "CAPABILITIES": ("capabilities", False),
+    "CGROUP": ("cgroup", False),
+    "SECCOMP": ("seccomp", False),
+    "APPARMOR": ("apparmor", False),
+    "SELINUX": ("selinux", False),
+    "INTELRDT": ("intelRdt", False),
+    "MOUNTEXTENSIONS": ("mountExtensions", False),
+}
 _KEYS_Cgroup = frozenset(["v1", "v2", "systemd", "systemdUser", "rdma"])
+_FOLD_Cgroup = {
+    "V1": ("v1", False),
+    "V2": ("v2", False),
+    "SYSTEMD": ("systemd", False),
+    "SYSTEMDUSER": ("systemdUser", False),
+    "RDMA": ("rdma", False),
+}
 _KEYS_Seccomp = frozenset(
     ["enabled", "actions", "operators", "archs", "knownFlags", "supportedFlags"]
 )
+_FOLD_Seccomp = {
+    "ENABLED": ("enabled", False),
+    "ACTIONS": ("actions", False),
+    "OPERATORS": ("operators", False),
+    "ARCHS": ("archs", False),
+    "KNOWNFLAGS": ("knownFlags", False),
+    "SUPPORTEDFLAGS": ("supportedFlags", False),
+}
 _KEYS_Apparmor = frozenset(["enabled"])
+_FOLD_Apparmor = {"ENABLED": ("enabled", False)}
 _KEYS_Selinux = frozenset(["enabled"])
+_FOLD_Selinux = {"ENABLED": ("enabled", False)}
 _KEYS_IntelRdt = frozenset(["enabled"])
+_FOLD_IntelRdt = {"ENABLED": ("enabled", False)}
 _KEYS_MountExtensions = frozenset(["idmap"])
+_FOLD_MountExtensions = {"IDMAP": ("idmap", False)}
 _KEYS_IDMap = frozenset(["enabled"])
+_FOLD_IDMap = {"ENABLED": ("enabled", False)}
 
 
 def _dec_Features(d: Any) -> Features:
@@ -810,6 +850,9 @@ def _dec_Features(d: Any) -> Features:
     try:
         v = d["ociVersionMin"]
     except KeyError:
+        w = _refold(d, _FOLD_Features, _KEYS_Features)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Features(w)
         raise _missing("ociVersionMin") from None
     if type(v) is not str:
         raise _type("ociVersionMin", "string", v)
@@ -817,6 +860,9 @@ def _dec_Features(d: Any) -> Features:
     try:
         v = d["ociVersionMax"]
     except KeyError:
+        w = _refold(d, _FOLD_Features, _KEYS_Features)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Features(w)
         raise _missing("ociVersionMax") from None
     if type(v) is not str:
         raise _type("ociVersionMax", "string", v)
@@ -913,9 +959,13 @@ def _dec_Features(d: Any) -> Features:
                     "potentiallyUnsafeConfigAnnotations"
                 ) from None
             o.potentially_unsafe_config_annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Features}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Features, _KEYS_Features)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Features(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Features}
     return o
 
 
@@ -1062,9 +1112,13 @@ def _dec_Linux(d: Any) -> Linux:
                 o.mount_extensions = _dec_MountExtensions(v)
             except ValidationError as e:
                 raise e._at("mountExtensions") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Linux, _KEYS_Linux)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Linux(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Linux}
     return o
 
 
@@ -1140,9 +1194,13 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("rdma", "boolean", v)
             o.rdma = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Cgroup, _KEYS_Cgroup)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Cgroup(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
     return o
 
 
@@ -1342,9 +1400,13 @@ def _dec_Seccomp(d: Any) -> Seccomp:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("supportedFlags") from None
             o.supported_flags = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Seccomp, _KEYS_Seccomp)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Seccomp(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
     return o
 
 
@@ -1372,9 +1434,13 @@ def _dec_Apparmor(d: Any) -> Apparmor:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Apparmor, _KEYS_Apparmor)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Apparmor(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
     return o
 
 
@@ -1402,9 +1468,13 @@ def _dec_Selinux(d: Any) -> Selinux:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Selinux}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Selinux, _KEYS_Selinux)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Selinux(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Selinux}
     return o
 
 
@@ -1432,9 +1502,13 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_IntelRdt, _KEYS_IntelRdt)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_IntelRdt(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
     return o
 
 
@@ -1447,27 +1521,29 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     w: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
-        o.id_map = None
+        o.idmap = None
         o.unknown_fields = None
         return o
     n = 0
     v = d.get("idmap", _ABSENT)
     if v is _ABSENT:
-        o.id_map = None
+        o.idmap = None
     else:
         n += 1
         if v is None:
             raise _null("idmap", "object")
         else:
             try:
-                o.id_map = _dec_IDMap(v)
+                o.idmap = _dec_IDMap(v)
             except ValidationError as e:
                 raise e._at("idmap") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_MountExtensions}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_MountExtensions, _KEYS_MountExtensions)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_MountExtensions(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_MountExtensions}
     return o
 
 
@@ -1495,9 +1571,13 @@ def _dec_IDMap(d: Any) -> IDMap:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IDMap}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_IDMap, _KEYS_IDMap)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_IDMap(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IDMap}
     return o
 
 
@@ -1739,7 +1819,7 @@ def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
 def _zero_MountExtensions() -> MountExtensions:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
     o: Any = _new(MountExtensions)
-    o.id_map = None
+    o.idmap = None
     o.unknown_fields = None
     zero: MountExtensions = o
     return zero
@@ -1748,7 +1828,7 @@ def _zero_MountExtensions() -> MountExtensions:
 def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
     d: dict[str, Any] = {}
     v: Any
-    v = o.id_map
+    v = o.idmap
     if v is not None:
         d["idmap"] = _enc_IDMap(v)
     if o.unknown_fields:
@@ -2002,7 +2082,7 @@ def _strict_MountExtensions(o: MountExtensions, dups: dict[int, list[str]]) -> N
             "features.md#specification-version",
         )
 
-    v = o.id_map
+    v = o.idmap
     if v is not None:
         try:
             _strict_IDMap(v, dups)

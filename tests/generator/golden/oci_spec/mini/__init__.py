@@ -16,6 +16,7 @@ from .._runtime import (
     _load,
     _new,
     _range,
+    _refold,
     _type,
 )
 from .._strict import _strict_check, _strict_dict, _strict_json
@@ -50,7 +51,7 @@ class Versioned:
     """Versioned provides a struct with the document's "schemaVersion"."""
 
     schema_version: int = 0
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the version of the mini schema this document follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the version of the mini schema this document follows"""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -106,6 +107,7 @@ class Versioned:
 
 
 _KEYS_Versioned = frozenset(["schemaVersion"])
+_FOLD_Versioned = {"SCHEMAVERSION": ("schemaVersion", True)}
 
 
 def _dec_Versioned(d: Any) -> Versioned:
@@ -135,11 +137,13 @@ def _dec_Versioned(d: Any) -> Versioned:
                     "schemaVersion", -9223372036854775808, 9223372036854775807, v
                 )
             o.schema_version = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Versioned}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Versioned, _KEYS_Versioned)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Versioned(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Versioned}
     return o
 
 

@@ -30,6 +30,7 @@ from ..._runtime import (
     _null,
     _pattern,
     _range,
+    _refold,
     _sorted,
     _time,
     _time_out,
@@ -99,41 +100,41 @@ class Widget:
     Schema: ``widget-schema.json``."""
 
     schema_version: int
-    """``schemaVersion`` (Go ``int``): SchemaVersion is the version of the mini schema this document follows"""
+    """``schemaVersion`` (Go ``SchemaVersion int``): SchemaVersion is the version of the mini schema this document follows"""
     media_type: str
-    """``mediaType`` (Go ``string``): MediaType is the media type, e.g. "application/vnd.example.widget.v1+json\""""
+    """``mediaType`` (Go ``MediaType string``): MediaType is the media type, e.g. "application/vnd.example.widget.v1+json\""""
     kind: Kind | str
-    """``kind`` (Go ``Kind``): Kind says which kind of widget this is."""
+    """``kind`` (Go ``Kind Kind``): Kind says which kind of widget this is."""
     digest: str
-    """``digest`` (Go ``digest.Digest``): Digest is the digest of the widget's content."""
+    """``digest`` (Go ``Digest digest.Digest``): Digest is the digest of the widget's content."""
     size: int | None = None
-    """``size`` (Go ``*int64``): Size is the size in bytes, if known."""
+    """``size`` (Go ``Size *int64``): Size is the size in bytes, if known."""
     enabled: bool | None = None
-    """``enabled`` (Go ``*bool``): Enabled is unset, true or false."""
+    """``enabled`` (Go ``Enabled *bool``): Enabled is unset, true or false."""
     count: int = 0
-    """``count`` (Go ``uint32``): Count is how many there are."""
+    """``count`` (Go ``Count uint32``): Count is how many there are."""
     offset: int = 0
-    """``offset`` (Go ``int32``): Offset is a signed 32-bit offset."""
+    """``offset`` (Go ``Offset int32``): Offset is a signed 32-bit offset."""
     created: datetime | None = None
-    """``created`` (Go ``*time.Time``): Created is when the widget was made."""
+    """``created`` (Go ``Created *time.Time``): Created is when the widget was made."""
     payload: bytes | None = None
-    """``payload`` (Go ``[]byte``): Payload is raw content, base64 on the wire."""
+    """``payload`` (Go ``Payload []byte``): Payload is raw content, base64 on the wire."""
     labels: dict[str, str] | None = None
-    """``labels`` (Go ``map[string]string``): Labels are arbitrary "key"="value" pairs."""
+    """``labels`` (Go ``Labels map[string]string``): Labels are arbitrary "key"="value" pairs."""
     ports: dict[str, dict[str, Any]] | None = None
-    """``ports`` (Go ``map[string]struct{}``): Ports is a set of ports like "80/tcp", kept as a map of empty objects."""
+    """``ports`` (Go ``Ports map[string]struct{}``): Ports is a set of ports like "80/tcp", kept as a map of empty objects."""
     parts: list[Part]
-    """``parts`` (Go ``[]Part``): Parts lists the widget's parts."""
+    """``parts`` (Go ``Parts []Part``): Parts lists the widget's parts."""
     owner: Person = field(default_factory=lambda: _zero_Person())
-    """``owner`` (Go ``Person``): Owner is always written, as Go writes struct values."""
+    """``owner`` (Go ``Owner Person``): Owner is always written, as Go writes struct values."""
     reviewer: Person | None = None
-    """``reviewer`` (Go ``*Person``): Reviewer is optional and may be null."""
+    """``reviewer`` (Go ``Reviewer *Person``): Reviewer is optional and may be null."""
     legacy: str = ""
-    """``legacy`` (Go ``string``): Legacy is an old free-form note.
+    """``legacy`` (Go ``Legacy string``): Legacy is an old free-form note.
 
     Deprecated: use Labels instead."""
     go_only: str = ""
-    """``goOnly`` (Go ``string``): GoOnly is a field the schema does not describe."""
+    """``goOnly`` (Go ``GoOnly string``): GoOnly is a field the schema does not describe."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -211,9 +212,9 @@ class Part:
     Schema: ``part-schema.json``."""
 
     name: str
-    """``name`` (Go ``string``): Name of the part; the schema gives it a pattern."""
+    """``name`` (Go ``Name string``): Name of the part; the schema gives it a pattern."""
     kind: Kind | str = ""
-    """``kind`` (Go ``Kind``): Kind of the part, if it differs from the widget's."""
+    """``kind`` (Go ``Kind Kind``): Kind of the part, if it differs from the widget's."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -274,9 +275,9 @@ class Person:
     """Person names someone responsible for a widget."""
 
     name: str
-    """``name`` (Go ``string``): Name is the person's name."""
+    """``name`` (Go ``Name string``): Name is the person's name."""
     email: str = ""
-    """``email`` (Go ``string``): Email is where to reach them."""
+    """``email`` (Go ``Email string``): Email is where to reach them."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -337,9 +338,9 @@ class Blob:
     """Blob is an inline piece of content; no schema describes it."""
 
     media_type: str = ""
-    """``mediaType`` (Go ``string``): MediaType of the content."""
+    """``mediaType`` (Go ``MediaType string``): MediaType of the content."""
     data: bytes | None = None
-    """``data`` (Go ``[]byte``): Data is the content itself."""
+    """``data`` (Go ``Data []byte``): Data is the content itself."""
     unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
     """Members the spec does not define, kept so that they survive a round trip."""
 
@@ -442,9 +443,31 @@ _KEYS_Widget = frozenset(
         "goOnly",
     ]
 )
+_FOLD_Widget = {
+    "SCHEMAVERSION": ("schemaVersion", True),
+    "MEDIATYPE": ("mediaType", True),
+    "KIND": ("kind", True),
+    "DIGEST": ("digest", True),
+    "SIZE": ("size", False),
+    "ENABLED": ("enabled", False),
+    "COUNT": ("count", True),
+    "OFFSET": ("offset", True),
+    "CREATED": ("created", False),
+    "PAYLOAD": ("payload", False),
+    "LABELS": ("labels", False),
+    "PORTS": ("ports", False),
+    "PARTS": ("parts", False),
+    "OWNER": ("owner", True),
+    "REVIEWER": ("reviewer", False),
+    "LEGACY": ("legacy", True),
+    "GOONLY": ("goOnly", True),
+}
 _KEYS_Part = frozenset(["name", "kind"])
+_FOLD_Part = {"NAME": ("name", True), "KIND": ("kind", True)}
 _KEYS_Person = frozenset(["name", "email"])
+_FOLD_Person = {"NAME": ("name", True), "EMAIL": ("email", True)}
 _KEYS_Blob = frozenset(["mediaType", "data"])
+_FOLD_Blob = {"MEDIATYPE": ("mediaType", True), "DATA": ("data", False)}
 
 
 def _dec_Widget(d: Any) -> Widget:
@@ -457,6 +480,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["schemaVersion"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("schemaVersion") from None
     if type(v) is not int:
         raise _type("schemaVersion", "integer", v)
@@ -466,6 +492,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["mediaType"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("mediaType") from None
     if type(v) is not str:
         raise _type("mediaType", "string", v)
@@ -480,6 +509,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["kind"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("kind") from None
     if type(v) is not str:
         raise _type("kind", "string", v)
@@ -500,6 +532,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["digest"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("digest") from None
     if type(v) is not str:
         raise _type("digest", "string", v)
@@ -513,6 +548,9 @@ def _dec_Widget(d: Any) -> Widget:
     try:
         v = d["parts"]
     except KeyError:
+        w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Widget(w)
         raise _missing("parts") from None
     if type(v) is not list:
         raise _type("parts", "array", v)
@@ -687,9 +725,13 @@ def _dec_Widget(d: Any) -> Widget:
             if type(v) is not str:
                 raise _type("goOnly", "string", v)
             o.go_only = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Widget}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Widget, _KEYS_Widget)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Widget(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Widget}
     return o
 
 
@@ -703,6 +745,9 @@ def _dec_Part(d: Any) -> Part:
     try:
         v = d["name"]
     except KeyError:
+        w = _refold(d, _FOLD_Part, _KEYS_Part)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Part(w)
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
@@ -740,9 +785,13 @@ def _dec_Part(d: Any) -> Part:
                     )
                 w = v
             o.kind = w
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Part}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Part, _KEYS_Part)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Part(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Part}
     return o
 
 
@@ -756,6 +805,9 @@ def _dec_Person(d: Any) -> Person:
     try:
         v = d["name"]
     except KeyError:
+        w = _refold(d, _FOLD_Person, _KEYS_Person)
+        if w is not None:  # the member is spelled with another case
+            return _dec_Person(w)
         raise _missing("name") from None
     if type(v) is not str:
         raise _type("name", "string", v)
@@ -777,9 +829,13 @@ def _dec_Person(d: Any) -> Person:
             if type(v) is not str:
                 raise _type("email", "string", v)
             o.email = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Person}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Person, _KEYS_Person)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Person(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Person}
     return o
 
 
@@ -816,9 +872,13 @@ def _dec_Blob(d: Any) -> Blob:
             o.data = None
         else:
             o.data = _bytes("data", v)
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Blob}
-    )
+    if len(d) == n:
+        o.unknown_fields = None
+        return o
+    w = _refold(d, _FOLD_Blob, _KEYS_Blob)
+    if w is not None:  # members spelled with another case: decode them as Go does
+        return _dec_Blob(w)
+    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Blob}
     return o
 
 
