@@ -231,17 +231,29 @@ class StrictRule:
 
     id: str  # stable, e.g. "descriptor-data-matches"
     kind: str  # closed set: generator/strict.py KINDS
-    member: StrictStep  # the member the rule checks; error paths end here
+    # The member the rule checks; error paths end here.  None for the kinds on
+    # a whole struct or document (no-unknown-members, no-duplicate-names, utf-8).
+    member: StrictStep | None
     message: str  # one line
     section: str  # "descriptor.md#properties"
     origin: Origin = field(compare=False)
-    values: tuple[str, ...] = ()  # equals-if-present: the allowed values; pattern: the regex
+    # equals-if-present, one-of: the allowed values; pattern: the regex
+    values: tuple[str, ...] = ()
     when: tuple[StrictStep, ...] = ()  # required-if / forbidden-if: the condition's path
     when_in: tuple[str, ...] = ()  # ... its values (empty: the condition is "is set")
-    other: StrictStep | None = None  # not-lower-semver: the lower bound; data: the size
+    when_unset: bool = False  # ... the condition is "is not set" instead
+    # required-if / forbidden-if: the structs on the way to the member, when
+    # the rule names a member below its type ("process.args"); the rule holds
+    # only where they are all set.
+    parents: tuple[StrictStep, ...] = ()
+    # not-lower-semver: the lower bound; data: the size; not-less-than: the bound
+    other: StrictStep | None = None
     digest: StrictStep | None = None  # data-matches-size-and-digest: the digest
     key: StrictStep | None = None  # unique-items-by: the member of each item
     windows: bool = False  # absolute-path: a Windows absolute path is accepted too
+    positive_only: bool = False  # not-less-than: only a positive value is bounded
+    map_key: str = ""  # map-value-format: the key whose value is checked
+    format: str = ""  # map-value-format: "date-time"
 
 
 @dataclass(frozen=True)
@@ -261,6 +273,8 @@ class Struct:
     # Strict mode (generator/strict.py attaches these from spec/<name>/strict.toml):
     strict_rules: tuple[StrictRule, ...] = ()  # rules on this struct's own fields
     strict_walk: tuple[str, ...] = ()  # py names of fields leading to structs with rules
+    # Rules on the JSON text of a document of this type (from_json only).
+    strict_document: tuple[StrictRule, ...] = ()
 
 
 @dataclass(frozen=True)

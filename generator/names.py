@@ -91,6 +91,11 @@ def strict_walker(struct: str) -> str:
     return f"_strict_{struct}"
 
 
+def strict_document(struct: str) -> str:
+    """The strict-mode checks of a document's JSON text (``templates/_strict.py.j2``)."""
+    return f"_strict_doc_{struct}"
+
+
 def folds(struct: str) -> str:
     """The table of a struct's JSON member names by Go's case folding."""
     return f"_FOLD_{struct}"

@@ -366,6 +366,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "folds": names.folds,
     "fold_table": lambda fields: fold_table(fields),
     "strict_walker": names.strict_walker,
+    "strict_document": names.strict_document,
     "expected": lambda t: repr(t.kind.noun),
 }
 

@@ -27,6 +27,7 @@ from .._runtime import (
     _missing,
     _new,
     _null,
+    _parse_time,
     _pattern,
     _range,
     _refold,
@@ -36,8 +37,10 @@ from .._runtime import (
 from .._strict import (
     _absolute,
     _absolute_any,
+    _duplicate_name,
     _fail,
     _first_duplicate,
+    _not_utf8,
     _semver,
     _strict_check,
     _strict_dict,
@@ -598,7 +601,7 @@ class Spec:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Spec, _strict_Spec, data)
+            return _strict_json(_dec_Spec, _strict_Spec, data, _strict_doc_Spec)
         return _dec_Spec(_load(data))
 
     @classmethod
@@ -1521,7 +1524,7 @@ class Mount:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Mount, None, data)
+            return _strict_json(_dec_Mount, _strict_Mount, data)
         return _dec_Mount(_load(data))
 
     @classmethod
@@ -1530,7 +1533,7 @@ class Mount:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Mount, None, data)
+            return _strict_dict(_dec_Mount, _strict_Mount, data)
         return _dec_Mount(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1553,7 +1556,7 @@ class Mount:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Mount(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Mount, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -2510,7 +2513,7 @@ class LinuxWeightDevice:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxWeightDevice, None, data)
+            return _strict_json(_dec_LinuxWeightDevice, _strict_LinuxWeightDevice, data)
         return _dec_LinuxWeightDevice(_load(data))
 
     @classmethod
@@ -2521,7 +2524,7 @@ class LinuxWeightDevice:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxWeightDevice, None, data)
+            return _strict_dict(_dec_LinuxWeightDevice, _strict_LinuxWeightDevice, data)
         return _dec_LinuxWeightDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2544,7 +2547,7 @@ class LinuxWeightDevice:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxWeightDevice(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxWeightDevice, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -2700,7 +2703,7 @@ class LinuxBlockIO:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxBlockIO, None, data)
+            return _strict_json(_dec_LinuxBlockIO, _strict_LinuxBlockIO, data)
         return _dec_LinuxBlockIO(_load(data))
 
     @classmethod
@@ -2709,7 +2712,7 @@ class LinuxBlockIO:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxBlockIO, None, data)
+            return _strict_dict(_dec_LinuxBlockIO, _strict_LinuxBlockIO, data)
         return _dec_LinuxBlockIO(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2732,7 +2735,7 @@ class LinuxBlockIO:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxBlockIO(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxBlockIO, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -2913,7 +2916,7 @@ class LinuxCPU:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxCPU, None, data)
+            return _strict_json(_dec_LinuxCPU, _strict_LinuxCPU, data)
         return _dec_LinuxCPU(_load(data))
 
     @classmethod
@@ -2922,7 +2925,7 @@ class LinuxCPU:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxCPU, None, data)
+            return _strict_dict(_dec_LinuxCPU, _strict_LinuxCPU, data)
         return _dec_LinuxCPU(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -2945,7 +2948,7 @@ class LinuxCPU:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxCPU(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxCPU, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -3153,7 +3156,7 @@ class LinuxRdma:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxRdma, None, data)
+            return _strict_json(_dec_LinuxRdma, _strict_LinuxRdma, data)
         return _dec_LinuxRdma(_load(data))
 
     @classmethod
@@ -3162,7 +3165,7 @@ class LinuxRdma:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxRdma, None, data)
+            return _strict_dict(_dec_LinuxRdma, _strict_LinuxRdma, data)
         return _dec_LinuxRdma(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3185,7 +3188,7 @@ class LinuxRdma:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxRdma(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxRdma, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -3255,7 +3258,7 @@ class LinuxResources:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxResources, None, data)
+            return _strict_json(_dec_LinuxResources, _strict_LinuxResources, data)
         return _dec_LinuxResources(_load(data))
 
     @classmethod
@@ -3264,7 +3267,7 @@ class LinuxResources:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxResources, None, data)
+            return _strict_dict(_dec_LinuxResources, _strict_LinuxResources, data)
         return _dec_LinuxResources(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3287,7 +3290,7 @@ class LinuxResources:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxResources(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxResources, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -3606,7 +3609,7 @@ class LinuxPersonality:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxPersonality, None, data)
+            return _strict_json(_dec_LinuxPersonality, _strict_LinuxPersonality, data)
         return _dec_LinuxPersonality(_load(data))
 
     @classmethod
@@ -3617,7 +3620,7 @@ class LinuxPersonality:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxPersonality, None, data)
+            return _strict_dict(_dec_LinuxPersonality, _strict_LinuxPersonality, data)
         return _dec_LinuxPersonality(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -3640,7 +3643,7 @@ class LinuxPersonality:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxPersonality(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxPersonality, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -5351,7 +5354,7 @@ class LinuxSeccomp:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxSeccomp, None, data)
+            return _strict_json(_dec_LinuxSeccomp, _strict_LinuxSeccomp, data)
         return _dec_LinuxSeccomp(_load(data))
 
     @classmethod
@@ -5360,7 +5363,7 @@ class LinuxSeccomp:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxSeccomp, None, data)
+            return _strict_dict(_dec_LinuxSeccomp, _strict_LinuxSeccomp, data)
         return _dec_LinuxSeccomp(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -5383,7 +5386,7 @@ class LinuxSeccomp:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxSeccomp(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxSeccomp, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -5626,7 +5629,7 @@ class LinuxIntelRdt:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxIntelRdt, None, data)
+            return _strict_json(_dec_LinuxIntelRdt, _strict_LinuxIntelRdt, data)
         return _dec_LinuxIntelRdt(_load(data))
 
     @classmethod
@@ -5635,7 +5638,7 @@ class LinuxIntelRdt:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxIntelRdt, None, data)
+            return _strict_dict(_dec_LinuxIntelRdt, _strict_LinuxIntelRdt, data)
         return _dec_LinuxIntelRdt(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -5658,7 +5661,7 @@ class LinuxIntelRdt:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxIntelRdt(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxIntelRdt, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -5712,7 +5715,7 @@ class LinuxMemoryPolicy:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_LinuxMemoryPolicy, None, data)
+            return _strict_json(_dec_LinuxMemoryPolicy, _strict_LinuxMemoryPolicy, data)
         return _dec_LinuxMemoryPolicy(_load(data))
 
     @classmethod
@@ -5723,7 +5726,7 @@ class LinuxMemoryPolicy:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_LinuxMemoryPolicy, None, data)
+            return _strict_dict(_dec_LinuxMemoryPolicy, _strict_LinuxMemoryPolicy, data)
         return _dec_LinuxMemoryPolicy(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -5746,7 +5749,7 @@ class LinuxMemoryPolicy:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_LinuxMemoryPolicy(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_LinuxMemoryPolicy, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -5795,7 +5798,7 @@ class ZOS:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_ZOS, None, data)
+            return _strict_json(_dec_ZOS, _strict_ZOS, data)
         return _dec_ZOS(_load(data))
 
     @classmethod
@@ -5804,7 +5807,7 @@ class ZOS:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_ZOS, None, data)
+            return _strict_dict(_dec_ZOS, _strict_ZOS, data)
         return _dec_ZOS(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -5827,7 +5830,7 @@ class ZOS:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_ZOS(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_ZOS, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -5873,7 +5876,7 @@ class ZOSNamespace:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_ZOSNamespace, None, data)
+            return _strict_json(_dec_ZOSNamespace, _strict_ZOSNamespace, data)
         return _dec_ZOSNamespace(_load(data))
 
     @classmethod
@@ -5882,7 +5885,7 @@ class ZOSNamespace:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_ZOSNamespace, None, data)
+            return _strict_dict(_dec_ZOSNamespace, _strict_ZOSNamespace, data)
         return _dec_ZOSNamespace(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -5905,7 +5908,7 @@ class ZOSNamespace:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_ZOSNamespace(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_ZOSNamespace, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -5954,7 +5957,7 @@ class FreeBSD:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_FreeBSD, None, data)
+            return _strict_json(_dec_FreeBSD, _strict_FreeBSD, data)
         return _dec_FreeBSD(_load(data))
 
     @classmethod
@@ -5963,7 +5966,7 @@ class FreeBSD:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_FreeBSD, None, data)
+            return _strict_dict(_dec_FreeBSD, _strict_FreeBSD, data)
         return _dec_FreeBSD(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -5986,7 +5989,7 @@ class FreeBSD:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_FreeBSD(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_FreeBSD, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -6031,7 +6034,7 @@ class FreeBSDDevice:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_FreeBSDDevice, None, data)
+            return _strict_json(_dec_FreeBSDDevice, _strict_FreeBSDDevice, data)
         return _dec_FreeBSDDevice(_load(data))
 
     @classmethod
@@ -6040,7 +6043,7 @@ class FreeBSDDevice:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_FreeBSDDevice, None, data)
+            return _strict_dict(_dec_FreeBSDDevice, _strict_FreeBSDDevice, data)
         return _dec_FreeBSDDevice(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -6063,7 +6066,7 @@ class FreeBSDDevice:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_FreeBSDDevice(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_FreeBSDDevice, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -6350,7 +6353,7 @@ class State:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_State, _strict_State, data)
+            return _strict_json(_dec_State, _strict_State, data, _strict_doc_State)
         return _dec_State(_load(data))
 
     @classmethod
@@ -6439,7 +6442,10 @@ class ContainerProcessState:
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
             return _strict_json(
-                _dec_ContainerProcessState, _strict_ContainerProcessState, data
+                _dec_ContainerProcessState,
+                _strict_ContainerProcessState,
+                data,
+                _strict_doc_ContainerProcessState,
             )
         return _dec_ContainerProcessState(_load(data))
 
@@ -15408,6 +15414,33 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
             v,
         )
 
+    # root-absent-for-hyperv: config.md#root
+    if o.windows is not None and o.windows.hyperv and o.root:
+        raise _fail(
+            "root",
+            "root-absent-for-hyperv",
+            "root MUST NOT be set for Hyper-V containers (windows.hyperv set)",
+            "config.md#root",
+        )
+
+    # root-required-unless-hyperv: config.md#root
+    if not (o.windows is not None and o.windows.hyperv) and not o.root:
+        raise _fail(
+            "root",
+            "root-required-unless-hyperv",
+            "root is REQUIRED unless the container is a Hyper-V container (windows.hyperv set)",
+            "config.md#root",
+        )
+
+    # process-args-not-windows: config.md#process
+    if o.process is not None and not (o.windows) and not o.process.args:
+        raise _fail(
+            "args",
+            "process-args-not-windows",
+            "process.args needs at least one entry unless the config is for Windows (windows set)",
+            "config.md#process",
+        )._at("process")
+
     # config-annotations-key-non-empty: config.md#annotations
     v = o.annotations
     if v and "" in v:
@@ -15418,14 +15451,18 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
             "config.md#annotations",
         )._at("annotations")
 
-    # root-absent-for-hyperv: config.md#root
-    if o.windows is not None and o.windows.hyperv and o.root:
-        raise _fail(
-            "root",
-            "root-absent-for-hyperv",
-            "root MUST NOT be set for Hyper-V containers (windows.hyperv set)",
-            "config.md#root",
-        )
+    # config-annotation-created-rfc3339: config.md#annotations
+    v = o.annotations
+    if v:
+        w = v.get("org.opencontainers.image.created")
+        if w is not None and _parse_time(w) is None:
+            raise _fail(
+                "org.opencontainers.image.created",
+                "config-annotation-created-rfc3339",
+                "the org.opencontainers.image.created annotation MUST be a valid image created value (RFC 3339)",
+                "config.md#annotations",
+                w,
+            )._at("annotations")
 
     v = o.process
     if v is not None:
@@ -15433,6 +15470,14 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
             _strict_Process(v, dups)
         except ValidationError as e:
             raise e._at("process") from None
+
+    v = o.mounts
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_Mount(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("mounts") from None
 
     v = o.hooks
     if v is not None:
@@ -15455,6 +15500,20 @@ def _strict_Spec(o: Spec, dups: dict[int, list[str]]) -> None:
         except ValidationError as e:
             raise e._at("vm") from None
 
+    v = o.zos
+    if v is not None:
+        try:
+            _strict_ZOS(v, dups)
+        except ValidationError as e:
+            raise e._at("zos") from None
+
+    v = o.freebsd
+    if v is not None:
+        try:
+            _strict_FreeBSD(v, dups)
+        except ValidationError as e:
+            raise e._at("freebsd") from None
+
 
 def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
     # Strict mode: the MUST rules of the spec text on Process (docs/strict-rules.md).
@@ -15471,7 +15530,16 @@ def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
             v,
         )
 
-    # process-rlimits-unique-type: config.md#process
+    # process-args-or-command-line: config.md#process
+    if not (o.command_line) and not o.args:
+        raise _fail(
+            "args",
+            "process-args-or-command-line",
+            "args (at least one entry) or, on Windows, commandLine is REQUIRED",
+            "config.md#process",
+        )
+
+    # process-rlimits-unique-type: config.md#posix-process
     v = o.rlimits
     if v:
         i = _first_duplicate([None if x is None else x.type for x in v])
@@ -15480,9 +15548,32 @@ def _strict_Process(o: Process, dups: dict[int, list[str]]) -> None:
                 "type",
                 "process-rlimits-unique-type",
                 "rlimits MUST NOT contain two entries with the same type",
-                "config.md#process",
+                "config.md#posix-process",
                 v[i].type,
             )._at(i)._at("rlimits")
+
+
+def _strict_Mount(o: Mount, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Mount (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # mount-uid-mappings-with-gid-mappings: config.md#posix-platform-mounts
+    if o.uid_mappings and not o.gid_mappings:
+        raise _fail(
+            "gidMappings",
+            "mount-uid-mappings-with-gid-mappings",
+            "uidMappings MUST be specified along with gidMappings",
+            "config.md#posix-platform-mounts",
+        )
+
+    # mount-gid-mappings-with-uid-mappings: config.md#posix-platform-mounts
+    if o.gid_mappings and not o.uid_mappings:
+        raise _fail(
+            "uidMappings",
+            "mount-gid-mappings-with-uid-mappings",
+            "gidMappings MUST be specified along with uidMappings",
+            "config.md#posix-platform-mounts",
+        )
 
 
 def _strict_Hook(o: Hook, dups: dict[int, list[str]]) -> None:
@@ -15597,6 +15688,13 @@ def _strict_Linux(o: Linux, dups: dict[int, list[str]]) -> None:
                     x,
                 )._at("readonlyPaths")
 
+    v = o.resources
+    if v is not None:
+        try:
+            _strict_LinuxResources(v, dups)
+        except ValidationError as e:
+            raise e._at("resources") from None
+
     v = o.namespaces
     if v is not None:
         try:
@@ -15604,6 +15702,34 @@ def _strict_Linux(o: Linux, dups: dict[int, list[str]]) -> None:
                 _strict_LinuxNamespace(x1, dups)
         except ValidationError as e:
             raise e._at(i1)._at("namespaces") from None
+
+    v = o.seccomp
+    if v is not None:
+        try:
+            _strict_LinuxSeccomp(v, dups)
+        except ValidationError as e:
+            raise e._at("seccomp") from None
+
+    v = o.intel_rdt
+    if v is not None:
+        try:
+            _strict_LinuxIntelRdt(v, dups)
+        except ValidationError as e:
+            raise e._at("intelRdt") from None
+
+    v = o.memory_policy
+    if v is not None:
+        try:
+            _strict_LinuxMemoryPolicy(v, dups)
+        except ValidationError as e:
+            raise e._at("memoryPolicy") from None
+
+    v = o.personality
+    if v is not None:
+        try:
+            _strict_LinuxPersonality(v, dups)
+        except ValidationError as e:
+            raise e._at("personality") from None
 
 
 def _strict_LinuxNamespace(o: LinuxNamespace, dups: dict[int, list[str]]) -> None:
@@ -15619,6 +15745,105 @@ def _strict_LinuxNamespace(o: LinuxNamespace, dups: dict[int, list[str]]) -> Non
             "a namespace path MUST be absolute",
             "config-linux.md#namespaces",
             v,
+        )
+
+
+def _strict_LinuxWeightDevice(o: LinuxWeightDevice, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxWeightDevice (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-weight-device-weight-or-leaf-weight: config-linux.md#block-io
+    if not (o.leaf_weight is not None) and o.weight is None:
+        raise _fail(
+            "weight",
+            "linux-weight-device-weight-or-leaf-weight",
+            "an entry MUST specify at least one of weight or leafWeight",
+            "config-linux.md#block-io",
+        )
+
+
+def _strict_LinuxBlockIO(o: LinuxBlockIO, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxBlockIO (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.weight_device
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_LinuxWeightDevice(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("weightDevice") from None
+
+
+def _strict_LinuxCPU(o: LinuxCPU, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxCPU (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-cpu-quota-not-below-burst: config-linux.md#cpu
+    v = o.quota
+    w = o.burst
+    if v is not None and w is not None and 0 < v < w:
+        raise _fail(
+            "quota",
+            "linux-cpu-quota-not-below-burst",
+            "a positive quota MUST be no smaller than burst",
+            "config-linux.md#cpu",
+            detail=f"{v} is less than burst {w}",
+        )
+
+
+def _strict_LinuxRdma(o: LinuxRdma, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxRdma (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-rdma-handles-or-objects: config-linux.md#rdma
+    if not (o.hca_objects is not None) and o.hca_handles is None:
+        raise _fail(
+            "hcaHandles",
+            "linux-rdma-handles-or-objects",
+            "an entry MUST specify at least one of hcaHandles or hcaObjects",
+            "config-linux.md#rdma",
+        )
+
+
+def _strict_LinuxResources(o: LinuxResources, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxResources (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.cpu
+    if v is not None:
+        try:
+            _strict_LinuxCPU(v, dups)
+        except ValidationError as e:
+            raise e._at("cpu") from None
+
+    v = o.block_io
+    if v is not None:
+        try:
+            _strict_LinuxBlockIO(v, dups)
+        except ValidationError as e:
+            raise e._at("blockIO") from None
+
+    v = o.rdma
+    if v is not None:
+        try:
+            for k1, x1 in v.items():
+                _strict_LinuxRdma(x1, dups)
+        except ValidationError as e:
+            raise e._at(k1)._at("rdma") from None
+
+
+def _strict_LinuxPersonality(o: LinuxPersonality, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxPersonality (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-personality-domain-required: config-linux.md#personality
+    if o.domain == "":
+        raise _fail(
+            "domain",
+            "linux-personality-domain-required",
+            "personality.domain is REQUIRED",
+            "config-linux.md#personality",
         )
 
 
@@ -15704,6 +15929,121 @@ def _strict_VMImage(o: VMImage, dups: dict[int, list[str]]) -> None:
         )
 
 
+def _strict_LinuxSeccomp(o: LinuxSeccomp, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxSeccomp (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-seccomp-listener-metadata-needs-path: config-linux.md#seccomp
+    if not (o.listener_path) and o.listener_metadata:
+        raise _fail(
+            "listenerMetadata",
+            "linux-seccomp-listener-metadata-needs-path",
+            "listenerMetadata MUST NOT be set if listenerPath is not set",
+            "config-linux.md#seccomp",
+        )
+
+
+def _strict_LinuxIntelRdt(o: LinuxIntelRdt, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxIntelRdt (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-intel-rdt-schemata-no-newlines: config-linux.md#intelrdt
+    v = o.schemata
+    if v:
+        for i, x in enumerate(v):
+            if x and not re.fullmatch("[^\\n]*", x, re.ASCII):
+                raise _fail(
+                    i,
+                    "linux-intel-rdt-schemata-no-newlines",
+                    "schemata lines MUST NOT contain newlines",
+                    "config-linux.md#intelrdt",
+                    x,
+                )._at("schemata")
+
+
+def _strict_LinuxMemoryPolicy(o: LinuxMemoryPolicy, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on LinuxMemoryPolicy (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # linux-memory-policy-mode-required: config-linux.md#memory-policy
+    if o.mode == "":
+        raise _fail(
+            "mode",
+            "linux-memory-policy-mode-required",
+            "memoryPolicy.mode is REQUIRED",
+            "config-linux.md#memory-policy",
+        )
+
+
+def _strict_ZOS(o: ZOS, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on ZOS (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # zos-namespaces-unique-type: config-zos.md#namespaces
+    v = o.namespaces
+    if v:
+        i = _first_duplicate([None if x is None else x.type for x in v])
+        if i >= 0:
+            raise _fail(
+                "type",
+                "zos-namespaces-unique-type",
+                "namespaces MUST NOT contain two entries with the same type",
+                "config-zos.md#namespaces",
+                v[i].type,
+            )._at(i)._at("namespaces")
+
+    v = o.namespaces
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_ZOSNamespace(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("namespaces") from None
+
+
+def _strict_ZOSNamespace(o: ZOSNamespace, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on ZOSNamespace (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # zos-namespace-path-absolute: config-zos.md#namespaces
+    v = o.path
+    if v and not _absolute(v):
+        raise _fail(
+            "path",
+            "zos-namespace-path-absolute",
+            "a namespace path MUST be absolute",
+            "config-zos.md#namespaces",
+            v,
+        )
+
+
+def _strict_FreeBSD(o: FreeBSD, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on FreeBSD (docs/strict-rules.md).
+    v: Any
+    w: Any
+    v = o.devices
+    if v is not None:
+        try:
+            for i1, x1 in enumerate(v):
+                _strict_FreeBSDDevice(x1, dups)
+        except ValidationError as e:
+            raise e._at(i1)._at("devices") from None
+
+
+def _strict_FreeBSDDevice(o: FreeBSDDevice, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on FreeBSDDevice (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # freebsd-device-path-required: config-freebsd.md#devices
+    if o.path == "":
+        raise _fail(
+            "path",
+            "freebsd-device-path-required",
+            "a FreeBSD device's path is REQUIRED",
+            "config-freebsd.md#devices",
+        )
+
+
 def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
     # Strict mode: the MUST rules of the spec text on State (docs/strict-rules.md).
     v: Any
@@ -15719,22 +16059,6 @@ def _strict_State(o: State, dups: dict[int, list[str]]) -> None:
             v,
         )
 
-    # state-pid-required: runtime.md#state
-    if (
-        o.status
-        in (
-            "created",
-            "running",
-        )
-        and not o.pid
-    ):
-        raise _fail(
-            "pid",
-            "state-pid-required",
-            "pid MUST be set when status is created or running",
-            "runtime.md#state",
-        )
-
 
 def _strict_ContainerProcessState(
     o: ContainerProcessState, dups: dict[int, list[str]]
@@ -15742,8 +16066,89 @@ def _strict_ContainerProcessState(
     # Strict mode: the MUST rules of the spec text on ContainerProcessState (docs/strict-rules.md).
     v: Any
     w: Any
+    # container-process-state-oci-version-required: config-linux.md#the-container-process-state
+    if o.oci_version == "":
+        raise _fail(
+            "ociVersion",
+            "container-process-state-oci-version-required",
+            "ociVersion is REQUIRED",
+            "config-linux.md#the-container-process-state",
+        )
+
+    # container-process-state-oci-version-semver: config-linux.md#the-container-process-state
+    v = o.oci_version
+    if v and not _semver(v):
+        raise _fail(
+            "ociVersion",
+            "container-process-state-oci-version-semver",
+            "ociVersion MUST be a SemVer v2.0.0 version of the runtime-spec",
+            "config-linux.md#the-container-process-state",
+            v,
+        )
+
     v = o.state
     try:
         _strict_State(v, dups)
     except ValidationError as e:
         raise e._at("state") from None
+
+
+def _strict_doc_Spec(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a Spec document's JSON text.
+    # config-json-utf-8: glossary.md#json
+    bad = _not_utf8(data)
+    if bad is not None:
+        raise _fail(
+            None,
+            "config-json-utf-8",
+            "config.json MUST be encoded in UTF-8",
+            "glossary.md#json",
+            detail=bad,
+        )
+    # config-json-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "config-json-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e
+
+
+def _strict_doc_State(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a State document's JSON text.
+    # state-json-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "state-json-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e
+
+
+def _strict_doc_ContainerProcessState(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a ContainerProcessState document's JSON text.
+    # container-process-state-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "container-process-state-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e

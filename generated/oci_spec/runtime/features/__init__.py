@@ -27,6 +27,7 @@ from ..._runtime import (
     _type,
 )
 from ..._strict import (
+    _duplicate_name,
     _fail,
     _semver,
     _semver_less,
@@ -105,7 +106,9 @@ class Features:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Features, _strict_Features, data)
+            return _strict_json(
+                _dec_Features, _strict_Features, data, _strict_doc_Features
+            )
         return _dec_Features(_load(data))
 
     @classmethod
@@ -210,7 +213,7 @@ class Linux:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Linux, None, data)
+            return _strict_json(_dec_Linux, _strict_Linux, data)
         return _dec_Linux(_load(data))
 
     @classmethod
@@ -219,7 +222,7 @@ class Linux:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Linux, None, data)
+            return _strict_dict(_dec_Linux, _strict_Linux, data)
         return _dec_Linux(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -242,7 +245,7 @@ class Linux:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Linux(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Linux, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -308,7 +311,7 @@ class Cgroup:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Cgroup, None, data)
+            return _strict_json(_dec_Cgroup, _strict_Cgroup, data)
         return _dec_Cgroup(_load(data))
 
     @classmethod
@@ -317,7 +320,7 @@ class Cgroup:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Cgroup, None, data)
+            return _strict_dict(_dec_Cgroup, _strict_Cgroup, data)
         return _dec_Cgroup(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -340,7 +343,7 @@ class Cgroup:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Cgroup(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Cgroup, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -407,7 +410,7 @@ class Seccomp:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Seccomp, None, data)
+            return _strict_json(_dec_Seccomp, _strict_Seccomp, data)
         return _dec_Seccomp(_load(data))
 
     @classmethod
@@ -416,7 +419,7 @@ class Seccomp:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Seccomp, None, data)
+            return _strict_dict(_dec_Seccomp, _strict_Seccomp, data)
         return _dec_Seccomp(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -439,7 +442,7 @@ class Seccomp:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Seccomp(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Seccomp, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -487,7 +490,7 @@ class Apparmor:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Apparmor, None, data)
+            return _strict_json(_dec_Apparmor, _strict_Apparmor, data)
         return _dec_Apparmor(_load(data))
 
     @classmethod
@@ -496,7 +499,7 @@ class Apparmor:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Apparmor, None, data)
+            return _strict_dict(_dec_Apparmor, _strict_Apparmor, data)
         return _dec_Apparmor(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -519,7 +522,7 @@ class Apparmor:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Apparmor(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Apparmor, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -567,7 +570,7 @@ class Selinux:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_Selinux, None, data)
+            return _strict_json(_dec_Selinux, _strict_Selinux, data)
         return _dec_Selinux(_load(data))
 
     @classmethod
@@ -576,7 +579,7 @@ class Selinux:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_Selinux, None, data)
+            return _strict_dict(_dec_Selinux, _strict_Selinux, data)
         return _dec_Selinux(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -599,7 +602,7 @@ class Selinux:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_Selinux(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_Selinux, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -656,7 +659,7 @@ class IntelRdt:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_IntelRdt, None, data)
+            return _strict_json(_dec_IntelRdt, _strict_IntelRdt, data)
         return _dec_IntelRdt(_load(data))
 
     @classmethod
@@ -665,7 +668,7 @@ class IntelRdt:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_IntelRdt, None, data)
+            return _strict_dict(_dec_IntelRdt, _strict_IntelRdt, data)
         return _dec_IntelRdt(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -688,7 +691,7 @@ class IntelRdt:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_IntelRdt(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_IntelRdt, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -737,7 +740,7 @@ class MemoryPolicy:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_MemoryPolicy, None, data)
+            return _strict_json(_dec_MemoryPolicy, _strict_MemoryPolicy, data)
         return _dec_MemoryPolicy(_load(data))
 
     @classmethod
@@ -746,7 +749,7 @@ class MemoryPolicy:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_MemoryPolicy, None, data)
+            return _strict_dict(_dec_MemoryPolicy, _strict_MemoryPolicy, data)
         return _dec_MemoryPolicy(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -769,7 +772,7 @@ class MemoryPolicy:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_MemoryPolicy(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_MemoryPolicy, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -816,7 +819,7 @@ class MountExtensions:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_MountExtensions, None, data)
+            return _strict_json(_dec_MountExtensions, _strict_MountExtensions, data)
         return _dec_MountExtensions(_load(data))
 
     @classmethod
@@ -827,7 +830,7 @@ class MountExtensions:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_MountExtensions, None, data)
+            return _strict_dict(_dec_MountExtensions, _strict_MountExtensions, data)
         return _dec_MountExtensions(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -850,7 +853,7 @@ class MountExtensions:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_MountExtensions(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_MountExtensions, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -901,7 +904,7 @@ class IDMap:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_IDMap, None, data)
+            return _strict_json(_dec_IDMap, _strict_IDMap, data)
         return _dec_IDMap(_load(data))
 
     @classmethod
@@ -910,7 +913,7 @@ class IDMap:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_IDMap, None, data)
+            return _strict_dict(_dec_IDMap, _strict_IDMap, data)
         return _dec_IDMap(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -933,7 +936,7 @@ class IDMap:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_IDMap(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_IDMap, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -980,7 +983,7 @@ class NetDevices:
         ``strict=True`` also checks the MUST rules of the spec text listed in
         docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
         if strict:
-            return _strict_json(_dec_NetDevices, None, data)
+            return _strict_json(_dec_NetDevices, _strict_NetDevices, data)
         return _dec_NetDevices(_load(data))
 
     @classmethod
@@ -989,7 +992,7 @@ class NetDevices:
 
         ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
         if strict:
-            return _strict_dict(_dec_NetDevices, None, data)
+            return _strict_dict(_dec_NetDevices, _strict_NetDevices, data)
         return _dec_NetDevices(_as_dict(data))
 
     def to_dict(self) -> dict[str, Any]:
@@ -1012,7 +1015,7 @@ class NetDevices:
             raise ValidationError(f"cannot be encoded as JSON: {e}") from None
         o = _dec_NetDevices(_load(text))
         if strict:
-            _strict_check(None, o)
+            _strict_check(_strict_NetDevices, o)
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
@@ -2416,6 +2419,15 @@ def _strict_Features(o: Features, dups: dict[int, list[str]]) -> None:
     # Strict mode: the MUST rules of the spec text on Features (docs/strict-rules.md).
     v: Any
     w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
     # features-oci-version-min-semver: features.md#specification-version
     v = o.oci_version_min
     if not _semver(v):
@@ -2450,6 +2462,26 @@ def _strict_Features(o: Features, dups: dict[int, list[str]]) -> None:
             detail=f"{v} precedes {w}",
         )
 
+    # features-hooks-known: features.md#hooks
+    v = o.hooks
+    if v:
+        for i, x in enumerate(v):
+            if x is not None and x not in (
+                "prestart",
+                "createRuntime",
+                "createContainer",
+                "startContainer",
+                "poststart",
+                "poststop",
+            ):
+                raise _fail(
+                    i,
+                    "features-hooks-known",
+                    "hooks MUST name hooks of config.json",
+                    "features.md#hooks",
+                    x,
+                )._at("hooks")
+
     # features-annotations-key-non-empty: features.md#annotations
     v = o.annotations
     if v and "" in v:
@@ -2459,3 +2491,268 @@ def _strict_Features(o: Features, dups: dict[int, list[str]]) -> None:
             "annotation keys MUST NOT be an empty string",
             "features.md#annotations",
         )._at("annotations")
+
+    v = o.linux
+    if v is not None:
+        try:
+            _strict_Linux(v, dups)
+        except ValidationError as e:
+            raise e._at("linux") from None
+
+
+def _strict_Linux(o: Linux, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Linux (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+    v = o.cgroup
+    if v is not None:
+        try:
+            _strict_Cgroup(v, dups)
+        except ValidationError as e:
+            raise e._at("cgroup") from None
+
+    v = o.seccomp
+    if v is not None:
+        try:
+            _strict_Seccomp(v, dups)
+        except ValidationError as e:
+            raise e._at("seccomp") from None
+
+    v = o.apparmor
+    if v is not None:
+        try:
+            _strict_Apparmor(v, dups)
+        except ValidationError as e:
+            raise e._at("apparmor") from None
+
+    v = o.selinux
+    if v is not None:
+        try:
+            _strict_Selinux(v, dups)
+        except ValidationError as e:
+            raise e._at("selinux") from None
+
+    v = o.intel_rdt
+    if v is not None:
+        try:
+            _strict_IntelRdt(v, dups)
+        except ValidationError as e:
+            raise e._at("intelRdt") from None
+
+    v = o.memory_policy
+    if v is not None:
+        try:
+            _strict_MemoryPolicy(v, dups)
+        except ValidationError as e:
+            raise e._at("memoryPolicy") from None
+
+    v = o.mount_extensions
+    if v is not None:
+        try:
+            _strict_MountExtensions(v, dups)
+        except ValidationError as e:
+            raise e._at("mountExtensions") from None
+
+    v = o.net_devices
+    if v is not None:
+        try:
+            _strict_NetDevices(v, dups)
+        except ValidationError as e:
+            raise e._at("netDevices") from None
+
+
+def _strict_Cgroup(o: Cgroup, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Cgroup (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_Seccomp(o: Seccomp, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Seccomp (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_Apparmor(o: Apparmor, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Apparmor (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_Selinux(o: Selinux, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on Selinux (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_IntelRdt(o: IntelRdt, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on IntelRdt (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_MemoryPolicy(o: MemoryPolicy, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on MemoryPolicy (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+    # features-memory-policy-modes-known: features-linux.md#memorypolicy
+    v = o.modes
+    if v:
+        for i, x in enumerate(v):
+            if x is not None and x not in (
+                "MPOL_DEFAULT",
+                "MPOL_BIND",
+                "MPOL_INTERLEAVE",
+                "MPOL_WEIGHTED_INTERLEAVE",
+                "MPOL_PREFERRED",
+                "MPOL_PREFERRED_MANY",
+                "MPOL_LOCAL",
+            ):
+                raise _fail(
+                    i,
+                    "features-memory-policy-modes-known",
+                    "memoryPolicy.modes MUST name modes of config.json's linux.memoryPolicy",
+                    "features-linux.md#memorypolicy",
+                    x,
+                )._at("modes")
+
+    # features-memory-policy-flags-known: features-linux.md#memorypolicy
+    v = o.flags
+    if v:
+        for i, x in enumerate(v):
+            if x is not None and x not in (
+                "MPOL_F_NUMA_BALANCING",
+                "MPOL_F_RELATIVE_NODES",
+                "MPOL_F_STATIC_NODES",
+            ):
+                raise _fail(
+                    i,
+                    "features-memory-policy-flags-known",
+                    "memoryPolicy.flags MUST name flags of config.json's linux.memoryPolicy",
+                    "features-linux.md#memorypolicy",
+                    x,
+                )._at("flags")
+
+
+def _strict_MountExtensions(o: MountExtensions, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on MountExtensions (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+    v = o.idmap
+    if v is not None:
+        try:
+            _strict_IDMap(v, dups)
+        except ValidationError as e:
+            raise e._at("idmap") from None
+
+
+def _strict_IDMap(o: IDMap, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on IDMap (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_NetDevices(o: NetDevices, dups: dict[int, list[str]]) -> None:
+    # Strict mode: the MUST rules of the spec text on NetDevices (docs/strict-rules.md).
+    v: Any
+    w: Any
+    # features-no-unknown-members: features.md#specification-version
+    if o.unknown_fields:
+        raise _fail(
+            next(iter(o.unknown_fields)),
+            "features-no-unknown-members",
+            "the Features structure MUST NOT contain properties this version does not define",
+            "features.md#specification-version",
+        )
+
+
+def _strict_doc_Features(
+    data: bytes | bytearray | memoryview | str, raw: Any, dups: dict[int, list[str]]
+) -> None:
+    # Strict mode: the MUST rules of the spec text on a Features document's JSON text.
+    # features-json-no-duplicate-names: glossary.md#json
+    if dups:
+        e = _duplicate_name(
+            raw,
+            dups,
+            "features-json-no-duplicate-names",
+            "JSON objects MUST NOT include duplicate names",
+            "glossary.md#json",
+        )
+        if e is not None:
+            raise e

@@ -20,6 +20,8 @@ from ._runtime import _ALGORITHMS, ValidationError, _finite, _load, _no_constant
 
 _T = TypeVar("_T")
 _Walk = Callable[[_T, dict[int, list[str]]], None]
+# The checks on a document's JSON text: (the text, its parsed value, dups).
+_Document = Callable[[Any, Any, dict[int, list[str]]], None]
 
 _NOTHING: Any = object()
 _NO_DUPS: dict[int, list[str]] = {}
@@ -27,7 +29,7 @@ _NO_DUPS: dict[int, list[str]] = {}
 
 
 def _fail(
-    key: str | int,
+    key: str | int | None,
     rule: str,
     message: str,
     section: str,
@@ -79,9 +81,12 @@ def _strict_json(
     decode: Callable[[Any], _T],
     walk: _Walk[_T] | None,
     data: bytes | bytearray | memoryview | str,
+    document: _Document | None = None,
 ) -> _T:
     raw, dups, keep = _load_strict(data)
     o = decode(raw)
+    if document is not None:
+        document(data, raw, dups)
     if walk is not None:
         walk(o, dups)
     del raw, keep  # alive until here: dups is keyed by the ids of their dicts
@@ -158,6 +163,45 @@ def _first_duplicate(values: list[Any]) -> int:
             return i
         seen.add(k)
     return -1
+
+
+def _not_utf8(data: bytes | bytearray | memoryview | str) -> str | None:
+    """Why the JSON text is not UTF-8 (None: it is).  A str is text already:
+    only a lone surrogate cannot be written in UTF-8."""
+    try:
+        if isinstance(data, str):
+            data.encode("utf-8")
+        else:
+            bytes(data).decode("utf-8")
+    except UnicodeError as e:
+        assert isinstance(e, (UnicodeDecodeError, UnicodeEncodeError))
+        return f"{e.reason} at offset {e.start}"
+    return None
+
+
+def _duplicate_name(
+    raw: Any, dups: dict[int, list[str]], rule: str, message: str, section: str
+) -> ValidationError | None:
+    """The first object, in document order, whose JSON text repeats a member
+    name, as an error at that member (None: none of the recorded dicts is in
+    the value, as when a lone surrogate escape made _load rebuild it)."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
+    while stack:
+        v, path = stack.pop()
+        if isinstance(v, dict):
+            names = dups.get(id(v))
+            if names:
+                e = _fail(names[0], rule, message, section)
+                for key in reversed(path):
+                    e._at(key)
+                return e
+            items = list(v.items())
+        elif isinstance(v, list):
+            items = list(enumerate(v))
+        else:
+            continue
+        stack.extend((x, path + (k,)) for k, x in reversed(items))
+    return None
 
 
 def _data_mismatch(data: bytes, size: int, digest: str) -> str | None:
