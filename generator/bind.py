@@ -359,4 +359,6 @@ def build(spec_dir: Path, display: str) -> Spec:
     """Load, bind and lint one vendored spec."""
     src = Sources(spec_dir, display)
     spec = Binder(src).run()
-    return replace(spec, findings=lint.run(spec, src.schemas, src.cfg.roots))
+    findings = lint.run(spec, src.schemas, src.cfg.roots)
+    findings += lint.text_differences(spec, src.cfg, spec_dir)
+    return replace(spec, findings=findings)

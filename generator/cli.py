@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("generate", cmd_generate, "regenerate the output folder"),
         ("check", cmd_check, "exit 1 if the output folder is stale"),
-        ("lint", cmd_lint, "print where Go and the schemas disagree"),
+        ("lint", cmd_lint, "print where Go disagrees with the schemas or the text"),
     ):
         sub.add_parser(name, help=text, parents=[common]).set_defaults(func=func)
     api_diff.add_cli(sub)

@@ -57,6 +57,21 @@ class TextConstant:
 
 
 @dataclass(frozen=True)
+class TextDifference:
+    """Where the Go types and the spec text disagree, declared in the mapping
+    file (a spec without schemas has no schema for lint to compare Go with):
+    the member, the passage of the text (checked against the vendored markdown)
+    and what the generated code does.  ``ocigen lint`` prints each."""
+
+    type: str  # "pkgdir.Type"
+    member: str | None  # JSON member name; None: the type as a whole
+    section: str  # "spec.md#error-codes"
+    quote: str  # verbatim from that section
+    decision: str  # what the generated code does about it
+    line: int
+
+
+@dataclass(frozen=True)
 class Config:
     file: str  # display path of the mapping file
     name: str
@@ -73,6 +88,7 @@ class Config:
     rules: tuple[Rule, ...]
     corrections: tuple[Correction, ...] = ()
     text_constants: tuple[TextConstant, ...] = ()
+    text_differences: tuple[TextDifference, ...] = ()
 
 
 def _line(text: str, needle: str) -> int:
@@ -157,6 +173,19 @@ def load(spec_dir: Path, display: str) -> Config:
                 line=_nth_line(text, "[[constants]]", i),
             )
         )
+    text_differences = []
+    for i, d in enumerate(data.get("text_differences", ())):
+        where = "text_differences"
+        text_differences.append(
+            TextDifference(
+                type=need(d, "type", where),
+                member=d.get("member"),
+                section=need(d, "section", where),
+                quote=need(d, "quote", where),
+                decision=need(d, "decision", where),
+                line=_nth_line(text, "[[text_differences]]", i),
+            )
+        )
     return Config(
         file=file,
         name=need(spec, "name", "spec"),
@@ -173,6 +202,7 @@ def load(spec_dir: Path, display: str) -> Config:
         rules=rules,
         corrections=tuple(corrections),
         text_constants=tuple(text_constants),
+        text_differences=tuple(text_differences),
     )
 
 

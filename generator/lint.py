@@ -1,4 +1,5 @@
-"""Lint: where the Go types and the JSON Schemas disagree.
+"""Lint: where the Go types and the JSON Schemas disagree, and where the Go
+types and the spec text do as the mapping file declares ([[text_differences]]).
 
 A pass over the bound model.  It walks the schema sites in the order the
 binder bound them (the mapping file's roots depth first, then every struct no
@@ -10,7 +11,11 @@ does about the disagreement.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
+from . import spectext
+from .config import Config
+from .errors import GeneratorError
 from .model import (
     Decoder,
     EnumType,
@@ -267,3 +272,50 @@ def run(spec: Spec, schemas: Schemas, roots: Iterable[tuple[str, str]]) -> tuple
         }[code]
         linter.add(code, where, f"{message}; {effect}", where)
     return tuple(linter.findings)
+
+
+def text_differences(spec: Spec, cfg: Config, spec_dir: Path) -> tuple[Finding, ...]:
+    """The mapping file's [[text_differences]] as findings, each checked: its
+    type and member exist, and its quote stands in the cited section of the
+    vendored markdown (so a spec update that changes the text stops generate)."""
+    structs = {
+        f"{m.go_package}.{s.go_name}": s for m in spec.modules for s in m.structs
+    }
+    texts: dict[str, spectext.Text] = {}
+    out: list[Finding] = []
+    for d in cfg.text_differences:
+
+        def error(message: str) -> GeneratorError:
+            return GeneratorError(cfg.file, d.line, f"text difference: {message}")
+
+        struct = structs.get(d.type)
+        if struct is None:
+            raise error(f"no Go struct {d.type!r} in this spec")
+        go = f"Go {struct.go_name}"
+        where = struct.go_name
+        if d.member is not None:
+            field = next((f for f in struct.fields if f.wire_name == d.member), None)
+            if field is None:
+                raise error(f"{struct.go_name} has no member {d.member!r}")
+            go = f"Go {field.go_name} {field.go_type}"
+            where = f"{struct.go_name}.{d.member}"
+        name, _, anchor = d.section.partition("#")
+        if name not in texts:
+            path = spec_dir / name
+            if not path.is_file():
+                raise error(f"section {d.section}: no file {name} in the spec folder")
+            texts[name] = spectext.read(path, name)
+        sections = texts[name].section(anchor)
+        if sections is None:
+            raise error(f"section {d.section}: no such heading in {name}")
+        if not spectext.find(sections, d.quote):
+            raise error(f"the quote is not in {d.section}: {d.quote!r}")
+        out.append(
+            Finding(
+                "go-text-difference",
+                where,
+                f'{go}; {d.section} says "{spectext.shown(d.quote)}"; {d.decision}',
+                f"{cfg.file}:{d.line}",
+            )
+        )
+    return tuple(out)

@@ -253,3 +253,72 @@ def test_mapping_correction_that_matches_nothing_is_an_error(tmp_path: Path) -> 
         f"spec/minispec/ocigen.toml:{text.count(chr(10)) + 2}: correction for"
         " specs-go/v1.Widget.nope matches no field at a schema site"
     )
+
+
+_TEXT = """# Parts
+
+## Part properties
+
+- **`name`** *string*
+
+  The `name` MAY be any JSON value.
+"""
+
+_DIFFERENCE = """
+[[text_differences]]
+type = "specs-go/v1.Part"
+member = "name"
+section = "parts.md#part-properties"
+quote = "The `name` MAY be any JSON value."
+decision = "Go's string applies"
+"""
+
+
+def _with_difference(tmp_path: Path, entry: str) -> tuple[Path, int]:
+    """The minispec with parts.md and ``entry`` appended to its mapping file;
+    the entry's line."""
+    spec = _copy(tmp_path)
+    (spec / "parts.md").write_text(_TEXT, encoding="utf-8")
+    mapping = spec / "ocigen.toml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text + entry, encoding="utf-8")
+    return spec, text.count("\n") + 2
+
+
+def test_text_differences_are_lint_findings(tmp_path: Path) -> None:
+    spec, line = _with_difference(tmp_path, _DIFFERENCE)
+    (built,) = pipeline.load(spec.parent, "spec")
+    assert [f.line() for f in built.findings if f.code == "go-text-difference"] == [
+        'go-text-difference: Part.name: Go Name string; parts.md#part-properties says "The name'
+        f' MAY be any JSON value."; Go\'s string applies [spec/minispec/ocigen.toml:{line}]'
+    ]
+    # A type as a whole (no member), and the report lint prints.
+    spec, line = _with_difference(tmp_path / "b", _DIFFERENCE.replace('member = "name"\n', ""))
+    (built,) = pipeline.load(spec.parent, "spec")
+    assert (
+        'go-text-difference: Part: Go Part; parts.md#part-properties says "The name MAY be any'
+        f' JSON value."; Go\'s string applies [spec/minispec/ocigen.toml:{line}]'
+    ) in pipeline.lint_report(built).splitlines()
+
+
+@pytest.mark.parametrize(
+    "old,new,message",
+    [
+        ('"specs-go/v1.Part"', '"specs-go/v1.Nope"', "no Go struct 'specs-go/v1.Nope' in this spec"),
+        ('member = "name"', 'member = "nope"', "Part has no member 'nope'"),
+        ("parts.md#part-properties", "nope.md#part-properties",
+         "section nope.md#part-properties: no file nope.md in the spec folder"),
+        ("parts.md#part-properties", "parts.md#nope", "section parts.md#nope: no such heading in parts.md"),
+        ("MAY be any", "MUST be any",
+         "the quote is not in parts.md#part-properties: 'The `name` MUST be any JSON value.'"),
+    ],
+)  # fmt: skip
+def test_text_difference_that_does_not_match_is_an_error(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    from generator.errors import GeneratorError
+
+    spec, line = _with_difference(tmp_path, _DIFFERENCE.replace(old, new))
+    with pytest.raises(GeneratorError) as info:
+        pipeline.load(spec.parent, "spec")
+    assert str(info.value) == f"spec/minispec/ocigen.toml:{line}: text difference: {message}"
