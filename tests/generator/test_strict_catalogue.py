@@ -32,7 +32,7 @@ MINISPEC = HERE / "fixtures" / "minispec"
 # --- the committed catalogues -------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["image-spec", "runtime-spec"])
+@pytest.mark.parametrize("name", ["image-spec", "runtime-spec", "distribution-spec"])
 def test_committed_catalogue_has_its_text_vendored(name: str) -> None:
     """Every file a strict.toml cites or catalogues is vendored, so that every
     quote and anchor was checked and no MUST was missed (generation checks

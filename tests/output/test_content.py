@@ -218,13 +218,13 @@ def test_public_mappings_are_read_only() -> None:
         with pytest.raises(TypeError):
             mapping["x"] = "y"  # type: ignore[index]
     assert v1.Manifest.JSON_NAMES["schema_version"] == "schemaVersion"
-    assert dict(oci_spec.SPEC_VERSIONS) == {"image-spec": "1.1.1", "runtime-spec": "1.3.0"}
+    assert dict(oci_spec.SPEC_VERSIONS) == {"distribution-spec": "1.1.1", "image-spec": "1.1.1", "runtime-spec": "1.3.0"}
 
 
 def test_importing_the_models_loads_no_hashing_schemas_or_pydantic() -> None:
     probe = (
         f"import sys; sys.path.insert(0, {str(GENERATED)!r}); "
-        "import oci_spec.image.v1, oci_spec.runtime; "
+        "import oci_spec.image.v1, oci_spec.runtime, oci_spec.distribution.v1.extensions; "
         "print(sorted(m for m in ('hashlib', 'tarfile', 'argparse', 'pydantic', 'pydantic_core', "
         "'oci_spec._schemas', 'oci_spec._validate') if m in sys.modules))"
     )

@@ -106,15 +106,17 @@ def test_relative_imports_only_and_no_dynamic_code(path: Path) -> None:
 def test_versions() -> None:
     import oci_spec
     import oci_spec.image
+    import oci_spec.distribution
     import oci_spec.runtime
 
     assert oci_spec.image.VERSION == "1.1.1"
     assert oci_spec.runtime.VERSION == "1.3.0"
-    assert oci_spec.SPEC_VERSIONS == {"image-spec": "1.1.1", "runtime-spec": "1.3.0"}
+    assert oci_spec.distribution.VERSION == "1.1.1"
+    assert oci_spec.SPEC_VERSIONS == {"distribution-spec": "1.1.1", "image-spec": "1.1.1", "runtime-spec": "1.3.0"}
     assert issubclass(oci_spec.ValidationError, ValueError)
 
 
 def test_lint_reports_are_committed_and_reviewed() -> None:
-    for name in ("image-spec", "runtime-spec"):
+    for name in ("image-spec", "runtime-spec", "distribution-spec"):
         text = (GENERATED / "lint" / f"{name}.txt").read_text(encoding="utf-8")
         assert text.startswith(f"# ocigen lint: {name}")

@@ -32,6 +32,8 @@ from generator.errors import GeneratorError
 from generator.model import Spec as ModelSpec
 from oci_spec import ValidationError
 from oci_spec import _runtime, _strict
+from oci_spec.distribution.v1 import ErrorResponse, TagList
+from oci_spec.distribution.v1.extensions import ExtensionList
 from oci_spec.image.v1 import (
     descriptor_empty_json,
     Descriptor,
@@ -65,7 +67,7 @@ IMAGE_SCHEMA_DIR = SPEC_ROOT / "image-spec" / "schema"
 
 def _rules() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for name in ("image-spec", "runtime-spec"):
+    for name in ("image-spec", "runtime-spec", "distribution-spec"):
         data = tomllib.loads((SPEC_ROOT / name / "strict.toml").read_text("utf-8"))
         for rule in data["rule"]:
             out[rule["id"]] = dict(rule, spec=name)
@@ -474,6 +476,64 @@ CASES += [
 ]  # fmt: skip
 # And add to VALIDATE_REFUSES (Go writes "mode": "", which the schema's enum refuses):
 VALIDATE_REFUSES["linux-memory-policy-mode-required"] = 'found ""'
+
+
+
+def _errors(*errors: dict[str, Any]) -> str:
+    return _j({"errors": list(errors)})
+
+
+def _ext(**extra: Any) -> dict[str, Any]:
+    """An extension of extensions/_oci.md#extensions-property-descriptions."""
+    return {"name": "_oci", "url": "https://example.com/_oci.md",
+            "endpoints": ["_oci/ext/discover"], **extra}
+
+
+# distribution-spec: no schema (None); the bad bodies of the real registries
+# (registry.redhat.io's "404", Harbor's and public.ecr.aws's NOT_FOUND: the
+# sources are cited in tests/support/distribution_corpus.py) and hand-written ones.
+CASES += [
+    Case("error-response-errors-required", ErrorResponse,
+         _errors({"code": "BLOB_UNKNOWN", "message": "blob unknown to registry"}),
+         _j({"details": "requesting higher privileges than access token allows"}), "errors", None),
+    Case("error-response-errors-required", ErrorResponse, _errors(),
+         _j({"errors": None}), "errors", None),
+    Case("error-code-required", ErrorResponse, _errors({"code": "DENIED"}),
+         _errors({"code": "DENIED"}, {"message": "no code", "detail": "d"}), "errors[1].code", None),
+    Case("error-code-characters", ErrorResponse, _errors({"code": "MANIFEST_BLOB_UNKNOWN"}),
+         _errors({"code": "404", "message": "Not Found"}), "errors[0].code", None),
+    Case("error-code-listed", ErrorResponse,
+         _errors({"code": "TOOMANYREQUESTS"}, {"code": "EXTENSION_UNKNOWN"}, {"code": "TAG_INVALID"},
+                 {"code": "MANIFEST_UNVERIFIED"}),
+         _errors({"code": "UNAUTHORIZED"}, {"code": "NOT_FOUND", "message": "404 page not found"}),
+         "errors[1].code", None),
+    Case("tag-list-name-required", TagList, _j({"name": "library/busybox", "tags": ["latest"]}),
+         _j({"tags": ["latest"]}), "name", None),
+    Case("tag-list-name-pattern", TagList,
+         _j({"name": "registry.example/a__b/c-d.e", "tags": []}),
+         _j({"name": "Library/BusyBox", "tags": []}), "name", None),
+    Case("tag-list-tags-required", TagList, _j({"name": "empty", "tags": []}),
+         _j({"name": "empty", "tags": None}), "tags", None),
+    Case("tag-list-tags-pattern", TagList,
+         _j({"name": "r", "tags": ["_x", "v1.0.0-rc.1", "a" * 128]}),
+         _j({"name": "r", "tags": ["latest", "a" * 129]}), "tags[1]", None),
+    Case("tag-list-tags-pattern", TagList, _j({"name": "r", "tags": ["latest"]}),
+         _j({"name": "r", "tags": ["-dash"]}), "tags[0]", None),
+    Case("extension-list-extensions-required", ExtensionList, _j({"extensions": []}),
+         _j({}), "extensions", None),
+    Case("extension-list-names-unique", ExtensionList,
+         _j({"extensions": [_ext(), _ext(name="_example")]}),
+         _j({"extensions": [_ext(), _ext(name="_example"), _ext(url="https://other.example")]}),
+         "extensions[2].name", None),
+    Case("extension-name-required", ExtensionList, _j({"extensions": [_ext()]}),
+         _j({"extensions": [_ext(name="")]}), "extensions[0].name", None),
+    Case("extension-url-required", ExtensionList, _j({"extensions": [_ext(description="d")]}),
+         _j({"extensions": [{"name": "_oci", "endpoints": []}]}), "extensions[0].url", None),
+    # The example of extensions/_oci.md itself leaves endpoints out.
+    Case("extension-endpoints-required", ExtensionList, _j({"extensions": [_ext(endpoints=[])]}),
+         _j({"extensions": [{"name": "_<extension>", "description": "", "url": "..."}]}),
+         "extensions[0].endpoints", None),
+]  # fmt: skip
 
 
 IDS = [c.id for c in CASES]

@@ -194,7 +194,7 @@ def test_same_tree_has_no_changes() -> None:
 
 def test_json_report(diffs: dict[str, api_diff.SpecDiff]) -> None:
     data = json.loads(api_diff.to_json(list(diffs.values())))
-    image = data["specs"][0]
+    image = next(s for s in data["specs"] if s["name"] == "image-spec")
     assert (image["name"], image["from_version"], image["to_version"]) == (
         "image-spec", "1.1.0", "1.1.1",
     )

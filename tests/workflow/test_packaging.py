@@ -58,6 +58,14 @@ def test_version_scheme() -> None:
         packaging.dist_version(DIST, three)
     more = dataclasses.replace(DIST, version_specs=DIST.version_specs + ("distribution-spec",))
     assert packaging.dist_version(more, three) == "1.10101.10300.10101"
+    # The committed three specs (docs/packaging.md): one segment each, then the revision.
+    assert packaging.dist_version(dataclasses.replace(more, epoch=2), three) == "2.10101.10300.10101"
+    assert packaging.dist_version(dataclasses.replace(more, epoch=2, revision=1), three) == (
+        "2.10101.10300.10101.1"
+    )
+    assert packaging.unpack(more, "2.10101.10300.10101.1") == {
+        "image-spec": "1.1.1", "runtime-spec": "1.3.0", "distribution-spec": "1.1.1",
+    }  # fmt: skip
     assert packaging.render(_specs("1.1.1", "1.2.1"), None) == {}  # no distribution.toml
 
 
@@ -130,10 +138,13 @@ def test_wheel_builds_offline_and_installs_into_a_fresh_venv(tmp_path: Path) -> 
     probe = (
         "import importlib.metadata as md, pathlib, oci_spec\n"
         "from oci_spec.image.v1 import Manifest\n"
+        "from oci_spec.distribution.v1 import ErrorResponse\n"
         "p = pathlib.Path(oci_spec.__file__).parent\n"
         "assert (p / 'py.typed').is_file()\n"
         "assert 'site-packages' in str(p), p\n"
         "print(md.version('" + DIST_NAME + "'), dict(oci_spec.SPEC_VERSIONS))\n"
     )
     out = subprocess.run([str(python), "-I", "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path)
-    assert out.stdout.strip() == f"{version} {{'image-spec': '1.1.1', 'runtime-spec': '1.3.0'}}"
+    assert out.stdout.strip() == (
+        f"{version} {{'distribution-spec': '1.1.1', 'image-spec': '1.1.1', 'runtime-spec': '1.3.0'}}"
+    )

@@ -24,18 +24,24 @@ def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_committed_tree_is_intact_and_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["spec", "status"]) == 0
     out = capsys.readouterr().out.splitlines()
-    # The image-spec v1.1.1 tag is commit 147f9c1... upstream.
+    # The distribution-spec v1.1.1 tag is commit a139cc4... upstream.
     assert out[0] == (
+        "distribution-spec 1.1.1: tag v1.1.1, commit a139cc423184af6078077b9b7ee336eddbd03f8f "
+        "(tarball distribution-spec-v1.1.1.tar): intact"
+    )
+    # The image-spec v1.1.1 tag is commit 147f9c1... upstream.
+    assert out[1] == (
         "image-spec 1.1.1: tag v1.1.1, commit 147f9c13cedb47a0c4d9a11a222961073d585877 "
         "(tarball image-spec-v1.1.1.tar): intact"
     )
     # The runtime-spec v1.3.0 tag is commit 9224913... upstream.
-    assert out[1] == (
+    assert out[2] == (
         "runtime-spec 1.3.0: tag v1.3.0, commit 92249139eea7161e13745abd4cb6d0ea02a3227a "
         "(tarball runtime-spec-v1.3.0.tar): intact"
     )
-    assert out[2].startswith(
-        "generated (generated from image-spec 1.1.1, runtime-spec 1.3.0): up to date ("
+    assert out[3].startswith(
+        "generated (generated from distribution-spec 1.1.1, image-spec 1.1.1, runtime-spec 1.3.0):"
+        " up to date ("
     )
 
 
