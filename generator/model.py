@@ -108,6 +108,9 @@ class ListType:
     item: TypeRef
     min_items: int | None = None
     item_nullable: bool = False
+    # No schema for the items and a Go value type: a null item decodes to Go's
+    # zero value ("", 0, false), as encoding/json leaves the element zero.
+    item_null_zero: bool = False
 
 
 @dataclass(frozen=True)

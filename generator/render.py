@@ -49,7 +49,7 @@ def converts(t: TypeRef) -> bool:
     if t.kind in (Kind.ENUM, Kind.BYTES, Kind.TIME, Kind.STRUCT):
         return True
     if isinstance(t, ListType):
-        return converts(t.item) or t.item_nullable
+        return converts(t.item) or t.item_nullable or t.item_null_zero
     if isinstance(t, MapType):
         return converts(t.value) or t.value_nullable or any(converts(v) for _, v in t.keyed)
     return False
@@ -211,7 +211,7 @@ def _building_levels(t: TypeRef, level: int = 1) -> set[int]:
     ``l<n>``/``m<n>``/``y<n>`` variables of templates/_codec.py.j2)."""
     if isinstance(t, ListType):
         inner = _building_levels(t.item, level + 1)
-        return inner | {level} if converts(t.item) or t.item_nullable else inner
+        return inner | {level} if converts(t) else inner
     if isinstance(t, MapType):
         inner = _building_levels(t.value, level + 1)
         for _, keyed in t.keyed:

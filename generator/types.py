@@ -20,6 +20,7 @@ from .model import (
     BytesType,
     EnumType,
     IntType,
+    Kind,
     ListType,
     MapType,
     ObjectType,
@@ -156,6 +157,7 @@ class TypeMapper:
             item=item.type,
             min_items=node.min_items if node is not None else None,
             item_nullable=item.nilable and null_ok(item_node),
+            item_null_zero=item_node is None and item.type.kind in (Kind.STR, Kind.INT, Kind.BOOL),
         )
 
     def map_type(

@@ -9059,7 +9059,9 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
 
 def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: LinuxTimeOffset = _new(LinuxTimeOffset)
     v: Any
     w: Any
@@ -9246,7 +9248,9 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
 
 def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: LinuxBlockIODevice = _new(LinuxBlockIODevice)
     v: Any
     w: Any
@@ -11092,7 +11096,9 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
 
 def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: WindowsCPUGroupAffinity = _new(WindowsCPUGroupAffinity)
     v: Any
     w: Any
@@ -13021,7 +13027,9 @@ def _dec_State(d: Any) -> State:
 
 def _dec_State_2(d: Any) -> State:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: State = _new(State)
     v: Any
     w: Any
@@ -13126,7 +13134,9 @@ def _dec_State_2(d: Any) -> State:
 
 def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: ContainerProcessState = _new(ContainerProcessState)
     v: Any
     w: Any
@@ -13161,13 +13171,19 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
         else:
             if type(v) is not list:
                 raise _type("fds", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("fds") from None
-            o.fds = v
+            o.fds = l1
     v = d.get("pid", _ABSENT)
     if v is _ABSENT:
         o.pid = 0

@@ -456,7 +456,9 @@ _FOLD_TagList = {"NAME": ("name", True), "TAGS": ("tags", False)}
 
 def _dec_ErrorResponse(d: Any) -> ErrorResponse:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: ErrorResponse = _new(ErrorResponse)
     v: Any
     w: Any
@@ -492,7 +494,9 @@ def _dec_ErrorResponse(d: Any) -> ErrorResponse:
 
 def _dec_ErrorInfo(d: Any) -> ErrorInfo:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: ErrorInfo = _new(ErrorInfo)
     v: Any
     w: Any
@@ -549,7 +553,9 @@ def _dec_ErrorInfo(d: Any) -> ErrorInfo:
 
 def _dec_RepositoryList(d: Any) -> RepositoryList:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: RepositoryList = _new(RepositoryList)
     v: Any
     w: Any
@@ -569,13 +575,19 @@ def _dec_RepositoryList(d: Any) -> RepositoryList:
         else:
             if type(v) is not list:
                 raise _type("repositories", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("repositories") from None
-            o.repositories = v
+            o.repositories = l1
     if len(d) == n:
         o.unknown_fields = None
         return o
@@ -588,7 +600,9 @@ def _dec_RepositoryList(d: Any) -> RepositoryList:
 
 def _dec_TagList(d: Any) -> TagList:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: TagList = _new(TagList)
     v: Any
     w: Any
@@ -620,13 +634,19 @@ def _dec_TagList(d: Any) -> TagList:
         else:
             if type(v) is not list:
                 raise _type("tags", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("tags") from None
-            o.tags = v
+            o.tags = l1
     if len(d) == n:
         o.unknown_fields = None
         return o

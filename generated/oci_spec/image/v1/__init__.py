@@ -2048,7 +2048,9 @@ def _dec_Platform_2(d: Any) -> Platform:
 
 def _dec_Platform(d: Any) -> Platform:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Platform = _new(Platform)
     v: Any
     w: Any
@@ -2105,13 +2107,19 @@ def _dec_Platform(d: Any) -> Platform:
         else:
             if type(v) is not list:
                 raise _type("os.features", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("os.features") from None
-            o.os_features = v
+            o.os_features = l1
     v = d.get("variant", _ABSENT)
     if v is _ABSENT:
         o.variant = ""

@@ -1918,10 +1918,15 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
 
 def _dec_MemoryPolicy(d: Any) -> MemoryPolicy:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: MemoryPolicy = _new(MemoryPolicy)
     v: Any
     w: Any
+    l1: Any
+    m1: Any
+    y1: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
         o.modes = None
@@ -1939,13 +1944,19 @@ def _dec_MemoryPolicy(d: Any) -> MemoryPolicy:
         else:
             if type(v) is not list:
                 raise _type("modes", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("modes") from None
-            o.modes = v
+            o.modes = l1
     v = d.get("flags", _ABSENT)
     if v is _ABSENT:
         o.flags = None
@@ -1956,13 +1967,19 @@ def _dec_MemoryPolicy(d: Any) -> MemoryPolicy:
         else:
             if type(v) is not list:
                 raise _type("flags", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
-            o.flags = v
+            o.flags = l1
     if len(d) == n:
         o.unknown_fields = None
         return o

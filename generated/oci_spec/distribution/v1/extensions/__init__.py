@@ -223,7 +223,9 @@ _FOLD_Extension = {
 
 def _dec_ExtensionList(d: Any) -> ExtensionList:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: ExtensionList = _new(ExtensionList)
     v: Any
     w: Any
@@ -259,7 +261,9 @@ def _dec_ExtensionList(d: Any) -> ExtensionList:
 
 def _dec_Extension(d: Any) -> Extension:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Extension = _new(Extension)
     v: Any
     w: Any
@@ -315,13 +319,19 @@ def _dec_Extension(d: Any) -> Extension:
         else:
             if type(v) is not list:
                 raise _type("endpoints", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("endpoints") from None
-            o.endpoints = v
+            o.endpoints = l1
     if len(d) == n:
         o.unknown_fields = None
         return o

@@ -130,7 +130,9 @@ _FOLD_Versioned = {"SCHEMAVERSION": ("schemaVersion", True)}
 
 def _dec_Versioned(d: Any) -> Versioned:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Versioned = _new(Versioned)
     v: Any
     w: Any

@@ -795,10 +795,15 @@ _FOLD_Blob = {"MEDIATYPE": ("mediaType", True), "DATA": ("data", False)}
 
 def _dec_Settings(d: Any) -> Settings:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Settings = _new(Settings)
     v: Any
     w: Any
+    l1: Any
+    m1: Any
+    y1: Any
     if len(d) == 0:
         # Only the required members (the common case): no lookups for the rest.
         o.name = ""
@@ -941,13 +946,19 @@ def _dec_Settings(d: Any) -> Settings:
         else:
             if type(v) is not list:
                 raise _type("tags", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("tags") from None
-            o.tags = v
+            o.tags = l1
     v = d.get("labels", _ABSENT)
     if v is _ABSENT:
         o.labels = None
@@ -1031,13 +1042,19 @@ def _dec_Settings(d: Any) -> Settings:
         else:
             if type(v) is not list:
                 raise _type("aliases", "array", v)
+            l1 = []
             try:
                 for x1 in v:
+                    if x1 is None:
+                        l1.append("")
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    l1.append(y1)
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("aliases") from None
-            o.aliases = v
+            o.aliases = l1
     v = d.get("backup", _ABSENT)
     if v is _ABSENT:
         o.backup = _zero_Person()
@@ -1073,7 +1090,9 @@ def _dec_Settings(d: Any) -> Settings:
 
 def _dec_Limits(d: Any) -> Limits:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Limits = _new(Limits)
     v: Any
     w: Any
@@ -1456,7 +1475,9 @@ def _dec_Part(d: Any) -> Part:
 
 def _dec_Part_2(d: Any) -> Part:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Part = _new(Part)
     v: Any
     w: Any
@@ -1549,7 +1570,9 @@ def _dec_Person(d: Any) -> Person:
 
 def _dec_Person_2(d: Any) -> Person:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Person = _new(Person)
     v: Any
     w: Any
@@ -1594,7 +1617,9 @@ def _dec_Person_2(d: Any) -> Person:
 
 def _dec_Blob(d: Any) -> Blob:
     if type(d) is not dict:
-        raise _expect_object(d)
+        if d is not None:
+            raise _expect_object(d)
+        d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
     o: Blob = _new(Blob)
     v: Any
     w: Any
