@@ -39,7 +39,10 @@ except ImportError:  # not installed: use the committed output
 
 from oci_spec import Timestamp, ValidationError  # noqa: E402
 
-MODULES = ("image", "image.v1", "runtime", "runtime.features")
+MODULES = (
+    "image", "image.v1", "runtime", "runtime.features",
+    "distribution", "distribution.v1", "distribution.v1.extensions",
+)  # fmt: skip
 
 # How many times one drawn value may be repaired before it is given up.
 MAX_REPAIRS = 60

@@ -59,6 +59,9 @@ def test_registry_covers_every_upstream_struct(
         "image.v1.": goref_build.sources["image-spec"] / "specs-go/v1",
         "runtime.": goref_build.sources["runtime-spec"] / "specs-go",
         "runtime.features.": goref_build.sources["runtime-spec"] / "specs-go/features",
+        "distribution.v1.": goref_build.sources["distribution-spec"] / "specs-go/v1",
+        "distribution.v1.extensions.": goref_build.sources["distribution-spec"]
+        / "specs-go/v1/extensions",
     }
     expected = set()
     for prefix, pkg in pkgs.items():
@@ -70,6 +73,7 @@ def test_registry_covers_every_upstream_struct(
     assert len(expected) > 70
     assert expected - listed == set()
     assert {"runtime.Spec", "runtime.State", "image.v1.Manifest"} <= listed
+    assert {"distribution.v1.ErrorResponse", "distribution.v1.extensions.ExtensionList"} <= listed
 
 
 def test_unknown_type_is_a_protocol_error(goref: GoRef) -> None:

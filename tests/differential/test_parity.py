@@ -4,11 +4,12 @@ Three kinds of evidence, all compared with goref (the upstream Go types decoded
 with json.Unmarshal and encoded with json.Marshal, see goref/main.go):
 
 1. generated values (strategies.py: built from the models' own metadata, every
-   model class of both specs): Go re-encodes exactly our bytes, and we decode
-   Go's bytes back to the same value;
+   model class of the three specs): Go re-encodes exactly our bytes, and we
+   decode Go's bytes back to the same value;
 2. the corpus: every JSON document of the vendored spec (Markdown examples with
-   a mediatype, the schema table tests) and *.json under tests/: our
-   re-serialization equals Go's;
+   a mediatype, the schema table tests, distribution-spec's examples and the
+   registry bodies of tests/support/distribution_corpus.py) and *.json under
+   tests/: our re-serialization equals Go's, and what Go refuses we refuse;
 3. targeted Go behaviours, one test each.
 
 Go drops members it has no field for; ours keeps them (``unknown_fields``), so
@@ -38,6 +39,9 @@ from toolchain import GoRef
 from oci_spec.image import v1  # noqa: E402  (path set up by strategies)
 from oci_spec import runtime  # noqa: E402
 from oci_spec.runtime import features  # noqa: E402
+from oci_spec.distribution import v1 as dist  # noqa: E402
+from oci_spec.distribution.v1 import extensions as dist_ext  # noqa: E402
+from support import distribution_corpus  # noqa: E402
 
 pytestmark = pytest.mark.differential
 
@@ -95,6 +99,9 @@ def test_every_model_class_is_covered(goref: GoRef) -> None:
     # every struct of runtime-spec and its features has a model
     go_runtime = {n for n in listed if n.startswith("runtime.")}
     assert go_runtime <= set(names), go_runtime - set(names)
+    # every struct of distribution-spec v1 and its extensions has a model
+    go_distribution = {n for n in listed if n.startswith("distribution.")}
+    assert len(go_distribution) == 6 and go_distribution <= set(names)
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=go_name)
@@ -206,6 +213,8 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "manifest_test.go:TestManifest[0]": "config.mediaType 'invalid' has no subtype",
     "manifest_test.go:TestManifest[5]": "layers is empty (minItems 1)",
     "manifest_test.go:TestManifest[9]": "layers[0].digest algorithm with repeated separators",
+    # distribution-spec's text shows only the mediaType member of a manifest.
+    "distribution-spec/spec.md:468": "manifest fragment: required schemaVersion, config, layers missing",
 }
 
 
@@ -248,6 +257,17 @@ def _table_docs() -> Iterator[Doc]:
             yield Doc(name, TABLE_FIELDS[key], value.encode())
 
 
+def _distribution_docs() -> Iterator[Doc]:
+    """distribution-spec's examples (repaired as the corpus module says) and the
+    real and hand-written registry bodies."""
+    for where, text in distribution_corpus.fenced_json():
+        example = distribution_corpus.EXAMPLES[where]
+        raw = distribution_corpus.repaired(where, text).encode()
+        yield Doc(f"distribution-spec/{where}", example.cls, raw)
+    for body in distribution_corpus.BODIES + distribution_corpus.INVALID:
+        yield Doc(f"distribution-body:{body.name}", body.cls, body.raw)
+
+
 # JSON under tests/ that is not an OCI document: schemas and vendoring metadata.
 CORPUS_IGNORED = [r"(^|/)schema/", r"(^|/)provenance\.json$"]
 
@@ -287,7 +307,7 @@ def test_corpus_files_are_classified() -> None:
 
 
 def corpus() -> list[Doc]:
-    return [*_markdown_docs(), *_table_docs(), *_corpus_files()]
+    return [*_markdown_docs(), *_table_docs(), *_corpus_files(), *_distribution_docs()]
 
 
 CORPUS = corpus()
@@ -296,9 +316,13 @@ CORPUS = corpus()
 def test_corpus_is_complete() -> None:
     names = [d.name for d in CORPUS]
     assert len(names) == len(set(names))
-    md = [d for d in CORPUS if ".md:" in d.name]
+    md = [d for d in CORPUS if ".md:" in d.name and not d.name.startswith("distribution-spec/")]
     # the 13 mediatype-annotated blocks of the five vendored documents
     assert len(md) == 13, [d.name for d in md]
+    distribution = [d for d in CORPUS if d.name.startswith("distribution-")]
+    assert len(distribution) == 6 + len(distribution_corpus.BODIES + distribution_corpus.INVALID)
+    assert {dist.ErrorResponse, dist.TagList, dist.RepositoryList, dist_ext.ExtensionList,
+            v1.Index, v1.Manifest} == {d.cls for d in distribution}  # fmt: skip
     assert {d.cls for d in md} == set(MEDIA_TYPES.values())
     assert sum("_test.go:" in d.name for d in CORPUS) >= 60
 
@@ -660,3 +684,42 @@ def test_two_objects_for_one_field_merge_in_go_not_here(goref: GoRef) -> None:
     d = v1.Descriptor.from_json(raw)
     assert d.platform is not None
     assert (d.platform.architecture, d.platform.os, d.platform.os_version) == ("", "", "1")
+
+
+# --- distribution-spec: no schema, so Go's decoding is the whole validation ------------
+
+
+def test_distribution_null_is_the_zero_value(goref: GoRef) -> None:
+    # decode.go literalStore: null into a value is a no-op, at the top, in a
+    # member, as an element of []string or []ErrorInfo.
+    assert same(goref, dist.ErrorResponse, b"null") == b'{"errors":null}'
+    assert same(goref, dist.ErrorResponse, b'{"errors":[null,{"code":null,"detail":null}]}') == (
+        b'{"errors":[{"code":"","message":"","detail":""},{"code":"","message":"","detail":""}]}'
+    )
+    assert same(goref, dist.TagList, b'{"name":null,"tags":["a",null]}') == (
+        b'{"name":"","tags":["a",""]}'
+    )
+    assert same(goref, dist.RepositoryList, b'{"repositories":[null]}') == b'{"repositories":[""]}'
+    assert same(goref, dist_ext.ExtensionList, b'{"extensions":[null]}') == (
+        b'{"extensions":[{"name":"","url":"","endpoints":null}]}'
+    )
+
+
+def test_distribution_wrong_json_types_fail_in_go_and_here(goref: GoRef) -> None:
+    cases = [
+        (dist.ErrorResponse, b'{"errors":[{"code":"DENIED","detail":{"a":1}}]}', "errors[0].detail",
+         "json: cannot unmarshal object into Go struct field ErrorInfo.errors.detail of type string"),
+        (dist.ErrorResponse, b'{"errors":[{"code":404}]}', "errors[0].code",
+         "json: cannot unmarshal number into Go struct field ErrorInfo.errors.code of type string"),
+        (dist.TagList, b'{"name":"r","tags":["a",1]}', "tags[1]",
+         "json: cannot unmarshal number into Go struct field TagList.tags of type string"),
+        (dist_ext.ExtensionList, b'{"extensions":[{"endpoints":[true]}]}',
+         "extensions[0].endpoints[0]",
+         "json: cannot unmarshal bool into Go struct field Extension.extensions.endpoints of type string"),
+    ]  # fmt: skip
+    for cls, raw, path, go_error in cases:
+        good, out = goref.roundtrip(go_name(cls), raw)
+        assert (good, out) == (False, go_error)
+        with pytest.raises(ValidationError) as info:
+            cls.from_json(raw)
+        assert info.value.path == path

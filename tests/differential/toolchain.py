@@ -23,8 +23,9 @@ go-digest (``github.com/opencontainers/go-digest``) comes from
 ``$OCIGEN_GO_DIGEST_SRC``, an installed ``golang-github-opencontainers-go-digest-dev``
 (/usr/share/gocode), or is fetched the same way as the toolchain.
 
-The image-spec / runtime-spec Go packages are the repo's vendored copies under
-``spec/`` (``$OCIGEN_IMAGE_SPEC_SRC`` / ``$OCIGEN_RUNTIME_SPEC_SRC`` override).
+The image-spec / runtime-spec / distribution-spec Go packages are the repo's
+vendored copies under ``spec/`` (``$OCIGEN_IMAGE_SPEC_SRC`` /
+``$OCIGEN_RUNTIME_SPEC_SRC`` / ``$OCIGEN_DISTRIBUTION_SPEC_SRC`` override).
 
 ``build_program`` builds any such Go program in GOPATH mode against local
 sources (``GoProgram``: main.go, import path -> source folder, the minimum Go
@@ -77,6 +78,9 @@ HOW_TO_ENABLE = (
 _GO_PACKAGES = {
     "image-spec": ["specs-go", "specs-go/v1"],
     "runtime-spec": ["specs-go", "specs-go/features"],
+    # GOPATH mode ignores specs-go/go.mod (module .../distribution-spec/specs-go):
+    # the import path .../distribution-spec/specs-go/v1 is the folder's.
+    "distribution-spec": ["specs-go/v1", "specs-go/v1/extensions"],
     "go-digest": ["."],
 }
 
@@ -445,6 +449,7 @@ def go_sources() -> dict[str, Path]:
     return {
         "image-spec": _spec_src("image-spec"),
         "runtime-spec": _spec_src("runtime-spec"),
+        "distribution-spec": _spec_src("distribution-spec"),
         "go-digest": _go_digest_src(),
     }
 

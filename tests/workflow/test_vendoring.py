@@ -157,3 +157,47 @@ def test_vendored_validate_command_uses_the_standard_library_only(tmp_path: Path
     problems = json.loads(result.stdout)["results"][0]["problems"]
     assert [p["location"] for p in problems] == ["config", "layers[0]"]
     assert all(p["message"].endswith("does not exist") for p in problems)
+
+
+DISTRIBUTION = textwrap.dedent(
+    '''
+    import sys
+
+    generated = sys.argv[1]
+    assert not any("site-packages" in p for p in sys.path), sys.path  # -I -S
+    sys.path.insert(0, generated)
+
+    from oci_spec import ValidationError
+    from oci_spec.distribution.v1 import ErrorResponse, TagList, ERROR_CODE_NAME_UNKNOWN
+    from oci_spec.distribution.v1.extensions import ExtensionList
+
+    body = b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}'
+    e = ErrorResponse.from_json(body, strict=True)
+    assert e.errors[0].code == ERROR_CODE_NAME_UNKNOWN
+    try:
+        ErrorResponse.from_json(b'{"errors":[{"code":"DENIED","detail":{"a":1}}]}')
+    except ValidationError as err:
+        assert err.path == "errors[0].detail", err.path
+    else:
+        raise AssertionError("an object in detail was accepted")
+    assert TagList.from_json(b'{"name":"r","tags":["v1"]}').to_json() == b'{"name":"r","tags":["v1"]}'
+    assert ExtensionList.from_json(b'{"extensions":[]}').extensions == []
+    stdlib = ("oci_spec", "__main__") + tuple(sys.stdlib_module_names)
+    foreign = sorted(n for n in sys.modules if n.split(".")[0] not in stdlib)
+    assert not foreign, foreign
+    assert all(m.__file__.startswith(generated) for n, m in sys.modules.items()
+               if n.startswith("oci_spec") and getattr(m, "__file__", None))
+    print("ok")
+    '''
+)
+
+
+def test_distribution_imports_isolated_with_only_generated_on_the_path(tmp_path: Path) -> None:
+    script = tmp_path / "distribution.py"
+    script.write_text(DISTRIBUTION)
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", str(script), str(ROOT / "generated")],
+        cwd=tmp_path, capture_output=True, text=True, env={},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "ok\n"

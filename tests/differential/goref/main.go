@@ -1,8 +1,9 @@
 // Command goref is the Go reference for ocigen's differential tests.
 //
 // It decodes documents into the upstream OCI Go types (image-spec,
-// runtime-spec, runtime-spec features) with plain encoding/json and encodes
-// them again, exactly as containerd, runc, podman & co. do.
+// runtime-spec, runtime-spec features, distribution-spec and its extensions)
+// with plain encoding/json and encodes them again, exactly as containerd,
+// runc, podman, registry clients & co. do.
 //
 // Batch protocol (default mode): one JSON request per stdin line
 //
@@ -38,6 +39,8 @@ import (
 	"runtime"
 	"sort"
 
+	dspec "github.com/opencontainers/distribution-spec/specs-go/v1"
+	dext "github.com/opencontainers/distribution-spec/specs-go/v1/extensions"
 	digest "github.com/opencontainers/go-digest"
 	ispec "github.com/opencontainers/image-spec/specs-go"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -141,6 +144,16 @@ var registry = map[string]func() any{
 	"runtime.features.IDMap":           func() any { return new(features.IDMap) },
 	"runtime.features.MemoryPolicy":    func() any { return new(features.MemoryPolicy) },
 	"runtime.features.NetDevices":      func() any { return new(features.NetDevices) },
+
+	// distribution-spec specs-go/v1 (specs-go itself has no struct)
+	"distribution.v1.ErrorResponse":  func() any { return new(dspec.ErrorResponse) },
+	"distribution.v1.ErrorInfo":      func() any { return new(dspec.ErrorInfo) },
+	"distribution.v1.RepositoryList": func() any { return new(dspec.RepositoryList) },
+	"distribution.v1.TagList":        func() any { return new(dspec.TagList) },
+
+	// distribution-spec specs-go/v1/extensions
+	"distribution.v1.extensions.ExtensionList": func() any { return new(dext.ExtensionList) },
+	"distribution.v1.extensions.Extension":     func() any { return new(dext.Extension) },
 }
 
 type request struct {
