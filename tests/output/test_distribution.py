@@ -327,3 +327,12 @@ def test_pydantic_schema_of_a_schemaless_type() -> None:
     with pytest.raises(pydantic.ValidationError) as info:
         Reply(body={"errors": [{"code": "DENIED", "detail": {"a": 1}}]})
     assert info.value.errors()[0]["loc"] == ("body", "errors", 0, "detail")
+
+
+def test_docs_example_runs() -> None:
+    doc = (REPO / "docs" / "distribution.md").read_text("utf-8")
+    blocks = re.findall(
+        r"<!-- example \(run by tests/output/test_distribution\.py\) -->\n```python\n(.*?)```", doc, re.S
+    )
+    assert len(blocks) == 1
+    exec(compile(blocks[0], "docs/distribution.md", "exec"), {})  # noqa: S102 - the doc's own code

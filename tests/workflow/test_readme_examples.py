@@ -1,5 +1,5 @@
-"""The README's Python examples for the content helpers, parse_manifest and the
-pydantic hooks run as written (each block marked ``<!-- example ... -->``)."""
+"""The README's Python examples for the content helpers, parse_manifest, the
+registry responses and the pydantic hooks run as written (each block marked ``<!-- example ... -->``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _examples() -> list[str]:
 
 
 def test_the_readme_has_its_examples() -> None:
-    assert len(_examples()) == 3
+    assert len(_examples()) == 4
 
 
 @pytest.mark.parametrize("code", _examples(), ids=lambda c: c.splitlines()[-1][:40])
