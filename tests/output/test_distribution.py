@@ -289,6 +289,16 @@ def test_text_differences_are_declared_and_linted() -> None:
             assert rule in rules, (d["decision"], rule)
 
 
+def test_ocigen_lint_prints_them(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    monkeypatch.chdir(REPO)
+    assert cli.main(["lint"]) == 0
+    out = capsys.readouterr().out
+    report = (REPO / "generated" / "lint" / "distribution-spec.txt").read_text("utf-8")
+    assert report in out and out.count("go-text-difference: ") == 5
+
+
 # --- the referrers API answers with an image index ------------------------------------
 
 

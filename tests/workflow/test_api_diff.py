@@ -351,3 +351,23 @@ def test_merged_order() -> None:
     assert api_diff.merged_order(["a", "b", "c"], ["a", "c", "d"]) == ["a", "b", "c", "d"]
     assert api_diff.merged_order(["x", "a"], ["a"]) == ["x", "a"]
     assert api_diff.merged_order([], ["a"]) == ["a"]
+
+
+def test_a_new_spec_appears_as_added(diffs: dict[str, api_diff.SpecDiff]) -> None:
+    """distribution-spec is in spec/ but not in the previous releases' tree."""
+    d = diffs["distribution-spec"]
+    assert (d.from_version, d.to_version) == (None, "1.1.1")
+    assert d.changes and all(c.change == "added" and not c.breaking for c in d.changes)
+    added = {(c.module, c.subject) for c in d.changes}
+    v1, ext = "oci_spec.distribution.v1", "oci_spec.distribution.v1.extensions"
+    assert {(v1, v1), (v1, "ErrorResponse"), (v1, "ErrorInfo"), (v1, "TagList"),
+            (v1, "RepositoryList"), (v1, "ERROR_CODE_BLOB_UNKNOWN"), (ext, ext),
+            (ext, "ExtensionList"), (ext, "Extension"),
+            (ext, "ERROR_CODE_EXTENSION_UNKNOWN")} <= added  # fmt: skip
+    assert sum(c.subject.startswith("ERROR_CODE_") for c in d.changes) == 15
+    # Its lint findings are new: where Go and the text disagree.
+    assert [x.change for x in d.lint] == ["new"] * 5
+    assert all(x.line.startswith("go-text-difference: ") for x in d.lint)
+    report = api_diff.markdown([d])
+    assert report.startswith("# API changes: distribution-spec (none) → 1.1.1\n")
+    assert "**0 breaking**" in report
