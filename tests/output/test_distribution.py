@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oci_spec import ValidationError
 from oci_spec import distribution
@@ -346,3 +348,55 @@ def test_docs_example_runs() -> None:
     )
     assert len(blocks) == 1
     exec(compile(blocks[0], "docs/distribution.md", "exec"), {})  # noqa: S102 - the doc's own code
+
+
+# --- hostile input: a value or a ValidationError with a path, nothing else ---------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+_CLASSES = [ErrorResponse, ErrorInfo, TagList, RepositoryList, ExtensionList, Extension]
+
+
+def _replace_somewhere(doc: Any, data: st.DataObject) -> Any:
+    """``doc`` with one value (or the whole document) replaced by random JSON."""
+    if isinstance(doc, dict) and doc and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(doc)))
+        return {**doc, key: _replace_somewhere(doc[key], data)}
+    if isinstance(doc, list) and doc and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(doc) - 1))
+        return doc[:i] + [_replace_somewhere(doc[i], data)] + doc[i + 1 :]
+    return data.draw(_JSON)
+
+
+def _check(cls: type, raw: bytes) -> None:
+    for strict in (False, True):
+        try:
+            value = cls.from_json(raw, strict=strict)
+        except ValidationError as e:
+            assert e.path, (raw, e)
+            continue
+        assert cls.from_json(value.to_json()) == value  # an accepted value round-trips
+        value.validate()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(data=st.data())
+def test_mutated_bodies_give_a_value_or_a_validation_error(data: st.DataObject) -> None:
+    body = data.draw(st.sampled_from([b for b in ALL if b.cls is not image.Index]))
+    try:
+        doc = json.loads(body.raw)
+    except ValueError:
+        doc = None
+    raw = json.dumps(_replace_somewhere(doc, data)).encode()
+    _check(body.cls, raw)
+    _check(data.draw(st.sampled_from(_CLASSES)), raw)  # the same bytes as another type
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(raw=st.binary(max_size=40) | st.text(max_size=40).map(lambda s: s.encode("utf-8", "surrogatepass")))
+def test_random_bytes_give_a_value_or_a_validation_error(raw: bytes) -> None:
+    for cls in _CLASSES:
+        _check(cls, raw)
