@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import bind, config, packaging, roles, strict
+from . import bind, config, packaging, render_docs, roles, strict
 from .golang import GoError
 from .errors import GeneratorError
 from .model import Spec
@@ -59,6 +59,7 @@ def render(specs: list[Spec], spec_root: Path | None = None) -> dict[str, str]:
     """Every output file; the distribution files too when ``spec_root`` has a
     distribution.toml."""
     files = Renderer().render(specs)
+    files.update(render_docs.pages(specs))  # the API reference, from the same model
     for spec in specs:
         files[f"lint/{spec.name}.txt"] = lint_report(spec)
     if spec_root is not None:
