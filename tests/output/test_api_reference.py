@@ -93,3 +93,9 @@ def test_the_readme_links_land_on_headings() -> None:
     for page, anchor in links:
         assert page in PAGES
         assert not anchor or anchor in apiref.anchors(page, PAGES[page]), (page, anchor)
+
+
+def test_no_paths_of_the_machine() -> None:
+    root = str(API.parents[1])
+    for name, text in PAGES.items():
+        assert root not in text and "/tmp/" not in text and "/home/" not in text, name
