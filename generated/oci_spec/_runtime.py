@@ -711,6 +711,10 @@ def _plain_numbers(v: Any) -> Any:
     return v
 
 
+def _plain_dict(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain_numbers(x) for k, x in d.items()}
+
+
 def _any_out(v: Any) -> Any:
     """What Go writes back for a JSON value decoded into ``interface{}``: objects
     became maps (sorted keys), numbers float64 (shortest digits, 1e21 and
