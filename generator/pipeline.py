@@ -11,7 +11,7 @@ from .golang import GoError
 from .errors import GeneratorError
 from .model import Spec
 from .render import Renderer
-from .spec_source import PROVENANCE
+from .vendored import PROVENANCE
 
 
 def spec_dirs(spec_root: Path) -> list[Path]:
