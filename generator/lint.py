@@ -277,7 +277,7 @@ def text_findings(spec: Spec) -> tuple[Finding, ...]:
     for m in spec.modules:
         for s in m.structs:
             for r in s.strict_rules:
-                if r.kind == "required" and not r.member.required:
+                if r.kind == "required" and r.member is not None and not r.member.required:
                     out.append(
                         Finding(
                             "text-required",
