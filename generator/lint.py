@@ -267,3 +267,24 @@ def run(spec: Spec, schemas: Schemas, roots: Iterable[tuple[str, str]]) -> tuple
         }[code]
         linter.add(code, where, f"{message}; {effect}", where)
     return tuple(linter.findings)
+
+
+def text_findings(spec: Spec) -> tuple[Finding, ...]:
+    """Where the spec text says more than the schema: members its strict rules
+    make REQUIRED that the schema leaves optional (strict mode checks them).
+    A pass over the model once strict.py has attached the rules."""
+    out: list[Finding] = []
+    for m in spec.modules:
+        for s in m.structs:
+            for r in s.strict_rules:
+                if r.kind == "required" and r.member is not None and not r.member.required:
+                    out.append(
+                        Finding(
+                            "text-required",
+                            f"{s.go_name}.{r.member.wire_name}",
+                            f"the text makes it REQUIRED, the schema does not; strict mode "
+                            f"checks it (rule {r.id})",
+                            r.section,
+                        )
+                    )
+    return tuple(out)
