@@ -43,7 +43,6 @@ from .model import (
     EnumType,
     Field,
     IntType,
-    Kind,
     ListType,
     MapType,
     Module,
@@ -53,7 +52,11 @@ from .model import (
     StructType,
     TypeRef,
 )
-from .render import omit_rule, py_type
+from .render import py_type
+from .render_docs import OMIT_TAG as _OMIT_TAG
+from .render_docs import code as _c
+from .render_docs import int_range as _int_range
+from .render_docs import omit_words
 
 BREAKING = "breaking"
 NON_BREAKING = "non-breaking"
@@ -113,25 +116,6 @@ def merged_order(old: Sequence[K], new: Sequence[K]) -> list[K]:
 
 
 # --- types and constraints ----------------------------------------------------
-
-
-def _c(value: object) -> str:
-    """A Markdown code span of ``value`` (str as is, anything else as repr)."""
-    text = value if isinstance(value, str) else repr(value)
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _int_range(t: IntType) -> tuple[int, int]:
-    lo = -(1 << (t.bits - 1)) if t.signed else 0
-    hi = (1 << (t.bits - 1)) - 1 if t.signed else (1 << t.bits) - 1
-    return (
-        lo if t.minimum is None else max(lo, t.minimum),
-        hi if t.maximum is None else min(hi, t.maximum),
-    )
 
 
 def _values(values: Iterable[str]) -> str:
@@ -241,24 +225,6 @@ def _str_changes(old: StrType, new: StrType, at: str) -> list[tuple[str, bool]]:
 
 def _platforms(p: tuple[str, ...]) -> str:
     return ", ".join(p) if p else "all"
-
-
-_EMPTY_WORDS = {Kind.INT: "0", Kind.BOOL: "false"}
-_OMIT_TAG = {"never": "without omit option", "empty": "`omitempty`", "zero": "`omitzero`"}
-
-
-def omit_words(f: Field) -> str:
-    """When ``to_json()`` leaves the member out, in words (render.omit_rule)."""
-    rule = omit_rule(f)
-    if rule == "always":
-        return "always written"
-    if rule == "not_none":
-        return "left out when None"
-    if rule == "truthy":
-        return f"left out when {'None or ' if f.nullable else ''}{_EMPTY_WORDS.get(f.type.kind, 'empty')}"
-    if f.type.kind == Kind.TIME:
-        return "left out when None or Go's zero time (0001-01-01T00:00:00Z)"
-    return "left out when every member is its zero value and there are no unknown members"
 
 
 def omit_change(old: Field, new: Field) -> tuple[str, bool]:

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import api_diff, files, pipeline, spec_source
+from . import api_diff, files, pipeline, spec_import
 from .errors import GeneratorError
 
 REGENERATE = "make generate  (or: ocigen generate)"
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub.add_parser(name, help=text, parents=[common]).set_defaults(func=func)
     api_diff.add_cli(sub)
-    spec_source.add_cli(sub)
+    spec_import.add_cli(sub)
     return parser
 
 

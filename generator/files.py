@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Top-level entries of the output root that ocigen owns even when a rendering
-# leaves them out: the lint reports and the distribution's metadata
-# (pipeline.lint_report, packaging.DIST_FILES).
-ALWAYS_OWNED = ("lint", "pyproject.toml", "README.md")
+# leaves them out: the lint reports, the API reference and the distribution's
+# metadata (pipeline.lint_report, names.API_DIR, packaging.DIST_FILES).
+ALWAYS_OWNED = ("lint", "api", "pyproject.toml", "README.md")
 
 
 def owned(files: dict[str, str]) -> tuple[str, ...]:

@@ -319,3 +319,29 @@ def text_differences(spec: Spec, cfg: Config, spec_dir: Path) -> tuple[Finding, 
             )
         )
     return tuple(out)
+
+
+def text_findings(spec: Spec) -> tuple[Finding, ...]:
+    """Where the spec text says more than the schema: members its strict rules
+    make REQUIRED that the schema leaves optional (strict mode checks them).
+    A pass over the model once strict.py has attached the rules."""
+    out: list[Finding] = []
+    for m in spec.modules:
+        for s in m.structs:
+            for r in s.strict_rules:
+                if r.kind == "required" and r.member is not None and not r.member.required:
+                    wire = r.member.wire_name
+                    field = next((f for f in s.fields if f.wire_name == wire), None)
+                    # A spec without schemas (or a Go-only member): Go's decoding alone.
+                    schemaless = field is not None and field.schema_path is None
+                    schema = "no schema describes it" if schemaless else "the schema does not"
+                    out.append(
+                        Finding(
+                            "text-required",
+                            f"{s.go_name}.{wire}",
+                            f"the text makes it REQUIRED, {schema}; strict mode "
+                            f"checks it (rule {r.id})",
+                            r.section,
+                        )
+                    )
+    return tuple(out)

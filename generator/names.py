@@ -129,3 +129,18 @@ def relative(target: str, current: str) -> str:
     while common < min(len(cur), len(tgt)) and cur[common] == tgt[common]:
         common += 1
     return "." * (len(cur) - common + 1) + ".".join(tgt[common:])
+
+
+# --- the API reference (generator/render_docs.py) -----------------------------
+
+API_DIR = "api"  # top-level entry of the output root (files.ALWAYS_OWNED)
+
+
+def api_page(module: str) -> str:
+    """The API reference page of a generated module, under the output root."""
+    return f"{API_DIR}/{module}.md"
+
+
+def api_index() -> str:
+    """The API reference's index page (shown by a repository browser for the folder)."""
+    return f"{API_DIR}/README.md"

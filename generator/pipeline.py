@@ -3,14 +3,15 @@ format; one path shared by ``generate``, ``check``, ``lint`` and ``diff``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from . import bind, config, packaging, roles, strict
+from . import bind, config, lint, packaging, render_docs, roles, strict
 from .golang import GoError
 from .errors import GeneratorError
 from .model import Spec
 from .render import Renderer
-from .spec_source import PROVENANCE
+from .vendored import PROVENANCE
 
 
 def spec_dirs(spec_root: Path) -> list[Path]:
@@ -36,6 +37,7 @@ def load(spec_root: Path, display: str = "spec") -> list[Spec]:
         try:
             spec = bind.build(directory, f"{display}/{directory.name}")
             spec = strict.attach(spec, directory, f"{display}/{directory.name}")
+            spec = replace(spec, findings=spec.findings + lint.text_findings(spec))
             specs.append(roles.attach(spec, directory, f"{display}/{directory.name}"))
         except GoError as e:
             raise GeneratorError(e.pos.file, e.pos.line, e.message) from None
@@ -59,6 +61,7 @@ def render(specs: list[Spec], spec_root: Path | None = None) -> dict[str, str]:
     """Every output file; the distribution files too when ``spec_root`` has a
     distribution.toml."""
     files = Renderer().render(specs)
+    files.update(render_docs.pages(specs))  # the API reference, from the same model
     for spec in specs:
         files[f"lint/{spec.name}.txt"] = lint_report(spec)
     if spec_root is not None:

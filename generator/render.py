@@ -23,6 +23,7 @@ from black.mode import TargetVersion
 from . import names, render_roles
 from .errors import GeneratorError
 from .model import (
+    AnyType,
     EnumType,
     Field,
     Kind,
@@ -318,6 +319,25 @@ class ModuleContext:
             if s.py_name == name:
                 return s
         raise KeyError(name)
+
+    def holds_any(self, s: Struct) -> bool:
+        """Can a value of ``s`` hold an ``interface{}`` value, directly or in a
+        struct below it?  Its encoding may then carry Go-spelled numbers."""
+        seen: set[tuple[str, str]] = set()
+        todo = [(s.module, s.py_name)]
+        while todo:
+            key = todo.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            struct = next(x for x in self.modules[key[0]].structs if x.py_name == key[1])
+            for f in struct.fields:
+                for t in walk(f.type):
+                    if isinstance(t, AnyType):
+                        return True
+                    if isinstance(t, StructType):
+                        todo.append((t.module, t.name))
+        return False
 
     def pattern(self, p: str) -> str:
         return self.patterns[p]

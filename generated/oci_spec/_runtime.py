@@ -699,6 +699,22 @@ def _go_number(f: float) -> Any:
     return float(text) if repr(float(text)) == text else _RAW + text
 
 
+def _plain_numbers(v: Any) -> Any:
+    """An encoded value with the numbers _any_out spells as Go does (``-0``,
+    ``1e+21``) as the float they are: to_dict returns values, not spellings."""
+    if isinstance(v, dict):
+        return {k: _plain_numbers(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain_numbers(x) for x in v]
+    if isinstance(v, str) and v.startswith(_RAW):
+        return float(v[len(_RAW) :])
+    return v
+
+
+def _plain_dict(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain_numbers(x) for k, x in d.items()}
+
+
 def _any_out(v: Any) -> Any:
     """What Go writes back for a JSON value decoded into ``interface{}``: objects
     became maps (sorted keys), numbers float64 (shortest digits, 1e21 and

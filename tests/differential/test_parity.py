@@ -6,10 +6,12 @@ with json.Unmarshal and encoded with json.Marshal, see goref/main.go):
 1. generated values (strategies.py: built from the models' own metadata, every
    model class of the three specs): Go re-encodes exactly our bytes, and we
    decode Go's bytes back to the same value;
-2. the corpus: every JSON document of the vendored spec (Markdown examples with
-   a mediatype, the schema table tests, distribution-spec's examples and the
-   registry bodies of tests/support/distribution_corpus.py) and *.json under
-   tests/: our re-serialization equals Go's, and what Go refuses we refuse;
+2. the corpus: every JSON document of the vendored specs (image-spec's Markdown
+   examples with a mediatype and schema table tests; runtime-spec's Markdown
+   examples, fragments wrapped into documents, and schema/test documents;
+   distribution-spec's examples and the registry bodies of
+   tests/support/distribution_corpus.py) and *.json under tests/: our
+   re-serialization equals Go's, and what Go refuses we refuse;
 3. targeted Go behaviours, one test each.
 
 Go drops members it has no field for; ours keeps them (``unknown_fields``), so
@@ -24,7 +26,6 @@ import dataclasses
 import json
 import os
 import re
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -213,6 +214,13 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "manifest_test.go:TestManifest[0]": "config.mediaType 'invalid' has no subtype",
     "manifest_test.go:TestManifest[5]": "layers is empty (minItems 1)",
     "manifest_test.go:TestManifest[9]": "layers[0].digest algorithm with repeated separators",
+    # runtime-spec's schema/test/*/bad documents that only the schema rejects
+    "runtime-spec/schema/test/config/bad/freebsd-vnet-disable.json": "jail.vnet"
+    " 'disable': a Go FreeBSDSharing constant, not in the schema's enum for vnet",
+    "runtime-spec/schema/test/config/bad/linux-hugepage.json": "pageSize '64kB'"
+    " (pattern ^[1-9][0-9]*[KMG]B$)",
+    "runtime-spec/schema/test/features/bad/missing-ociVersionMax.json": "required"
+    " ociVersionMax missing (Go's field is a plain string with omitempty)",
     # distribution-spec's text shows only the mediaType member of a manifest.
     "distribution-spec/spec.md:468": "manifest fragment: required schemaVersion, config, layers missing",
 }
@@ -226,22 +234,26 @@ class Doc:
 
 
 def _markdown_docs() -> Iterator[Doc]:
-    fence = re.compile(r"^( *)```(\S*)[ \t]*\n(.*?)^\1```[ \t]*$", re.M | re.S)
-    for md in sorted(SPEC.glob("*.md")):
-        source = md.read_text()
-        for m in fence.finditer(source):
-            lang, body, indent = m.group(2), m.group(3), m.group(1)
-            if "," not in lang:
-                continue  # upstream's spec_test ignores blocks without attributes
-            attrs = urllib.parse.parse_qs(lang.split(",", 1)[1])
-            media_type = attrs.get("mediatype", [""])[0]
-            if not media_type:
-                continue
-            lines = [ln.removeprefix(indent) for ln in body.splitlines(True)]
-            line = source.count("\n", 0, m.start()) + 1
-            yield Doc(
-                f"{md.name}:{line}", MEDIA_TYPES[media_type], "".join(lines).encode()
-            )
+    from support.mdexamples import spec_fences
+    from support.runtime_examples import runtime_examples
+
+    for fence in spec_fences(SPEC):
+        media_type = fence.attributes.get("mediatype", "")
+        if fence.lang == "json" and media_type:  # as upstream's spec_test reads them
+            yield Doc(fence.name, MEDIA_TYPES[media_type], fence.body.encode())
+    # runtime-spec: the documents made of its examples, whole or wrapped fragments
+    for e in runtime_examples():
+        if e.cls is not None and e.raw is not None:
+            yield Doc(f"runtime-spec/{e.name}", e.cls, e.raw)
+
+
+def _runtime_schema_test_docs() -> Iterator[Doc]:
+    """Upstream's schema/test/{config,state,features}/{good,bad}/*.json."""
+    types = {"config": runtime.Spec, "state": runtime.State, "features": features.Features}
+    tests = REPO / "spec" / "runtime-spec" / "schema" / "test"
+    for path in sorted(tests.glob("*/*/*.json")):
+        name = path.relative_to(tests.parent.parent.parent).as_posix()
+        yield Doc(name, types[path.parent.parent.name], path.read_bytes())
 
 
 def _table_docs() -> Iterator[Doc]:
@@ -307,7 +319,13 @@ def test_corpus_files_are_classified() -> None:
 
 
 def corpus() -> list[Doc]:
-    return [*_markdown_docs(), *_table_docs(), *_corpus_files(), *_distribution_docs()]
+    return [
+        *_markdown_docs(),
+        *_table_docs(),
+        *_runtime_schema_test_docs(),
+        *_corpus_files(),
+        *_distribution_docs(),
+    ]
 
 
 CORPUS = corpus()
@@ -316,7 +334,8 @@ CORPUS = corpus()
 def test_corpus_is_complete() -> None:
     names = [d.name for d in CORPUS]
     assert len(names) == len(set(names))
-    md = [d for d in CORPUS if ".md:" in d.name and not d.name.startswith("distribution-spec/")]
+    others = ("runtime-spec/", "distribution-spec/")
+    md = [d for d in CORPUS if ".md:" in d.name and not d.name.startswith(others)]
     # the 13 mediatype-annotated blocks of the five vendored documents
     assert len(md) == 13, [d.name for d in md]
     distribution = [d for d in CORPUS if d.name.startswith("distribution-")]
@@ -324,6 +343,10 @@ def test_corpus_is_complete() -> None:
     assert {dist.ErrorResponse, dist.TagList, dist.RepositoryList, dist_ext.ExtensionList,
             v1.Index, v1.Manifest} == {d.cls for d in distribution}  # fmt: skip
     assert {d.cls for d in md} == set(MEDIA_TYPES.values())
+    # runtime-spec's 79 json blocks less the 5 that make no document (tests/
+    # output/test_runtime_spec_examples.py KNOWN_FAILURES: 3 not JSON, 2 not OCI)
+    assert sum(d.name.startswith("runtime-spec/") and ".md:" in d.name for d in CORPUS) == 74
+    assert sum("/schema/test/" in d.name for d in CORPUS) == 19
     assert sum("_test.go:" in d.name for d in CORPUS) >= 60
 
 

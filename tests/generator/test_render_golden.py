@@ -31,6 +31,7 @@ import pytest
 
 from generator import files, pipeline
 from generator.model import Spec
+from support import apiref
 from support.rendered import importing
 
 HERE = Path(__file__).resolve().parent
@@ -144,6 +145,9 @@ def test_golden_tree(rendered: dict[str, str]) -> None:
 
 def test_expected_file_set(rendered: dict[str, str]) -> None:
     assert sorted(rendered) == [
+        "api/README.md",
+        "api/oci_spec.mini.md",
+        "api/oci_spec.mini.v1.md",
         "lint/mini-spec.txt",
         "oci_spec/__init__.py",
         "oci_spec/_content.py",
@@ -401,6 +405,22 @@ def test_reviewer_may_be_null(v1: ModuleType) -> None:
     assert v1.Widget.from_dict(doc).reviewer is None
     doc["reviewer"] = {"name": "Bo"}
     assert v1.Widget.from_dict(doc).reviewer == v1.Person(name="Bo")
+
+
+@pytest.mark.parametrize("name", ["mini", "mini.v1"])
+def test_api_reference_agrees_with_the_package(
+    pkg: ModuleType, rendered: dict[str, str], name: str
+) -> None:
+    """Each page against the rendered package imported (tests/support/apiref.py)."""
+    module = importlib.import_module(f"{PKG}.{name}")
+    page = rendered[f"api/oci_spec.{name}.md"]
+    assert apiref.module_problems(module, page) == []
+    assert apiref.table_problems(page) == []
+
+
+def test_api_reference_links_land_on_headings(rendered: dict[str, str]) -> None:
+    pages = {rel.removeprefix("api/"): text for rel, text in rendered.items() if rel.startswith("api/")}
+    assert apiref.link_problems(pages) == []
 
 
 def test_mypy_strict_py310(package_dir: Path, tmp_path: Path) -> None:

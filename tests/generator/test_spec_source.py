@@ -3,8 +3,9 @@
 Sources are built here: synthetic trees shaped like the upstream release tags
 (runtime-spec v1.3.0, distribution-spec v1.1.1, image-spec), tarballs with the
 pax header ``git archive`` writes, small .debs, and real git repositories made
-with the git CLI, whose own answers (``git get-tar-commit-id``, ``rev-parse``)
-are the oracle for what the importer reads without it.
+with the git CLI.  git's own answers (``git get-tar-commit-id``, ``rev-parse``)
+are the oracle for the tarball reader, and a checkout must give what the
+``git archive`` of its commit gives.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from typing import Literal
 
 import pytest
 
-from generator import cli, spec_source
-from generator.spec_source import (
+from generator import cli, spec_import
+from generator.spec_import import describe_upstream, import_spec
+from generator.spec_source import tar_commit_id
+from generator.vendored import (
     SpecSourceError,
-    import_spec,
+    sha256_file,
     spec_status,
-    tar_commit_id,
     verify_provenance,
 )
 
@@ -364,7 +366,7 @@ def test_runtime_spec_v1_3_0_tag_tarball(tmp_path: Path) -> None:
         "file": "runtime-spec-v1.3.0.tar",
         "package": None,
         "package_version": None,
-        "sha256": spec_source.sha256_file(tarball),
+        "sha256": sha256_file(tarball),
     }
     assert verify_provenance(result.spec_dir) == []
     assert _snapshot(result.spec_dir)["schema/test/config/bad/invalid-json.json"] == b"{]\n"
@@ -392,7 +394,7 @@ def test_tarball_without_commit_id_says_unknown(tmp_path: Path) -> None:
     assert result.upstream["commit"] is None
     assert result.upstream["commit_from"].startswith("unknown: the tarball carries no commit id")
     [status] = spec_status(tmp_path / "spec")
-    assert spec_source.describe_upstream(status.upstream) == "tag v1.1.1 (inferred), commit unknown"
+    assert describe_upstream(status.upstream) == "tag v1.1.1 (inferred), commit unknown"
 
 
 def test_development_version_has_no_inferred_tag(tmp_path: Path) -> None:
@@ -588,7 +590,7 @@ description = "Differs   from the tag."
     assert [p.name for p in spec_root.iterdir()] == ["image-spec"]  # no temp dirs left
 
 
-# --- checkouts, read without the git CLI; git itself is the oracle ----------------
+# --- checkouts, asked through git; tarballs of the same commit as the oracle -----
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -607,7 +609,7 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 needs_git = pytest.mark.skipif(
-    shutil.which("git") is None, reason="needs the git CLI as the oracle"
+    shutil.which("git") is None, reason="needs the git CLI to build repositories"
 )
 
 
@@ -644,8 +646,7 @@ def test_commit_id_agrees_with_git_get_tar_commit_id(tmp_path: Path, fmt: str) -
 
 
 @needs_git
-@pytest.mark.parametrize("packed", [False, True])
-def test_checkout_records_tag_and_commit(tmp_path: Path, packed: bool) -> None:
+def test_checkout_records_tag_and_commit(tmp_path: Path) -> None:
     repo = _repo(tmp_path / "runtime-spec", RUNTIME_130)
     _git(repo, "remote", "add", "origin", "https://github.com/opencontainers/runtime-spec.git")
     _git(repo, "tag", "-a", "-m", "release", "v1.3.0")
@@ -653,8 +654,6 @@ def test_checkout_records_tag_and_commit(tmp_path: Path, packed: bool) -> None:
     (repo / "config.md").write_text("# Configuration, later\n")
     _git(repo, "commit", "-q", "-am", "later")
     _git(repo, "tag", "-a", "-m", "later", "v1.2.1")  # at the later commit
-    if packed:
-        _git(repo, "gc", "-q")
     _git(repo, "checkout", "-q", "v1.3.0")
     result = import_spec(repo, tmp_path / "spec")
     head = _git(repo, "rev-parse", "HEAD")
@@ -664,6 +663,15 @@ def test_checkout_records_tag_and_commit(tmp_path: Path, packed: bool) -> None:
     assert result.upstream["tag_from"] == "the tag pointing at HEAD; also there: light"
     assert result.source["kind"] == "checkout" and result.source["sha256"] is None
     assert set(result.files) == RUNTIME_130_VENDORED
+    # The checkout gives what the tag's `git archive` gives (read without git).
+    archive = tmp_path / "v1.3.0.tar"
+    _git(repo, "archive", "--prefix=runtime-spec-1.3.0/", "-o", str(archive), "v1.3.0")
+    from_archive = import_spec(archive, tmp_path / "spec-tar", tag="v1.3.0")
+    assert from_archive.upstream["commit"] == head
+    vendored, archived = _snapshot(result.spec_dir), _snapshot(from_archive.spec_dir)
+    assert vendored.pop("provenance.json") != archived.pop("provenance.json")  # the source
+    assert vendored == archived
+    assert _provenance(from_archive.spec_dir)["files"] == _provenance(result.spec_dir)["files"]
     # --tag is checked against the refs.
     assert import_spec(repo, tmp_path / "spec2", tag="light").upstream["tag"] == "light"
     with pytest.raises(SpecSourceError, match="tag 'v1.2.1' does not point at HEAD"):
@@ -673,41 +681,9 @@ def test_checkout_records_tag_and_commit(tmp_path: Path, packed: bool) -> None:
     result = import_spec(repo, tmp_path / "spec4")
     assert result.upstream["repository"] == "github.com/opencontainers/runtime-spec"
     assert result.upstream["repository_from"] == "the checkout's remote origin"
-
-
-@needs_git
-def test_checkout_reader_agrees_with_git_on_packed_deltas_and_loose_tags(
-    tmp_path: Path,
-) -> None:
-    """Trees and blobs from a pack with deltas, and an annotated tag object made
-    after packing (loose), read as git reads them."""
-    from generator import gitrepo
-
-    big = "".join(f"line {i} of a long document\n" for i in range(3000))
-    repo = _repo(tmp_path / "r", {**DISTRIBUTION_111, "spec.md": big})
-    for i in range(3):
-        (repo / "spec.md").write_text(big + f"change {i}\n")
-        _git(repo, "commit", "-q", "-am", f"c{i}")
-    _git(repo, "gc", "-q", "--aggressive")
-    verify = _git(repo, "verify-pack", "-v", *map(str, (repo / ".git/objects/pack").glob("*.idx")))
-    assert "chain length" in verify  # deltas were written, so they are read below
-    _git(repo, "tag", "-a", "-m", "after gc", "v1.1.1")  # a loose tag object
-    reader = gitrepo.Repo(repo / ".git")
-    head = _git(repo, "rev-parse", "HEAD")
-    assert reader.head() == head
-    assert reader.tags() == {"v1.1.1": head}
-    listing = _git(repo, "ls-tree", "-r", "HEAD")
-    expected = {}
-    for line in listing.splitlines():
-        meta, path = line.split("\t")
-        mode, _, oid = meta.split()
-        expected[path] = gitrepo.TreeEntry(int(mode, 8), oid)
-    assert reader.tree_files(head) == expected
-    for rev in ("HEAD~1", "HEAD~2", "HEAD~3"):
-        commit = _git(repo, "rev-parse", rev)
-        blob = _git(repo, "rev-parse", f"{rev}:spec.md")
-        assert reader.tree_files(commit)["spec.md"].oid == blob
-        assert reader.read(blob)[1].decode() == _git(repo, "show", f"{rev}:spec.md") + "\n"
+    _git(repo, "remote", "remove", "origin")
+    with pytest.raises(SpecSourceError, match="no git remote"):
+        import_spec(repo, tmp_path / "spec5")
 
 
 @needs_git
@@ -726,7 +702,6 @@ def test_linked_worktree_and_sha256_repository(tmp_path: Path) -> None:
     except subprocess.CalledProcessError:
         pytest.skip("this git cannot make sha256 repositories")
     _git(sha256, "tag", "-a", "-m", "r", "v1.1.1")
-    _git(sha256, "gc", "-q")
     result = import_spec(sha256, tmp_path / "spec256")
     assert result.upstream["commit"] == _git(sha256, "rev-parse", "HEAD")
     assert len(str(result.upstream["commit"])) == 64
@@ -741,14 +716,36 @@ def test_checkout_with_local_changes_is_refused(tmp_path: Path) -> None:
     before = _snapshot(spec_root)
     (repo / "spec.md").write_text("edited\n")
     (repo / "extensions/new.md").write_text("untracked\n")
+    (repo / "extensions/staged.md").write_text("staged, not committed\n")
+    _git(repo, "add", "extensions/staged.md")
+    (repo / ".gitignore").write_text("ignored.md\n")
+    (repo / "ignored.md").write_text("ignored, but vendored all the same\n")
     (repo / "extensions/README.md").unlink()
     (repo / "Makefile").write_text("not vendored: does not matter\n")
     with pytest.raises(SpecSourceError) as info:
         import_spec(repo, spec_root)
     message = str(info.value)
     assert "differs from its HEAD commit" in message
-    assert "modified: spec.md; untracked: extensions/new.md; deleted: extensions/README.md" in message
+    assert (
+        "(modified: spec.md; untracked: extensions/new.md, extensions/staged.md, "
+        "ignored.md; deleted: extensions/README.md)" in message
+    )
     assert _snapshot(spec_root) == before
+
+
+@needs_git
+def test_checkout_is_compared_byte_for_byte(tmp_path: Path) -> None:
+    """With core.autocrlf git checks files out with CRLF and `git status` calls
+    the tree clean; the vendored bytes would not be the commit's, so the import
+    refuses them."""
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    _git(repo, "config", "core.autocrlf", "true")
+    (repo / "spec.md").unlink()
+    _git(repo, "checkout", "--", "spec.md")
+    assert (repo / "spec.md").read_bytes().endswith(b"\r\n")
+    assert _git(repo, "status", "--porcelain") == ""
+    with pytest.raises(SpecSourceError, match=r"\(modified: spec.md\)"):
+        import_spec(repo, tmp_path / "spec")
 
 
 @needs_git
@@ -758,9 +755,83 @@ def test_corrupt_git_object_is_an_error_not_a_crash(tmp_path: Path) -> None:
     loose = repo / ".git/objects" / head[:2] / head[2:]
     loose.chmod(0o644)
     loose.write_bytes(b"not zlib")
-    with pytest.raises(SpecSourceError, match=f"object {head} is corrupt"):
+    with pytest.raises(SpecSourceError, match=rf"^{repo}: `git rev-parse` failed .*{head}.* is corrupt"):
         import_spec(repo, tmp_path / "spec")
     assert not (tmp_path / "spec").exists() or not any((tmp_path / "spec").iterdir())
+
+
+@needs_git
+def test_git_variables_of_the_environment_do_not_redirect_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a git hook, which sets GIT_DIR and GIT_INDEX_FILE for its own
+    repository: the checkout is still the one read."""
+    other = _repo(tmp_path / "other", {"a.txt": "other repository\n"})
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other / ".git/index"))
+    monkeypatch.setenv("GIT_OBJECT_DIRECTORY", str(other / ".git/objects"))
+    result = import_spec(repo, tmp_path / "spec")
+    monkeypatch.delenv("GIT_DIR")
+    monkeypatch.delenv("GIT_WORK_TREE")
+    monkeypatch.delenv("GIT_INDEX_FILE")
+    monkeypatch.delenv("GIT_OBJECT_DIRECTORY")
+    assert result.upstream["commit"] == _git(repo, "rev-parse", "HEAD")
+    assert result.source["kind"] == "checkout"
+
+
+@needs_git
+def test_replace_refs_do_not_change_the_commit_compared(tmp_path: Path) -> None:
+    """`git replace` makes git show another commit's tree for HEAD; provenance
+    names HEAD's own id, so its own tree is what the files are compared with."""
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    release = _git(repo, "rev-parse", "HEAD")
+    (repo / "spec.md").write_text("# later\n")
+    _git(repo, "commit", "-q", "-am", "later")
+    _git(repo, "replace", release, _git(repo, "rev-parse", "HEAD"))
+    _git(repo, "checkout", "-q", "--detach", release)
+    assert (repo / "spec.md").read_text() == "# later\n"  # git checked out the replacement
+    with pytest.raises(SpecSourceError, match=r"\(modified: spec.md\)"):
+        import_spec(repo, tmp_path / "spec")
+    _git(repo, "replace", "-d", release)
+    _git(repo, "reset", "-q", "--hard", release)
+    assert import_spec(repo, tmp_path / "spec").upstream["commit"] == release
+
+
+@needs_git
+def test_a_tree_inside_another_checkout_is_a_directory(tmp_path: Path) -> None:
+    outer = _repo(tmp_path / "outer", {"README": "some project\n"})
+    inner = _write(outer / "vendor/distribution-spec", DISTRIBUTION_111)
+    result = import_spec(inner, tmp_path / "spec")
+    assert result.source["kind"] == "directory"
+    assert result.upstream["commit"] is None
+    # A broken .git of its own is an error, not the outer repository's HEAD.
+    (inner / ".git").mkdir()
+    with pytest.raises(SpecSourceError, match="`git rev-parse` failed .*not a git repository"):
+        import_spec(inner, tmp_path / "spec2")
+
+
+@needs_git
+def test_without_git_a_checkout_exits_2_and_other_sources_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(tmp_path / "r", DISTRIBUTION_111)
+    tarball = tmp_path / "d.tar"
+    tarball.write_bytes(_tar(_write(tmp_path / "t", DISTRIBUTION_111), "w", commit=SHA_A))
+    plain = _write(tmp_path / "plain", DISTRIBUTION_111)
+    deb = _deb(tmp_path, _debian_root(tmp_path / "deb"))
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    spec_root = tmp_path / "spec"
+    assert _run(["spec", "import", str(repo), "--spec-root", str(spec_root)]) == 2
+    assert capsys.readouterr().err == (
+        f"ocigen: error: {repo}: importing a checkout needs the git program, which is "
+        "not installed; import a `git archive` tarball of the tag instead\n"
+    )
+    assert not spec_root.exists()
+    assert import_spec(tarball, spec_root).upstream["commit"] == SHA_A
+    assert import_spec(plain, spec_root).source["kind"] == "directory"
+    assert import_spec(deb, spec_root).source["kind"] == "deb"
 
 
 # --- bad input ----------------------------------------------------------------
@@ -917,7 +988,7 @@ def test_verify_reports_missing_changed_and_extra_files(tmp_path: Path) -> None:
 
 def _run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="ocigen")
-    spec_source.add_cli(parser.add_subparsers(dest="command", required=True))
+    spec_import.add_cli(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     code: int = args.func(args)
     return code

@@ -1,18 +1,20 @@
 """Every JSON example in the vendored image-spec markdown parses and round-trips.
 
-Code fences are found the way upstream's spec_test.go finds them: a ```json
-block whose info string carries ``mediatype=``; the media type picks the type.
+The examples are the ```json blocks (tests/support/mdexamples.py, which also
+finds the ones indented inside list items); each carries ``mediatype=`` in its
+info string, upstream's convention (schema/spec_test.go), and the media type
+picks the type.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, unquote
 
 import pytest
 
+from support.mdexamples import spec_fences
 from oci_spec.image import v1
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "image-spec"
@@ -23,27 +25,25 @@ TYPES = {
     v1.MEDIA_TYPE_IMAGE_CONFIG: v1.Image,
     v1.MEDIA_TYPE_LAYOUT_HEADER: v1.ImageLayout,
 }
-FENCE = re.compile(r"^```json,([^\n]*)\n(.*?)^```", re.M | re.S)
-
-
-def _examples() -> list[tuple[str, str, str]]:
-    found = []
-    for md in sorted(SPEC.glob("*.md")):
-        text = md.read_text(encoding="utf-8")
-        for m in FENCE.finditer(text):
-            params = parse_qs(m.group(1))
-            media = unquote(params["mediatype"][0]) if "mediatype" in params else ""
-            line = text.count("\n", 0, m.start()) + 1
-            found.append((f"{md.name}:{line}", media, m.group(2)))
-    return found
-
-
-EXAMPLES = _examples()
+# ```json blocks per file, counted by reading the markdown: manifest.md's last
+# three are indented inside a numbered list.  (image-layout.md's ```shell
+# blocks print truncated JSON with `jq`; they are not examples.)
+COUNTS = {
+    "config.md": 1,
+    "descriptor.md": 3,
+    "image-index.md": 2,
+    "image-layout.md": 2,
+    "manifest.md": 5,
+}
+FENCES = [f for f in spec_fences(SPEC) if f.lang == "json"]
+EXAMPLES = [(f.name, f.attributes.get("mediatype", ""), f.body) for f in FENCES]
 
 
 def test_examples_found() -> None:
-    assert len(EXAMPLES) >= 10
+    assert Counter(f.file for f in FENCES) == COUNTS
     assert all(media in TYPES for _, media, _ in EXAMPLES)
+    indented = [n for n, _, _ in EXAMPLES if n.startswith("manifest.md")][2:]
+    assert indented == ["manifest.md:192", "manifest.md:221", "manifest.md:244"]
 
 
 # Go writes some members the example leaves out: a struct value is never

@@ -900,3 +900,17 @@ def test_type_error_message_for_float() -> None:
     assert ei.value.path == "process.user.uid"
     assert "number number" not in str(ei.value)
     assert "expected integer, found number 1.5" in str(ei.value)
+
+
+def test_to_dict_returns_numbers_not_go_spellings() -> None:
+    # interface{} numbers are float64 in Go; to_json spells them as Go does
+    # (-0, 1e+21, 1e-7) and to_dict returns the numbers themselves.
+    spec = Spec.from_json(
+        '{"ociVersion":"1.3.0","windows":{"layerFolders":["a"],'
+        '"credentialSpec":{"n":-0.0,"m":1e21,"k":[1e-7],"s":"x"}}}'
+    )
+    assert spec.windows is not None
+    cred = spec.to_dict()["windows"]["credentialSpec"]
+    assert cred == {"k": [1e-07], "m": 1e21, "n": -0.0, "s": "x"}
+    assert str(cred["n"]) == "-0.0" and all(type(v) is float for v in (cred["m"], cred["n"]))
+    assert b'"credentialSpec":{"k":[1e-7],"m":1e+21,"n":-0,"s":"x"}' in spec.to_json()

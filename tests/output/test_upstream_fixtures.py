@@ -1,17 +1,25 @@
-"""Every table case of upstream's schema/*_test.go gets the verdict upstream expects.
+"""Upstream's own test cases get the verdict upstream expects.
 
-Cases are extracted with the project's own Go reader, not copied by hand.
+image-spec: every table case of schema/*_test.go, extracted with the project's
+own Go reader, not copied by hand.  runtime-spec: every document under
+schema/test/{config,state,features}/{good,bad}/, which upstream validates
+against its schema: a good one parses and round-trips, a bad one is rejected.
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from generator.schema import Schemas
 from support.gotables import TableCase, table_tests
 from oci_spec import ValidationError
 from oci_spec.image import v1
+from oci_spec.runtime import Spec, State
+from oci_spec.runtime.features import Features
 
 SCHEMA = Path(__file__).resolve().parents[2] / "spec" / "image-spec" / "schema"
 
@@ -84,3 +92,68 @@ def test_upstream_verdict(case: TableCase) -> None:
         assert e.path
     else:
         assert not expect_fail, f"{case.comment or _name(case)}: accepted but upstream expects failure"
+
+
+# --- runtime-spec: schema/test/{config,state,features}/{good,bad}/*.json ------------
+
+RUNTIME_SCHEMA = SCHEMA.parents[1] / "runtime-spec" / "schema"
+RUNTIME_TYPES: dict[str, tuple[type, str]] = {
+    "config": (Spec, "config-schema.json"),
+    "state": (State, "state-schema.json"),
+    "features": (Features, "features-schema.json"),
+}
+RUNTIME_DOCS = sorted(RUNTIME_SCHEMA.glob("test/*/*/*.json"))
+RUNTIME_SCHEMAS = Schemas(RUNTIME_SCHEMA, "spec/runtime-spec/schema")
+
+# Documents where oci_spec deliberately disagrees with the directory they are in:
+# "config/bad/x.json": reason.  A name that matches no document fails the suite.
+RUNTIME_KNOWN_DIFFERENCES: dict[str, str] = {}
+
+
+def _runtime_name(path: Path) -> str:
+    return path.relative_to(RUNTIME_SCHEMA / "test").as_posix()
+
+
+def test_runtime_schema_tests_found() -> None:
+    # counted by listing the directories
+    assert Counter(str(Path(_runtime_name(p)).parent) for p in RUNTIME_DOCS) == {
+        "config/good": 9,
+        "config/bad": 5,
+        "features/good": 2,
+        "features/bad": 1,
+        "state/good": 1,
+        "state/bad": 1,
+    }
+    assert set(RUNTIME_KNOWN_DIFFERENCES) <= {_runtime_name(p) for p in RUNTIME_DOCS}
+
+
+@pytest.mark.parametrize("path", RUNTIME_DOCS, ids=_runtime_name)
+def test_runtime_schema_test_verdict(path: Path) -> None:
+    kind, verdict = path.parent.parent.name, path.parent.name
+    cls, _ = RUNTIME_TYPES[kind]
+    expect_fail = verdict == "bad"
+    if _runtime_name(path) in RUNTIME_KNOWN_DIFFERENCES:
+        expect_fail = not expect_fail
+    raw = path.read_bytes()
+    try:
+        value = cls.from_json(raw)
+    except ValidationError as e:
+        assert expect_fail, f"rejected: {e}"
+        assert e.path
+    else:
+        assert not expect_fail, "accepted, but upstream files it under bad/"
+        out = value.to_json()  # an empty omitempty list reads back as None: bytes agree
+        assert cls.from_json(out).to_json() == out
+
+
+@pytest.mark.parametrize("path", RUNTIME_DOCS, ids=_runtime_name)
+def test_runtime_schema_test_python_jsonschema_agrees(path: Path) -> None:
+    """The oracle's oracle: python-jsonschema files each document where upstream does."""
+    _, schema = RUNTIME_TYPES[path.parent.parent.name]
+    try:
+        doc = json.loads(path.read_bytes())
+    except ValueError:
+        valid = False
+    else:
+        valid = RUNTIME_SCHEMAS.validator(schema).is_valid(doc)
+    assert valid == (path.parent.name == "good")

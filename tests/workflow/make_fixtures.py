@@ -38,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from generator.spec_source import PROVENANCE, import_spec  # noqa: E402
+from generator.spec_import import import_spec  # noqa: E402
+from generator.vendored import PROVENANCE  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "workflow" / "fixtures"
 MAPPING_FILES = ("ocigen.toml", "strict.toml")

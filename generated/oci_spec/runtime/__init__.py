@@ -29,6 +29,7 @@ from .._runtime import (
     _null,
     _parse_time,
     _pattern,
+    _plain_dict,
     _range,
     _refold,
     _sorted,
@@ -615,7 +616,7 @@ class Spec:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Spec(self)
+        return _plain_dict(_enc_Spec(self))
 
     def to_json(self) -> bytes:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
@@ -4079,7 +4080,7 @@ class Windows:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Windows(self)
+        return _plain_dict(_enc_Windows(self))
 
     def to_json(self) -> bytes:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""

@@ -33,6 +33,7 @@ from ..._runtime import (
     _new,
     _null,
     _pattern,
+    _plain_dict,
     _range,
     _refold,
     _sorted,
@@ -197,7 +198,7 @@ class Settings:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Settings(self)
+        return _plain_dict(_enc_Settings(self))
 
     def to_json(self) -> bytes:
         """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
