@@ -123,6 +123,9 @@ class MapType:
     value_nullable: bool = False
     # Schema "properties" on a Go map: those keys' values get their own constraints.
     keyed: tuple[tuple[str, TypeRef], ...] = ()
+    # No schema for the values and a Go value type: a null value is stored as
+    # Go's zero value ("", 0, false), as encoding/json stores the zero element.
+    value_null_zero: bool = False
     go_type: str = field(default="", compare=False)  # Go spelling, for messages
 
 

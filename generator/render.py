@@ -52,7 +52,12 @@ def converts(t: TypeRef) -> bool:
     if isinstance(t, ListType):
         return converts(t.item) or t.item_nullable or t.item_null_zero
     if isinstance(t, MapType):
-        return converts(t.value) or t.value_nullable or any(converts(v) for _, v in t.keyed)
+        return (
+            converts(t.value)
+            or t.value_nullable
+            or t.value_null_zero
+            or any(converts(v) for _, v in t.keyed)
+        )
     return False
 
 
@@ -100,6 +105,11 @@ def zero_value(f: Field) -> str:
 
 
 _ZEROS = {Kind.STR: '""', Kind.ENUM: "_EMPTY", Kind.INT: "0", Kind.BOOL: "False", Kind.OBJECT: "{}"}
+
+
+def null_zero(t: TypeRef) -> str:
+    """Go's zero value of a list item or map value that decodes null to it."""
+    return _ZEROS[t.kind]
 
 
 def py_default(f: Field) -> str:
@@ -367,6 +377,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "py_type": py_type,
     "py_default": py_default,
     "zero_value": zero_value,
+    "null_zero": null_zero,
     "omit_rule": omit_rule,
     "written_when": written_when,
     "zero_test": zero_test,

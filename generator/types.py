@@ -46,6 +46,11 @@ def go_int_range(bits: int, signed: bool) -> tuple[int, int]:
     return 0, (1 << bits) - 1
 
 
+# Kinds whose JSON null, as a list item or map value with no schema, Go decodes
+# to the zero value (encoding/json ignores null for a non-pointer value).
+NULL_ZERO_KINDS = (Kind.STR, Kind.INT, Kind.BOOL)
+
+
 @dataclass(frozen=True)
 class Mapped:
     """A Go type as the model sees it."""
@@ -157,7 +162,7 @@ class TypeMapper:
             item=item.type,
             min_items=node.min_items if node is not None else None,
             item_nullable=item.nilable and null_ok(item_node),
-            item_null_zero=item_node is None and item.type.kind in (Kind.STR, Kind.INT, Kind.BOOL),
+            item_null_zero=item_node is None and item.type.kind in NULL_ZERO_KINDS,
         )
 
     def map_type(
@@ -183,6 +188,7 @@ class TypeMapper:
             value=value.type,
             key_pattern=translate_pattern(key_pattern) if key_pattern else None,
             value_nullable=value.nilable and null_ok(value_node),
+            value_null_zero=value_ref is None and value.type.kind in NULL_ZERO_KINDS,
             keyed=keyed,
             go_type=str(gtype),
         )

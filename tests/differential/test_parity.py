@@ -746,3 +746,20 @@ def test_distribution_wrong_json_types_fail_in_go_and_here(goref: GoRef) -> None
         with pytest.raises(ValidationError) as info:
             cls.from_json(raw)
         assert info.value.path == path
+
+
+def test_null_items_and_values_without_a_schema_are_go_zero_values(goref: GoRef) -> None:
+    """A ContainerProcessState has no JSON Schema: a null list item or map value
+    of a Go string type decodes to "" (encoding/json ignores null for a value)."""
+    from oci_spec.runtime import ContainerProcessState
+
+    raw = (
+        b'{"ociVersion":"1.3.0","fds":["a",null],"pid":1,"metadata":"m","state":'
+        b'{"ociVersion":"1.3.0","id":"x","status":"running","bundle":"/b","annotations":{"k":null}}}'
+    )
+    expected = (
+        b'{"ociVersion":"1.3.0","fds":["a",""],"pid":1,"metadata":"m","state":'
+        b'{"ociVersion":"1.3.0","id":"x","status":"running","bundle":"/b","annotations":{"k":""}}}'
+    )
+    assert go_ok(goref, "runtime.ContainerProcessState", raw) == expected
+    assert ContainerProcessState.from_json(raw).to_json() == expected

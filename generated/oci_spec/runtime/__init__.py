@@ -13116,13 +13116,19 @@ def _dec_State_2(d: Any) -> State:
         else:
             if type(v) is not dict:
                 raise _type("annotations", "object", v)
+            m1 = {}
             try:
                 for k1, x1 in v.items():
+                    if x1 is None:
+                        m1[k1] = ""
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    m1[k1] = y1
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
-            o.annotations = v
+            o.annotations = m1
     if len(d) == n:
         o.unknown_fields = None
         return o

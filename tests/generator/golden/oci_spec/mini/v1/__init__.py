@@ -970,13 +970,19 @@ def _dec_Settings(d: Any) -> Settings:
         else:
             if type(v) is not dict:
                 raise _type("labels", "object", v)
+            m1 = {}
             try:
                 for k1, x1 in v.items():
+                    if x1 is None:
+                        m1[k1] = ""
+                        continue
                     if type(x1) is not str:
                         raise _type(None, "string", x1)
+                    y1 = x1
+                    m1[k1] = y1
             except ValidationError as e:
                 raise e._at(k1)._at("labels") from None
-            o.labels = v
+            o.labels = m1
     v = d.get("extra", _ABSENT)
     if v is _ABSENT:
         o.extra = None
