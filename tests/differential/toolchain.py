@@ -654,6 +654,12 @@ class GoRef:
     def validate_digest(self, digest: str | bytes) -> str | None:
         return self.validate_digests([digest])[0]
 
+    def check_strings(self, check: str, values: Iterable[str]) -> list[str | None]:
+        """A pseudo type of goref (``format.uri``, ``config.Env``,
+        ``digest.Validate``) on each string: None if accepted, else the error."""
+        raw = [v.encode("utf-8", "surrogateescape") for v in values]
+        return [None if ok else str(msg) for ok, msg in self.roundtrip_many(check, raw)]
+
     def list_types(self) -> list[str]:
         out = subprocess.run(
             [str(self.binary), "-list-types"], capture_output=True, check=True

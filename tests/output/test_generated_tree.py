@@ -65,7 +65,7 @@ def _modules() -> list[Path]:
 
 
 STDLIB = {"__future__", "base64", "binascii", "codecs", "dataclasses", "datetime", "os",
-          "enum", "json", "re", "typing", "decimal", "hashlib"}
+          "enum", "json", "re", "typing", "decimal", "hashlib", "ipaddress"}
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(GENERATED)))

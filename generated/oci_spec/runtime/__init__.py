@@ -30,6 +30,7 @@ from .._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -38,6 +39,7 @@ from .._runtime import (
     _time,
     _time_out,
     _type,
+    _unknown,
     _uri,
 )
 from .._strict import (
@@ -5210,9 +5212,7 @@ def _dec_Spec(d: Any) -> Spec:
                 o.zos = _dec_ZOS(v)
             except ValidationError as e:
                 raise e._at("zos") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Spec}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Spec)
     return o
 
 
@@ -5356,11 +5356,7 @@ def _dec_Scheduler(d: Any) -> Scheduler:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("period", 0, 18446744073709551615, v)
             o.period = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Scheduler}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Scheduler)
     return o
 
 
@@ -5588,9 +5584,7 @@ def _dec_Process(d: Any) -> Process:
                 o.exec_cpu_affinity = _dec_CPUAffinity(v)
             except ValidationError as e:
                 raise e._at("execCPUAffinity") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Process}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Process)
     return o
 
 
@@ -5696,11 +5690,7 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("ambient") from None
             o.ambient = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxCapabilities}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxCapabilities)
     return o
 
 
@@ -5748,11 +5738,7 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
             if not -2147483648 <= v <= 2147483647:
                 raise _range("priority", -2147483648, 2147483647, v)
             o.priority = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIOPriority}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxIOPriority)
     return o
 
 
@@ -5796,11 +5782,7 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
             if not _P0(v):
                 raise _pattern("final", "^[0-9, -]*\\Z", v)
             o.final = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_CPUAffinity}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_CPUAffinity)
     return o
 
 
@@ -5830,9 +5812,7 @@ def _dec_Box(d: Any) -> Box:
         raise _range("width", 0, 18446744073709551615, v)
     o.width = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Box}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Box)
     return o
 
 
@@ -5922,9 +5902,7 @@ def _dec_User(d: Any) -> User:
             if type(v) is not str:
                 raise _type("username", "string", v)
             o.username = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_User}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_User)
     return o
 
 
@@ -5959,9 +5937,7 @@ def _dec_Root(d: Any) -> Root:
             if type(v) is not bool:
                 raise _type("readonly", "boolean", v)
             o.readonly = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Root}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Root)
     return o
 
 
@@ -6056,9 +6032,7 @@ def _dec_Mount(d: Any) -> Mount:
                 o.gid_mappings = [_dec_LinuxIDMapping(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "gidMappings", v, _dec_LinuxIDMapping) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Mount}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Mount)
     return o
 
 
@@ -6131,9 +6105,7 @@ def _dec_Hook(d: Any) -> Hook:
             if not 1 <= v <= 9223372036854775807:
                 raise _range("timeout", 1, 9223372036854775807, v)
             o.timeout = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hook}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Hook)
     return o
 
 
@@ -6239,9 +6211,7 @@ def _dec_Hooks(d: Any) -> Hooks:
                 o.poststop = [_dec_Hook(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "poststop", v, _dec_Hook) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Hooks}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Hooks)
     return o
 
 
@@ -6494,9 +6464,7 @@ def _dec_Linux(d: Any) -> Linux:
             except ValidationError as e:
                 raise e._at(k1)._at("timeOffsets") from None
             o.time_offsets = m1
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Linux)
     return o
 
 
@@ -6547,11 +6515,7 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
             if type(v) is not str:
                 raise _type("path", "string", v)
             o.path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxNamespace}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxNamespace)
     return o
 
 
@@ -6590,11 +6554,7 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
         raise _range("size", 0, 4294967295, v)
     o.size = v
     n = 3
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxIDMapping)
     return o
 
 
@@ -6638,11 +6598,7 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxTimeOffset)
     return o
 
 
@@ -6685,11 +6641,7 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
             if not 0 <= v <= 4294967295:
                 raise _range("nanosecs", 0, 4294967295, v)
             o.nanosecs = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxTimeOffset)
     return o
 
 
@@ -6728,11 +6680,7 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
         raise _range("soft", 0, 18446744073709551615, v)
     o.soft = v
     n = 3
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_POSIXRlimit}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_POSIXRlimit)
     return o
 
 
@@ -6762,11 +6710,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
         raise _range("limit", 0, 18446744073709551615, v)
     o.limit = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxHugepageLimit}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxHugepageLimit)
     return o
 
 
@@ -6795,9 +6739,7 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     o.priority = v
     n = 2
     o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxInterfacePriority}
+        None if len(d) == n else _unknown(d, _KEYS_LinuxInterfacePriority)
     )
     return o
 
@@ -6841,11 +6783,7 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("minor", -9223372036854775808, 9223372036854775807, v)
             o.minor = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIODevice}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxBlockIODevice)
     return o
 
 
@@ -6907,11 +6845,7 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
             if not 0 <= v <= 65535:
                 raise _range("leafWeight", 0, 65535, v)
             o.leaf_weight = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxWeightDevice}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxWeightDevice)
     return o
 
 
@@ -6959,11 +6893,7 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("rate", 0, 18446744073709551615, v)
             o.rate = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxThrottleDevice}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxThrottleDevice)
     return o
 
 
@@ -7094,11 +7024,7 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
                 raise _item_error(
                     e, "throttleWriteIOPSDevice", v, _dec_LinuxThrottleDevice
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIO}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxBlockIO)
     return o
 
 
@@ -7236,11 +7162,7 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
             if type(v) is not bool:
                 raise _type("checkBeforeUpdate", "boolean", v)
             o.check_before_update = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxMemory}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxMemory)
     return o
 
 
@@ -7380,9 +7302,7 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
             if not -9223372036854775808 <= v <= 9223372036854775807:
                 raise _range("idle", -9223372036854775808, 9223372036854775807, v)
             o.idle = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxCPU)
     return o
 
 
@@ -7403,11 +7323,7 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
         raise _range("limit", -9223372036854775808, 9223372036854775807, v)
     o.limit = v
     n = 1
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxPids}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxPids)
     return o
 
 
@@ -7454,11 +7370,7 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
                 raise _item_error(
                     e, "priorities", v, _dec_LinuxInterfacePriority
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxNetwork}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxNetwork)
     return o
 
 
@@ -7502,11 +7414,7 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
             if not 0 <= v <= 4294967295:
                 raise _range("hcaObjects", 0, 4294967295, v)
             o.hca_objects = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxRdma}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxRdma)
     return o
 
 
@@ -7656,11 +7564,7 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
             except ValidationError as e:
                 raise e._at(k1)._at("unified") from None
             o.unified = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxResources}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxResources)
     return o
 
 
@@ -7762,11 +7666,7 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
             if not 0 <= v <= 4294967295:
                 raise _range("gid", 0, 4294967295, v)
             o.gid = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxDevice}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxDevice)
     return o
 
 
@@ -7841,11 +7741,7 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
             if type(v) is not str:
                 raise _type("access", "string", v)
             o.access = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxDeviceCgroup}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxDeviceCgroup)
     return o
 
 
@@ -7901,11 +7797,7 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("flags") from None
             o.flags = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxPersonality}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxPersonality)
     return o
 
 
@@ -7998,9 +7890,7 @@ def _dec_Solaris(d: Any) -> Solaris:
                 o.capped_memory = _dec_SolarisCappedMemory(v)
             except ValidationError as e:
                 raise e._at("cappedMemory") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Solaris}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Solaris)
     return o
 
 
@@ -8028,11 +7918,7 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
             if type(v) is not str:
                 raise _type("ncpus", "string", v)
             o.ncpus = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedCPU}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_SolarisCappedCPU)
     return o
 
 
@@ -8072,11 +7958,7 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
             if type(v) is not str:
                 raise _type("swap", "string", v)
             o.swap = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedMemory}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_SolarisCappedMemory)
     return o
 
 
@@ -8176,11 +8058,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
             if type(v) is not str:
                 raise _type("macAddress", "string", v)
             o.macaddress = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_SolarisAnet}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_SolarisAnet)
     return o
 
 
@@ -8301,9 +8179,7 @@ def _dec_Windows(d: Any) -> Windows:
                 o.network = _dec_WindowsNetwork(v)
             except ValidationError as e:
                 raise e._at("network") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Windows}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Windows)
     return o
 
 
@@ -8331,11 +8207,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
         raise _enum("idType", ("class",), v)
     o.id_type = v
     n = 2
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsDevice}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_WindowsDevice)
     return o
 
 
@@ -8390,11 +8262,7 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
                 o.storage = _dec_WindowsStorageResources(v)
             except ValidationError as e:
                 raise e._at("storage") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsResources}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_WindowsResources)
     return o
 
 
@@ -8425,9 +8293,7 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
                 raise _range("limit", 0, 18446744073709551615, v)
             o.limit = v
     o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsMemoryResources}
+        None if len(d) == n else _unknown(d, _KEYS_WindowsMemoryResources)
     )
     return o
 
@@ -8503,11 +8369,7 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
                 raise _item_error(
                     e, "affinity", v, _dec_WindowsCPUGroupAffinity
                 ) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsCPUResources}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_WindowsCPUResources)
     return o
 
 
@@ -8551,9 +8413,7 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
                 raise _range("group", 0, 4294967295, v)
             o.group = v
     o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsCPUGroupAffinity}
+        None if len(d) == n else _unknown(d, _KEYS_WindowsCPUGroupAffinity)
     )
     return o
 
@@ -8613,9 +8473,7 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
                 raise _range("sandboxSize", 0, 18446744073709551615, v)
             o.sandbox_size = v
     o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsStorageResources}
+        None if len(d) == n else _unknown(d, _KEYS_WindowsStorageResources)
     )
     return o
 
@@ -8704,11 +8562,7 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
             if type(v) is not str:
                 raise _type("networkNamespace", "string", v)
             o.network_namespace = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsNetwork}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_WindowsNetwork)
     return o
 
 
@@ -8736,11 +8590,7 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
             if type(v) is not str:
                 raise _type("utilityVMPath", "string", v)
             o.utility_vm_path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_WindowsHyperV}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_WindowsHyperV)
     return o
 
 
@@ -8790,9 +8640,7 @@ def _dec_VM(d: Any) -> VM:
                 o.image = _dec_VMImage(v)
             except ValidationError as e:
                 raise e._at("image") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VM}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_VM)
     return o
 
 
@@ -8833,11 +8681,7 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("parameters") from None
             o.parameters = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_VMHypervisor}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_VMHypervisor)
     return o
 
 
@@ -8890,9 +8734,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
             if type(v) is not str:
                 raise _type("initrd", "string", v)
             o.init_rd = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_VMKernel)
     return o
 
 
@@ -8930,9 +8772,7 @@ def _dec_VMImage(d: Any) -> VMImage:
         )
     o.format = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_VMImage}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_VMImage)
     return o
 
 
@@ -9112,11 +8952,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
                 o.syscalls = [_dec_LinuxSyscall(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "syscalls", v, _dec_LinuxSyscall) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccomp}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxSeccomp)
     return o
 
 
@@ -9186,11 +9022,7 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
             if not 0 <= v <= 18446744073709551615:
                 raise _range("valueTwo", 0, 18446744073709551615, v)
             o.value_two = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccompArg}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxSeccompArg)
     return o
 
 
@@ -9274,11 +9106,7 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
                 o.args = [_dec_LinuxSeccompArg(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "args", v, _dec_LinuxSeccompArg) from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxSyscall}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxSyscall)
     return o
 
 
@@ -9356,11 +9184,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
             if type(v) is not bool:
                 raise _type("enableMBM", "boolean", v)
             o.enable_mbm = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_LinuxIntelRdt}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_LinuxIntelRdt)
     return o
 
 
@@ -9391,9 +9215,7 @@ def _dec_ZOS(d: Any) -> ZOS:
                 o.namespaces = [_dec_ZOSNamespace(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "namespaces", v, _dec_ZOSNamespace) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_ZOS}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_ZOS)
     return o
 
 
@@ -9440,11 +9262,7 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
             if type(v) is not str:
                 raise _type("path", "string", v)
             o.path = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ZOSNamespace}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_ZOSNamespace)
     return o
 
 
@@ -9532,9 +9350,7 @@ def _dec_State(d: Any) -> State:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_State)
     return o
 
 
@@ -9633,9 +9449,7 @@ def _dec_State_2(d: Any) -> State:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_State}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_State)
     return o
 
 
@@ -9719,11 +9533,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
                 o.state = _dec_State_2(v)
             except ValidationError as e:
                 raise e._at("state") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ContainerProcessState}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_ContainerProcessState)
     return o
 
 

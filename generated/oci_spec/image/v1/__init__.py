@@ -30,6 +30,7 @@ from ..._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -38,6 +39,7 @@ from ..._runtime import (
     _time,
     _time_out,
     _type,
+    _unknown,
     _uri,
 )
 from ..._strict import (
@@ -1070,6 +1072,8 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
+                    if x1:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                        _nested(None, x1)
             except ValidationError as e:
                 raise e._at(k1)._at("ExposedPorts") from None
             o.exposed_ports = v
@@ -1140,6 +1144,8 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
+                    if x1:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                        _nested(None, x1)
             except ValidationError as e:
                 raise e._at(k1)._at("Volumes") from None
             o.volumes = v
@@ -1193,11 +1199,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
             if type(v) is not bool:
                 raise _type("ArgsEscaped", "boolean", v)
             o.args_escaped = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ImageConfig}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_ImageConfig)
     return o
 
 
@@ -1234,9 +1236,7 @@ def _dec_RootFS(d: Any) -> RootFS:
         raise e._at(_index(v, x1))._at("diff_ids") from None
     o.diff_ids = v
     n = 2
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_RootFS}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_RootFS)
     return o
 
 
@@ -1310,9 +1310,7 @@ def _dec_History(d: Any) -> History:
             if type(v) is not bool:
                 raise _type("empty_layer", "boolean", v)
             o.empty_layer = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_History}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_History)
     return o
 
 
@@ -1442,9 +1440,7 @@ def _dec_Image(d: Any) -> Image:
                 o.history = [_dec_History(x1) for x1 in v]
             except ValidationError as e:
                 raise _item_error(e, "history", v, _dec_History) from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Image}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Image)
     return o
 
 
@@ -1575,11 +1571,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
                         v,
                     )
             o.artifact_type = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Descriptor)
     return o
 
 
@@ -1703,11 +1695,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
             if type(v) is not str:
                 raise _type("artifactType", "string", v)
             o.artifact_type = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Descriptor)
     return o
 
 
@@ -1779,9 +1767,7 @@ def _dec_Platform_2(d: Any) -> Platform:
             if type(v) is not str:
                 raise _type("variant", "string", v)
             o.variant = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Platform)
     return o
 
 
@@ -1862,9 +1848,7 @@ def _dec_Platform(d: Any) -> Platform:
             if type(v) is not str:
                 raise _type("variant", "string", v)
             o.variant = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Platform}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Platform)
     return o
 
 
@@ -1968,9 +1952,7 @@ def _dec_Index(d: Any) -> Index:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Index}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Index)
     return o
 
 
@@ -1991,11 +1973,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
         raise _enum("imageLayoutVersion", ("1.0.0",), v)
     o.version = v
     n = 1
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_ImageLayout}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_ImageLayout)
     return o
 
 
@@ -2109,9 +2087,7 @@ def _dec_Manifest(d: Any) -> Manifest:
             except ValidationError as e:
                 raise e._at(k1)._at("annotations") from None
             o.annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Manifest}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Manifest)
     return o
 
 

@@ -30,6 +30,7 @@ from ..._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -38,6 +39,7 @@ from ..._runtime import (
     _time,
     _time_out,
     _type,
+    _unknown,
     _uri,
 )
 from ..._strict import (
@@ -931,9 +933,7 @@ def _dec_Features(d: Any) -> Features:
                     "potentiallyUnsafeConfigAnnotations"
                 ) from None
             o.potentially_unsafe_config_annotations = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Features}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Features)
     return o
 
 
@@ -1080,9 +1080,7 @@ def _dec_Linux(d: Any) -> Linux:
                 o.mount_extensions = _dec_MountExtensions(v)
             except ValidationError as e:
                 raise e._at("mountExtensions") from None
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Linux}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Linux)
     return o
 
 
@@ -1158,9 +1156,7 @@ def _dec_Cgroup(d: Any) -> Cgroup:
             if type(v) is not bool:
                 raise _type("rdma", "boolean", v)
             o.rdma = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Cgroup)
     return o
 
 
@@ -1360,9 +1356,7 @@ def _dec_Seccomp(d: Any) -> Seccomp:
             except ValidationError as e:
                 raise e._at(_index(v, x1))._at("supportedFlags") from None
             o.supported_flags = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Seccomp)
     return o
 
 
@@ -1390,9 +1384,7 @@ def _dec_Apparmor(d: Any) -> Apparmor:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Apparmor)
     return o
 
 
@@ -1420,9 +1412,7 @@ def _dec_Selinux(d: Any) -> Selinux:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Selinux}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Selinux)
     return o
 
 
@@ -1450,9 +1440,7 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_IntelRdt)
     return o
 
 
@@ -1481,11 +1469,7 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
                 o.id_map = _dec_IDMap(v)
             except ValidationError as e:
                 raise e._at("idmap") from None
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_MountExtensions}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_MountExtensions)
     return o
 
 
@@ -1513,9 +1497,7 @@ def _dec_IDMap(d: Any) -> IDMap:
             if type(v) is not bool:
                 raise _type("enabled", "boolean", v)
             o.enabled = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_IDMap}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_IDMap)
     return o
 
 

@@ -30,6 +30,7 @@ from .._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -38,6 +39,7 @@ from .._runtime import (
     _time,
     _time_out,
     _type,
+    _unknown,
     _uri,
 )
 from .._strict import (
@@ -169,11 +171,7 @@ def _dec_Versioned(d: Any) -> Versioned:
                     "schemaVersion", -9223372036854775808, 9223372036854775807, v
                 )
             o.schema_version = v
-    o.unknown_fields = (
-        None
-        if len(d) == n
-        else {k: x for k, x in d.items() if k not in _KEYS_Versioned}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Versioned)
     return o
 
 

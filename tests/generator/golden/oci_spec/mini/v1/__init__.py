@@ -30,6 +30,7 @@ from ..._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -38,6 +39,7 @@ from ..._runtime import (
     _time,
     _time_out,
     _type,
+    _unknown,
     _uri,
 )
 from ..._strict import (
@@ -655,6 +657,8 @@ def _dec_Widget(d: Any) -> Widget:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
+                    if x1:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                        _nested(None, x1)
             except ValidationError as e:
                 raise e._at(k1)._at("ports") from None
             o.ports = v
@@ -704,9 +708,7 @@ def _dec_Widget(d: Any) -> Widget:
             if type(v) is not str:
                 raise _type("goOnly", "string", v)
             o.go_only = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Widget}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Widget)
     return o
 
 
@@ -757,9 +759,7 @@ def _dec_Part(d: Any) -> Part:
                     )
                 w = v
             o.kind = w
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Part}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Part)
     return o
 
 
@@ -794,9 +794,7 @@ def _dec_Person(d: Any) -> Person:
             if type(v) is not str:
                 raise _type("email", "string", v)
             o.email = v
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Person}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Person)
     return o
 
 
@@ -833,9 +831,7 @@ def _dec_Blob(d: Any) -> Blob:
             o.data = None
         else:
             o.data = _bytes("data", v)
-    o.unknown_fields = (
-        None if len(d) == n else {k: x for k, x in d.items() if k not in _KEYS_Blob}
-    )
+    o.unknown_fields = None if len(d) == n else _unknown(d, _KEYS_Blob)
     return o
 
 
