@@ -1,4 +1,5 @@
-"""Make the committed generated package importable as ``oci_spec``."""
+"""Make the committed generated package importable as ``oci_spec``, and the
+shared tables in tests/ (go_behaviour.py) importable from every suite."""
 
 from __future__ import annotations
 
@@ -10,3 +11,6 @@ GENERATED = ROOT / "generated"
 SPEC = ROOT / "spec"
 if str(GENERATED) not in sys.path:
     sys.path.insert(0, str(GENERATED))
+TESTS = str(ROOT / "tests")
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)

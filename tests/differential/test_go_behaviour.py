@@ -1,0 +1,140 @@
+"""Go against the hand-written expectations of tests/go_behaviour.py.
+
+tests/output/test_go_behaviour.py holds oci_spec to the same expectations
+without Go; here goref (the upstream Go types, go-digest, and the checks of
+upstream's validator) confirms every one of them, so an expectation cannot
+drift from what Go does.  The verdicts of upstream's validator are also
+compared with oci_spec's on many more strings than the tables hold.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from go_behaviour import DIGESTS, ENVS, FACTS, SAME, UPSTREAM_URIS, VALUES, Fact
+from strategies import REPO, go_name
+from toolchain import GoRef
+
+from oci_spec import ValidationError
+from oci_spec.image import v1
+
+pytestmark = pytest.mark.differential
+
+
+@pytest.mark.parametrize("fact", FACTS, ids=[f"{i}-{f.type}" for i, f in enumerate(FACTS)])
+def test_go_does_what_the_fact_says(goref: GoRef, fact: Fact) -> None:
+    expected = fact.out if fact.go is SAME else fact.go
+    ok, out = goref.roundtrip(fact.type, fact.doc)
+    if expected is None:
+        assert not ok, f"Go accepted it and wrote {out!r}"
+    else:
+        assert ok, f"Go refused it: {out}"
+        assert out == expected
+
+
+@pytest.mark.parametrize("behaviour,value,out", VALUES, ids=[f"{i}" for i in range(len(VALUES))])
+def test_go_writes_the_value_bytes_unchanged(goref: GoRef, behaviour: str, value: Any, out: bytes) -> None:
+    assert goref.roundtrip(go_name(type(value)), out) == (True, out)
+
+
+# --- upstream's validator, string by string ------------------------------------------------
+
+
+def _oci_accepts(cls: type[Any], data: bytes, path: str) -> bool:
+    try:
+        cls.from_json(data)
+    except ValidationError as e:
+        assert e.path == path, str(e)
+        return False
+    return True
+
+
+def _descriptor_with(digest: str) -> bytes:
+    return b'{"mediaType":"a/b","digest":' + json.dumps(digest).encode() + b',"size":1}'
+
+
+def test_digest_verdicts_of_go_digest(goref: GoRef) -> None:
+    assert goref.validate_digests([d for d, _, _ in DIGESTS]) == [e for _, e, _ in DIGESTS]
+
+
+def test_digest_verdicts_of_oci_spec_follow_upstreams_validator(goref: GoRef) -> None:
+    # Upstream's validator: the schema (python-jsonschema here) and go-digest's
+    # Validate, ErrDigestUnsupported ignored.  Against oci_spec, on the table
+    # and on mutations of it.
+    from generator.schema import Schemas
+
+    rng = random.Random(7)
+    digests = [d for d, _, _ in DIGESTS]
+    for d in list(digests):
+        for _ in range(20):
+            i = rng.randrange(len(d) + 1)
+            digests.append(d[:i] + rng.choice("aA0:+._-=/\n g") + d[i + rng.randrange(2):])
+    go = goref.validate_digests(digests)
+    schema = Schemas(REPO / "spec/image-spec/schema", "spec/image-spec/schema").validator(
+        "content-descriptor.json"
+    )
+    wrong = []
+    for d, err in zip(digests, go):
+        upstream = schema.is_valid(json.loads(_descriptor_with(d))) and err in (
+            None,
+            "unsupported digest algorithm",
+        )
+        if _oci_accepts(v1.Descriptor, _descriptor_with(d), "digest") != upstream:
+            wrong.append((d, err))
+    assert not wrong
+
+
+def _image_with_env(env: str) -> bytes:
+    return (
+        b'{"architecture":"a","os":"o","config":{"Env":[' + json.dumps(env).encode()
+        + b']},"rootfs":{"type":"layers","diff_ids":[]}}'
+    )
+
+
+def test_env_verdicts(goref: GoRef) -> None:
+    envs = [e for e, _ in ENVS] + ["A=b\r", "A=\u2028", "\u00e9=1", "A\x00=1", "A==", "A=b\n\n"]
+    go = goref.check_strings("config.Env", envs)
+    assert [g is None for g in go[: len(ENVS)]] == [ok for _, ok in ENVS]
+    for env, verdict in zip(envs, go):
+        assert _oci_accepts(v1.Image, _image_with_env(env), "config.Env[0]") is (verdict is None), env
+
+
+_URI_ATOMS = [
+    "http", "https", "x", ":", "//", "/", "?", "#", "@", "[", "]", "%", "%25", "%2", "%zz", "%41",
+    "%c3%a9", "%3A", "%20", "::", "1", "80", "ffff", "a", "é", "\x01", "\x7f", " ", "`", "{", '"',
+    ".", "::ffff:1.2.3.4", "01", "v1.x", "fe80::1", "%25eth0", "-", "~", "!", "$", "'", "<", "|",
+    "\\", "^", ":8o", "1.2.3.4", "::1", "1:2:3:4:5:6:7:8:9", "12345", "\u0663",
+]  # fmt: skip
+
+
+def _uri_candidates(n: int) -> list[str]:
+    rng = random.Random(11)
+    out = {s for s, _ in UPSTREAM_URIS}
+    while len(out) < n:
+        s = "".join(rng.choice(_URI_ATOMS) for _ in range(rng.randint(1, 8)))
+        if rng.random() < 0.7:
+            s = rng.choice(["http://", "https://", "x:", "a://", "h://["]) + s
+        out.add(s)
+    return sorted(out)
+
+
+def test_uri_verdicts(goref: GoRef) -> None:
+    go = goref.check_strings("format.uri", [s for s, _ in UPSTREAM_URIS])
+    assert [g is None for g in go] == [up for _, up in UPSTREAM_URIS]
+
+
+def test_generated_uri_check_matches_upstream_on_many_strings(goref: GoRef) -> None:
+    candidates = _uri_candidates(4000)
+    go = goref.check_strings("format.uri", candidates)
+    wrong = []
+    for s, verdict in zip(candidates, go):
+        doc = b'{"mediaType":"a/b","digest":"sha256:' + b"a" * 64 + b'","size":1,"urls":['
+        doc += json.dumps(s).encode() + b"]}"
+        if _oci_accepts(v1.Descriptor, doc, "urls[0]") is not (verdict is None):
+            wrong.append((s, verdict))
+    assert not wrong
+    assert 300 < sum(v is None for v in go) < len(go) - 300  # both verdicts well represented
