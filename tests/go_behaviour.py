@@ -227,6 +227,8 @@ FACTS: list[Fact] = [
          desc(b"").replace(b'"size":1', b'"size":1e3'), None, "size"),
     Fact("integers are written as integers", "image.v1.Descriptor",
          desc(b"").replace(b'"size":1', b'"size":"1"'), None, "size"),
+    Fact("integers are written as integers", "image.v1.Descriptor",
+         desc(b"").replace(b'"size":1', b'"size":true'), None, "size"),
     # --- interface{}: float64; floatEncoder 'f' format below 1e21, else 'e' with
     # the exponent's leading zero cut; integers past 2**53 rounded -------------------
     Fact("`interface{}` numbers as Go's float64", "runtime.Windows",
@@ -308,6 +310,8 @@ FACTS: list[Fact] = [
          created(b"2024-01-02T03:04:05+24:00"), None, "created"),
     Fact("`format: uri` and `date-time` as Go checks them", "image.v1.History",
          created(b"2024-02-29T00:00:00Z"), created(b"2024-02-29T00:00:00Z")),
+    Fact("`format: uri` and `date-time` as Go checks them", "image.v1.History",
+         created("٢٠٢٤-01-02T03:04:05Z".encode()), None, "created"),
     # --- the Go type decides where the schema is silent ------------------------------
     Fact("Go types where the schema says nothing", "image.v1.Manifest",
          b'{"schemaVersion":2,"config":{' + DESC + b'},"layers":[{' + DESC

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -139,6 +140,62 @@ def test_rule_explains_its_example(rule: str, root: str, data: bytes, control: b
     assert fuzzlib.classify(case) == rule, fuzzlib.describe(case)
     ok = fuzzlib.judge(ROOTS[root], control)
     assert ok.we_accept and ok.schema_accepts, fuzzlib.describe(ok)
+
+
+# --- the independent reading of the Go sources against the generator's -----------------
+
+
+def test_go_reading_agrees_with_the_generator_on_every_field() -> None:
+    # fuzzlib reads specs-go with its own regular expressions so that the
+    # oracle's Go types (integer widths, []byte, interface{}, digests) do not
+    # come from the binder; here the two readings must agree, field by field.
+    from generator import pipeline
+
+    decls = fuzzlib.go_decls()
+    # named types of the vendored packages compared by bare name
+    ours = {
+        (key.split(":")[1], f.wire, re.sub(r"[\w/-]+:", "", f.type))
+        for key, fields in decls.structs.items()
+        for f in fields
+    }
+    theirs = {
+        (struct.go_name, f.wire_name, re.sub(r"\b(?:specs|v1|features)\.", "", f.go_type))
+        for spec in pipeline.load(fuzzlib.SPEC, "spec")
+        for mod in spec.modules
+        for struct in mod.structs
+        for f in struct.fields
+    }
+    assert len(ours) > 300
+    assert ours == theirs
+
+
+def test_type_mismatch_table_is_the_lint_report() -> None:
+    from generator import pipeline
+
+    found = {
+        f.where
+        for spec in pipeline.load(fuzzlib.SPEC, "spec")
+        for f in spec.findings
+        if f.code == "type-mismatch"
+    }
+    assert found == set(fuzzlib.TYPE_MISMATCHES)
+
+
+@pytest.mark.parametrize(
+    "root,path,bounds",
+    [("Spec", ("process", "user", "uid"), (0, 2**32 - 1)), ("Spec", ("process", "user", "umask"), (0, 2**32 - 1)),
+     ("Descriptor", ("size",), (-(2**63), 2**63 - 1)), ("Manifest", ("schemaVersion",), (-(2**63), 2**63 - 1)),
+     ("Spec", ("linux", "resources", "blockIO", "weight"), (0, 2**16 - 1)),
+     ("Spec", ("linux", "seccomp", "syscalls", 0, "args", 0, "value"), (0, 2**64 - 1)),
+     ("Spec", ("linux", "resources", "cpu", "shares"), (0, 2**64 - 1)),
+     ("Spec", ("process", "oomScoreAdj"), (-(2**63), 2**63 - 1)),
+     ("Spec", ("linux", "devices", 0, "fileMode"), (0, 2**32 - 1))],
+)  # fmt: skip
+def test_go_integer_widths_hand_checked(root: str, path: tuple[Any, ...], bounds: tuple[int, int]) -> None:
+    # From specs-go, read by eye: uid uint32, umask *uint32, size int64,
+    # schemaVersion int, blockIO weight *uint16, seccomp arg value uint64, cpu
+    # shares *uint64, oomScoreAdj *int, device fileMode *os.FileMode (uint32).
+    assert fuzzlib.go_site(ROOTS[root], path).int_range() == bounds
 
 
 def test_duplicate_keys_last_wins_in_both() -> None:
