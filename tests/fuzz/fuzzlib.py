@@ -801,8 +801,8 @@ def go_decls() -> GoDecls:
             out.append(GoField(key.split(":")[1], go_name, t, name or go_name))
         return out
 
-    for key in raw:
-        structs[key] = flatten(key)
+    for key in raw:  # promoted members are named after the struct they are in
+        structs[key] = [GoField(key.split(":")[1], f.go_name, f.type, f.wire) for f in flatten(key)]
     return GoDecls(structs, named)
 
 
