@@ -20,11 +20,12 @@ README and this table in step.
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from oci_spec import Timestamp
+from oci_spec import Timestamp, ValidationError
 from oci_spec.image import v1
 
 SAME: Any = object()  # Go writes what oci_spec writes
@@ -328,6 +329,32 @@ FACTS: list[Fact] = [
 
 
 # --- verdicts of upstream's validator on one string ---------------------------------
+
+
+def descriptor_with_digest(digest: str) -> bytes:
+    return b'{"mediaType":"a/b","digest":' + json.dumps(digest).encode() + b',"size":1}'
+
+
+def descriptor_with_url(url: str) -> bytes:
+    return desc(b',"urls":[' + json.dumps(url).encode() + b"]")
+
+
+def image_with_env(env: str) -> bytes:
+    return (
+        b'{"architecture":"a","os":"o","config":{"Env":[' + json.dumps(env).encode()
+        + b']},"rootfs":{"type":"layers","diff_ids":[]}}'
+    )
+
+
+def accepts(cls: Any, data: bytes, path: str) -> bool:
+    """oci_spec's verdict; a refusal must be at ``path``."""
+    try:
+        cls.from_json(data)
+    except ValidationError as e:
+        assert e.path == path, str(e)
+        return False
+    return True
+
 
 # go-digest Digest.Validate (None: valid; ErrDigestUnsupported passes upstream's
 # validator) and oci_spec's verdict on Descriptor.digest, which also applies

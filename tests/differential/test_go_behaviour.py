@@ -15,11 +15,22 @@ from typing import Any
 
 import pytest
 
-from go_behaviour import DIGESTS, ENVS, FACTS, SAME, UPSTREAM_URIS, VALUES, Fact
+from go_behaviour import (
+    DIGESTS,
+    ENVS,
+    FACTS,
+    SAME,
+    UPSTREAM_URIS,
+    VALUES,
+    Fact,
+    accepts,
+    descriptor_with_digest,
+    descriptor_with_url,
+    image_with_env,
+)
 from strategies import REPO, go_name
 from toolchain import GoRef
 
-from oci_spec import ValidationError
 from oci_spec.image import v1
 
 pytestmark = pytest.mark.differential
@@ -44,19 +55,6 @@ def test_go_writes_the_value_bytes_unchanged(goref: GoRef, behaviour: str, value
 # --- upstream's validator, string by string ------------------------------------------------
 
 
-def _oci_accepts(cls: type[Any], data: bytes, path: str) -> bool:
-    try:
-        cls.from_json(data)
-    except ValidationError as e:
-        assert e.path == path, str(e)
-        return False
-    return True
-
-
-def _descriptor_with(digest: str) -> bytes:
-    return b'{"mediaType":"a/b","digest":' + json.dumps(digest).encode() + b',"size":1}'
-
-
 def test_digest_verdicts_of_go_digest(goref: GoRef) -> None:
     assert goref.validate_digests([d for d, _, _ in DIGESTS]) == [e for _, e, _ in DIGESTS]
 
@@ -79,20 +77,13 @@ def test_digest_verdicts_of_oci_spec_follow_upstreams_validator(goref: GoRef) ->
     )
     wrong = []
     for d, err in zip(digests, go):
-        upstream = schema.is_valid(json.loads(_descriptor_with(d))) and err in (
+        upstream = schema.is_valid(json.loads(descriptor_with_digest(d))) and err in (
             None,
             "unsupported digest algorithm",
         )
-        if _oci_accepts(v1.Descriptor, _descriptor_with(d), "digest") != upstream:
+        if accepts(v1.Descriptor, descriptor_with_digest(d), "digest") != upstream:
             wrong.append((d, err))
     assert not wrong
-
-
-def _image_with_env(env: str) -> bytes:
-    return (
-        b'{"architecture":"a","os":"o","config":{"Env":[' + json.dumps(env).encode()
-        + b']},"rootfs":{"type":"layers","diff_ids":[]}}'
-    )
 
 
 def test_env_verdicts(goref: GoRef) -> None:
@@ -100,7 +91,7 @@ def test_env_verdicts(goref: GoRef) -> None:
     go = goref.check_strings("config.Env", envs)
     assert [g is None for g in go[: len(ENVS)]] == [ok for _, ok in ENVS]
     for env, verdict in zip(envs, go):
-        assert _oci_accepts(v1.Image, _image_with_env(env), "config.Env[0]") is (verdict is None), env
+        assert accepts(v1.Image, image_with_env(env), "config.Env[0]") is (verdict is None), env
 
 
 _URI_ATOMS = [
@@ -132,9 +123,7 @@ def test_generated_uri_check_matches_upstream_on_many_strings(goref: GoRef) -> N
     go = goref.check_strings("format.uri", candidates)
     wrong = []
     for s, verdict in zip(candidates, go):
-        doc = b'{"mediaType":"a/b","digest":"sha256:' + b"a" * 64 + b'","size":1,"urls":['
-        doc += json.dumps(s).encode() + b"]}"
-        if _oci_accepts(v1.Descriptor, doc, "urls[0]") is not (verdict is None):
+        if accepts(v1.Descriptor, descriptor_with_url(s), "urls[0]") is not (verdict is None):
             wrong.append((s, verdict))
     assert not wrong
     assert 300 < sum(v is None for v in go) < len(go) - 300  # both verdicts well represented
