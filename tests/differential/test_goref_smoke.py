@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from toolchain import GoRef, GorefBuild
+from toolchain import REPO, GoRef, GorefBuild
 
 pytestmark = pytest.mark.differential
 
@@ -367,6 +367,26 @@ def test_digest_validate(goref: GoRef) -> None:
         "": "invalid checksum digest format",
     }
     assert dict(zip(cases, goref.validate_digests(cases))) == cases
+    # The same verdicts decide oci_spec's (the one comparison with oci_spec in
+    # this file): upstream's validator applies the schema, then go-digest's
+    # Validate with ErrDigestUnsupported ignored.
+    from generator.schema import Schemas
+
+    from oci_spec import ValidationError
+    from oci_spec.image.v1 import Descriptor
+
+    schema = Schemas(REPO / "spec/image-spec/schema", "spec/image-spec/schema")
+    descriptor = schema.validator("content-descriptor.json")
+    for d, err in cases.items():
+        doc = {"mediaType": "a/b", "digest": d, "size": 1}
+        upstream = descriptor.is_valid(doc) and err in (None, "unsupported digest algorithm")
+        try:
+            Descriptor.from_json(json.dumps(doc))
+            ours = True
+        except ValidationError as e:
+            assert e.path == "digest"
+            ours = False
+        assert ours is upstream, d
 
 
 def test_digest_validate_line_mode(goref: GoRef) -> None:

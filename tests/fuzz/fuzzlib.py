@@ -14,8 +14,7 @@
   declarations say about one JSON location, used to decide which named rule
   explains a disagreement with python-jsonschema.
 * ``GO_SIDE_DIFFERENCES``: the allowed differences, each once, with a reason
-  and the condition that recognises it; ``KNOWN_BUGS``: disagreements believed
-  to be bugs of the generated code (each has a strict-xfail test).
+  and the condition that recognises it.
 * ``COUNTS``: how many inputs the suites fed to the parsers (printed by
   conftest.py at the end of the session).
 """
@@ -36,7 +35,6 @@ from urllib.parse import parse_qs, unquote
 
 from hypothesis import strategies as st
 
-from generator import model, pipeline
 from support.gotables import table_tests
 from generator.schema import Schemas
 
@@ -706,72 +704,168 @@ class SchemaSite:
 
 
 # --- what the Go declarations say at a JSON location ---------------------------------
+#
+# Read from the vendored specs-go/**/*.go with a few regular expressions of its
+# own, not with the generator's Go reader or its model: a binder bug must not
+# excuse itself here.  tests/fuzz/test_fuzz_go_rules.py checks this reading
+# against the generator's on every field (they must agree).
 
-
-@cache
-def _go_model() -> dict[str, Any]:
-    specs = pipeline.load(SPEC, "spec")
-    decoders: dict[tuple[str, str], model.Decoder] = {}
-    structs: dict[tuple[str, str], model.Struct] = {}
-    roots: dict[tuple[str, str], model.Struct] = {}
-    findings: dict[str, set[str]] = collections.defaultdict(set)
-    for spec in specs:
-        for f in spec.findings:
-            findings[f.code].add(f.where)
-        for mod in spec.modules:
-            for s in mod.structs:
-                structs[(mod.name, s.py_name)] = s
-                if s.root_schema:
-                    roots[(spec.name, s.root_schema)] = s
-            for d in mod.decoders:
-                decoders[(mod.name, d.name)] = d
-    return {"decoders": decoders, "structs": structs, "roots": roots, "findings": findings}
+# Go packages of the vendored sources: directory -> its import name(s) elsewhere.
+_GO_PACKAGES = {
+    "image-spec/specs-go": "specs",
+    "image-spec/specs-go/v1": "v1",
+    "runtime-spec/specs-go": "specs",
+    "runtime-spec/specs-go/features": "features",
+    "distribution-spec/specs-go": "specs",
+    "distribution-spec/specs-go/v1": "v1",
+    "distribution-spec/specs-go/v1/extensions": "extensions",
+}
+# Types from outside the vendored sources, as encoding/json sees them
+# (hand-checked: go-digest's Digest is a string; os.FileMode a uint32).
+_EXTERNAL = {"digest.Digest": "string", "time.Time": "time.Time", "os.FileMode": "uint32"}
+# Go integer types: (bits, signed); int and uint are 64-bit where OCI tools run.
+GO_INTS: dict[str, tuple[int, bool]] = {
+    "int": (64, True), "int8": (8, True), "int16": (16, True), "int32": (32, True), "int64": (64, True),
+    "uint": (64, False), "uint8": (8, False), "uint16": (16, False), "uint32": (32, False),
+    "uint64": (64, False), "byte": (8, False),
+}  # fmt: skip
+_STRUCT_DECL = re.compile(r"^type (\w+) struct \{\n(.*?)^\}", re.M | re.S)
+_NAMED_DECL = re.compile(r"^type (\w+) ([\w.\[\]*]+)\s*$", re.M)
+_FIELD_DECL = re.compile(r'^\t(\w+)\s+([^\s`]+)\s+`json:"([^"]*)"', re.M)
+_EMBED_DECL = re.compile(r"^\t([\w.]+)\s*(?:`json:\"([^\"]*)\"`)?\s*$", re.M)
 
 
 @dataclass(frozen=True)
-class GoStep:
+class GoField:
     struct: str  # Go struct name
-    field: model.Field
+    go_name: str
+    type: str  # Go type expression, qualified: "v1.Platform", "[]string", "*uint32"
+    wire: str
+
+
+@dataclass(frozen=True)
+class GoDecls:
+    structs: dict[str, list[GoField]]  # "pkgdir:Name" -> JSON members in order
+    named: dict[str, str]  # "pkgdir:Name" -> underlying type
+
+
+def _qualify(t: str, pkg: str) -> str:
+    """A type expression with its named types as "pkgdir:Name" (or external)."""
+    prefix = re.match(r"(?:\*|\[\]|map\[string\])*", t).group(0)  # type: ignore[union-attr]
+    base = t[len(prefix) :]
+    if base in GO_INTS or base in ("string", "bool", "interface{}", "any", "struct{}", "float64"):
+        return t
+    if base in _EXTERNAL:
+        return prefix + base
+    if "." in base:
+        qual, name = base.split(".")
+        # specs.Versioned from v1: the parent package of the same spec
+        root = pkg.split("/")[0]
+        target = next(d for d, q in _GO_PACKAGES.items() if q == qual and d.startswith(root))
+        return f"{prefix}{target}:{name}"
+    return f"{prefix}{pkg}:{base}"
+
+
+@cache
+def go_decls() -> GoDecls:
+    structs: dict[str, list[GoField]] = {}
+    named: dict[str, str] = {}
+    raw: dict[str, list[tuple[str, str, str | None]]] = {}  # key -> (go name, type, tag)
+    for pkg in _GO_PACKAGES:
+        for f in sorted((SPEC / pkg).glob("*.go")):
+            if f.name.endswith("_test.go"):
+                continue
+            text = f.read_text(encoding="utf-8")
+            for m in _NAMED_DECL.finditer(text):
+                if m.group(2) != "struct":
+                    named[f"{pkg}:{m.group(1)}"] = _qualify(m.group(2), pkg)
+            for m in _STRUCT_DECL.finditer(text):
+                members: list[tuple[str, str, str | None]] = []
+                body = "\n".join(ln for ln in m.group(2).splitlines() if not ln.strip().startswith("//"))
+                for line in body.splitlines():
+                    fm = _FIELD_DECL.match(line)
+                    if fm:
+                        members.append((fm.group(1), _qualify(fm.group(2), pkg), fm.group(3)))
+                        continue
+                    em = _EMBED_DECL.match(line)
+                    if em:
+                        members.append(("", _qualify(em.group(1), pkg), em.group(2)))
+                raw[f"{pkg}:{m.group(1)}"] = members
+
+    def flatten(key: str) -> list[GoField]:
+        out: list[GoField] = []
+        for go_name, t, tag in raw[key]:
+            name, _, _ = (tag or "").partition(",")
+            if name == "-":
+                continue
+            if not go_name and not name:  # embedded struct: its members are promoted
+                out.extend(flatten(t))
+                continue
+            out.append(GoField(key.split(":")[1], go_name, t, name or go_name))
+        return out
+
+    for key in raw:  # promoted members are named after the struct they are in
+        structs[key] = [GoField(key.split(":")[1], f.go_name, f.type, f.wire) for f in flatten(key)]
+    return GoDecls(structs, named)
+
+
+# The Go struct each document type decodes into.
+_ROOT_STRUCTS = {
+    "Descriptor": "image-spec/specs-go/v1:Descriptor", "Manifest": "image-spec/specs-go/v1:Manifest",
+    "Index": "image-spec/specs-go/v1:Index", "Image": "image-spec/specs-go/v1:Image",
+    "ImageLayout": "image-spec/specs-go/v1:ImageLayout", "Spec": "runtime-spec/specs-go:Spec",
+    "State": "runtime-spec/specs-go:State", "Features": "runtime-spec/specs-go/features:Features",
+}  # fmt: skip
+
+
+def go_underlying(t: str) -> str:
+    """The type expression with pointers dropped and named types resolved."""
+    decls = go_decls()
+    t = t.lstrip("*")
+    while t in decls.named:
+        t = decls.named[t].lstrip("*")
+    return t
 
 
 @dataclass(frozen=True)
 class GoSite:
-    steps: tuple[GoStep, ...]  # the struct fields the path went through
-    type: model.TypeRef | None  # the Go-side type at the location (None: not a Go field)
-    go_type: str | None  # the declared Go type of the innermost field
+    fields: frozenset[str]  # "Struct.wire" of every struct field on the way
+    type: str | None  # the Go type at the location, resolved (None: no Go field there)
+    declared: str | None  # the declared type of the innermost field, as written
 
-    @property
-    def fields(self) -> set[str]:
-        """``Struct.wire`` of every field on the way (as the lint report names them)."""
-        return {f"{s.struct}.{s.field.wire_name}" for s in self.steps}
+    def int_range(self) -> tuple[int, int] | None:
+        if self.type not in GO_INTS:
+            return None
+        bits, signed = GO_INTS[self.type]
+        return (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if signed else (0, 2**bits - 1)
 
 
 def go_site(root: Root, path: Path_) -> GoSite:
-    m = _go_model()
-    struct = m["roots"][(root.spec, root.schema)]
-    module = struct.module
-    decoder = m["decoders"][(module, struct.decoder)]
-    steps: list[GoStep] = []
-    t: Any = model.StructType(struct.py_name, module, decoder.name)
-    go_type: str | None = None
+    decls = go_decls()
+    t = _ROOT_STRUCTS[root.name]
+    fields: set[str] = set()
+    declared: str | None = None
     for seg in path:
-        if isinstance(t, model.StructType):
-            d = m["decoders"][(t.module, t.decoder)]
-            s = m["structs"][(t.module, t.name)]
-            f = next((f for f in d.fields if f.wire_name == seg), None)
+        t = go_underlying(t)
+        if t in decls.structs and isinstance(seg, str):
+            # Go matches the exact name, else case-insensitively (bytes.EqualFold)
+            f = next((f for f in decls.structs[t] if f.wire == seg), None) or next(
+                (f for f in decls.structs[t] if _go_fold(f.wire) == _go_fold(seg)), None
+            )
             if f is None:
-                return GoSite(tuple(steps), None, None)  # an unknown member
-            steps.append(GoStep(s.go_name, f))
-            t, go_type = f.type, f.go_type
-        elif isinstance(t, model.ListType) and isinstance(seg, int):
-            t = t.item
-            go_type = go_type[2:] if go_type and go_type.startswith("[]") else go_type
-        elif isinstance(t, model.MapType) and isinstance(seg, str):
-            t = t.value
-            go_type = go_type.split("]", 1)[1] if go_type and go_type.startswith("map[") else go_type
+                return GoSite(frozenset(fields), None, None)  # an unknown member
+            fields.add(f"{f.struct}.{f.wire}")
+            t, declared = f.type, f.type
+        elif t.startswith("[]") and isinstance(seg, int):
+            t = t[2:]
+        elif t.startswith("map[string]") and isinstance(seg, str):
+            t = t[len("map[string]") :]
         else:
-            return GoSite(tuple(steps), None, None)  # inside interface{} / struct{} / a scalar
-    return GoSite(tuple(steps), t, go_type)
+            return GoSite(frozenset(fields), None, None)  # inside interface{} / struct{} / a scalar
+    t = go_underlying(t)
+    if t in _EXTERNAL:
+        t = _EXTERNAL[t]
+    return GoSite(frozenset(fields), t, declared)
 
 
 # --- Go references, written from the Go sources, for the rules' conditions -----------
@@ -1148,7 +1242,7 @@ def _explains_digest(case: Case) -> bool:
     site = go_site(case.root, path)
     return (
         isinstance(v, str)
-        and (site.go_type or "").endswith("digest.Digest")
+        and (site.declared or "").endswith("digest.Digest")
         and not go_digest_validate(v)
     )
 
@@ -1157,7 +1251,7 @@ def _explains_base64(case: Case) -> bool:
     path, v = _our_location_value(case)
     return (
         isinstance(v, str)
-        and isinstance(go_site(case.root, path).type, model.BytesType)
+        and go_site(case.root, path).type == "[]byte"
         and not go_base64_ok(v)
     )
 
@@ -1173,19 +1267,12 @@ def _explains_env(case: Case) -> bool:
     )
 
 
-def _go_int_range(t: model.IntType) -> tuple[int, int]:
-    if t.signed:
-        return -(2 ** (t.bits - 1)), 2 ** (t.bits - 1) - 1
-    return 0, 2**t.bits - 1
-
-
 def _explains_int_bounds(case: Case) -> bool:
     path, v = _our_location_value(case)
-    t = go_site(case.root, path).type
-    if type(v) is not int or not isinstance(t, model.IntType):
+    bounds = go_site(case.root, path).int_range()
+    if type(v) is not int or bounds is None:
         return False
-    lo, hi = _go_int_range(t)
-    return not lo <= v <= hi
+    return not bounds[0] <= v <= bounds[1]
 
 
 def _has_number_beyond_float64(data: bytes | str) -> bool:
@@ -1217,7 +1304,7 @@ def _explains_number_range(case: Case) -> bool:
         return False
     except OverflowError:
         pass
-    return any(isinstance(go_site(case.root, path[:i]).type, model.AnyType) for i in range(len(path), -1, -1))
+    return any(go_site(case.root, path[:i]).type in ("interface{}", "any") for i in range(len(path), -1, -1))
 
 
 def _explains_uri(case: Case) -> bool:
@@ -1235,6 +1322,16 @@ def _explains_date_time(case: Case) -> bool:
         isinstance(v, str)
         and "date-time" in SchemaSite(case.root, path).formats()
         and not go_rfc3339_strict(v)
+    )
+
+
+def _explains_year_zero(case: Case) -> bool:
+    path, v = _our_location_value(case)
+    return (
+        isinstance(v, str)
+        and v.startswith("0000-")
+        and "date-time" in SchemaSite(case.root, path).formats()
+        and go_rfc3339_strict(v)
     )
 
 
@@ -1273,19 +1370,24 @@ def _explains_dollar(case: Case) -> bool:
     )
 
 
-def _mismatch_sites() -> set[str]:
-    return set(_go_model()["findings"].get("type-mismatch", set()))
+# Where the vendored schema's type contradicts the Go type, "Struct.member" ->
+# what each says (hand-checked against specs-go and the schema files; the lint
+# report's type-mismatch findings must be exactly these, test_fuzz_go_rules.py).
+TYPE_MISMATCHES: dict[str, str] = {
+    "WindowsCPUResources.affinity": "Go []WindowsCPUGroupAffinity; runtime-spec 1.2.1"
+    " config-windows.json: an object",
+}
 
 
 def _explains_type_mismatch_stricter(case: Case) -> bool:
     path, _ = _our_location_value(case)
-    return bool(go_site(case.root, path).fields & _mismatch_sites())
+    return bool(go_site(case.root, path).fields & set(TYPE_MISMATCHES))
 
 
 def _explains_type_mismatch_laxer(case: Case) -> bool:
     assert case.schema_errors
     return all(
-        go_site(case.root, tuple(e.absolute_path)).fields & _mismatch_sites()
+        go_site(case.root, tuple(e.absolute_path)).fields & set(TYPE_MISMATCHES)
         for e in case.schema_errors
     )
 
@@ -1432,6 +1534,13 @@ GO_SIDE_DIFFERENCES: dict[str, Difference] = {
         direction="stricter",
         explains=_explains_date_time,
     ),
+    "date-time-no-year-zero": Difference(
+        reason="year 0000 is valid RFC 3339 and Go parses it, but Python's datetime"
+        " has no year 0: oci_spec refuses it (a deliberate difference, README)",
+        source="time.parseRFC3339 (years 0..9999); datetime.MINYEAR == 1",
+        direction="stricter",
+        explains=_explains_year_zero,
+    ),
     "go-types-where-schema-silent": Difference(
         reason="where the schema has no property for a Go field (Descriptor.data,"
         " .platform, .artifactType; map keys outside patternProperties such as the"
@@ -1451,10 +1560,10 @@ GO_SIDE_DIFFERENCES: dict[str, Difference] = {
         explains=_explains_dollar,
     ),
     "go-type-over-schema-type": Difference(
-        reason="where the schema's type contradicts the Go type (lint type-mismatch:"
+        reason="where the schema's type contradicts the Go type (TYPE_MISMATCHES:"
         " WindowsCPUResources.affinity is []WindowsCPUGroupAffinity in Go, an object"
         " in the 1.2.1 schema) the Go type decides",
-        source="runtime-spec specs-go/config.go; generated/lint/runtime-spec.txt",
+        source="runtime-spec specs-go/config.go and schema/config-windows.json",
         direction="both",
         explains=lambda c: _explains_type_mismatch_stricter(c)
         if c.ours is not None
@@ -1496,56 +1605,9 @@ GO_SIDE_DIFFERENCES: dict[str, Difference] = {
 }
 
 
-@dataclass(frozen=True)
-class KnownBug:
-    """A disagreement or crash believed to be a bug of the generated code."""
-
-    reason: str
-    recognise: Callable[[Case], bool] = field(repr=False)
-
-
-def _uri_stricter_than_upstream(case: Case) -> bool:
-    if case.ours is None:
-        return False
-    path, v = _our_location_value(case)
-    return (
-        isinstance(v, str)
-        and "uri" in SchemaSite(case.root, path).formats()
-        and santhosh_uri_ok(v)
-    )
-
-
-def _year_zero(case: Case) -> bool:
-    if case.ours is None:
-        return False
-    path, v = _our_location_value(case)
-    return (
-        isinstance(v, str)
-        and v.startswith("0000-")
-        and "date-time" in SchemaSite(case.root, path).formats()
-        and go_rfc3339_strict(v)
-    )
-
-
-KNOWN_BUGS: dict[str, KnownBug] = {
-    "uri-vs-upstream": KnownBug(
-        "_uri rejects URLs upstream's format check accepts: control characters after"
-        " '#' (url.Parse checks only the part before it), a ']' inside an IP literal"
-        " (url.Parse takes the last one); see test_generated_uri_check_matches_upstream",
-        _uri_stricter_than_upstream,
-    ),
-    "date-time-year-zero": KnownBug(
-        "year 0000 is valid RFC 3339 and Go parses it (time.parseRFC3339 takes years"
-        " 0..9999); _parse_time rejects it because datetime has no year 0, which the"
-        " README does not list among the deliberate differences",
-        _year_zero,
-    ),
-}
-
-
 def classify(case: Case) -> str | None:
-    """The name of the rule (or known bug, prefixed 'bug:') that explains a
-    disagreement; None when nothing does.  Call only when the verdicts differ."""
+    """The name of the rule that explains a disagreement; None when nothing
+    does.  Call only when the verdicts differ."""
     for name, diff in GO_SIDE_DIFFERENCES.items():
         if diff.direction == "stricter" and case.ours is None:
             continue
@@ -1558,12 +1620,6 @@ def classify(case: Case) -> str | None:
         try:
             if diff.explains(case):
                 return name
-        except RecursionError:
-            continue
-    for name, bug in KNOWN_BUGS.items():
-        try:
-            if bug.recognise(case):
-                return "bug:" + name
         except RecursionError:
             continue
     return None

@@ -5,9 +5,7 @@ A document ``from_json`` accepts must be accepted by the schema's Draft4Validato
 rejects must be rejected by us.  Every disagreement must be explained by one of
 the named Go-side rules in ``fuzzlib.GO_SIDE_DIFFERENCES`` (stricter checks
 upstream's Go validator and Go's decoding add, and JSON-level rules), decided
-by re-checking the document with the rule's own condition; or be a known bug
-(``fuzzlib.KNOWN_BUGS``, each with a strict-xfail test in test_fuzz_go_rules.py).
-An unexplained disagreement fails with both verdicts and the input.
+by re-checking the document with the rule's own condition.  An unexplained disagreement fails with both verdicts and the input.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 import fuzzlib
-from fuzzlib import COUNTS, EXPLAINED, TOLERATED, Seed
+from fuzzlib import COUNTS, EXPLAINED, Seed
 
 PROFILE = settings.get_profile("ocigen-fuzz")
 
@@ -30,10 +28,7 @@ def check_agreement(root: fuzzlib.Root, data: bytes | str) -> str | None:
     name = fuzzlib.classify(case)
     if name is None:
         pytest.fail("unexplained disagreement with python-jsonschema\n" + fuzzlib.describe(case), pytrace=False)
-    if name.startswith("bug:"):
-        TOLERATED[name[4:]] += 1
-    else:
-        EXPLAINED[name] += 1
+    EXPLAINED[name] += 1
     return name
 
 

@@ -1,7 +1,7 @@
 """Shared set-up for the tests of the generated ``oci_spec`` package.
 
 The generated package is committed under ``<repo>/generated`` and is imported
-from there (not installed), so that folder goes on ``sys.path``.  The
+from there (not installed; tests/conftest.py puts it on ``sys.path``).  The
 ``runtime_schema`` fixture validates documents with python-jsonschema against
 the vendored runtime-spec schemas, which refer to sibling files by relative
 ``$ref`` and carry no ``id``: each file is registered as
@@ -11,7 +11,6 @@ the vendored runtime-spec schemas, which refer to sibling files by relative
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-GENERATED = REPO / "generated"
-if str(GENERATED) not in sys.path:
-    sys.path.insert(0, str(GENERATED))
+GENERATED = REPO / "generated"  # importable as oci_spec: tests/conftest.py
 
 RUNTIME_SCHEMA_DIR = REPO / "spec" / "runtime-spec" / "schema"
 RUNTIME_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "runtime"

@@ -65,7 +65,7 @@ def _modules() -> list[Path]:
 
 
 STDLIB = {"__future__", "base64", "binascii", "codecs", "dataclasses", "datetime", "os",
-          "enum", "json", "re", "typing", "decimal", "hashlib", "types",
+          "enum", "json", "re", "typing", "decimal", "hashlib", "types", "ipaddress",
           # the validate command (_validate.py, __main__.py)
           "argparse", "errno", "stat", "sys", "tarfile", "time"}
 # Imported only inside the pydantic hooks' functions, when pydantic calls them.

@@ -793,7 +793,15 @@ def test_default_path_does_not_reach_strict_code() -> None:
         assert strict_branch.split()[2].startswith("return"), body
         assert "_strict_json(" in strict_branch, body
         assert re.fullmatch(r"_dec_\w+\(_load\(data\)\)", default.strip()), body
-    assert "object_pairs_hook" not in inspect.getsource(_runtime)
+    # No hook on the default decoder; an integer past int()'s digit limit is
+    # decoded again with the hook of the decoder given (none by default).
+    assert _runtime._DECODER.object_pairs_hook is None
+    assert _runtime._DECODER.object_hook is None
+    seen: list[Any] = []
+    big = '{"mediaType":"a/b","digest":"%s","size":%s}' % ("sha256:" + "a" * 64, "9" * 5000)
+    value = _runtime._load(big, json.JSONDecoder(object_pairs_hook=lambda p: seen.append(p) or dict(p)))
+    assert type(value["size"]) is _runtime._LongInt
+    assert seen  # the retry kept the caller's hook
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from .._runtime import (
     _range,
     _refold,
     _type,
+    _unknown,
 )
 from .._strict import _strict_check, _strict_dict, _strict_json
 from .._pydantic import _core_schema, _json_schema
@@ -165,7 +166,7 @@ def _dec_Versioned(d: Any) -> Versioned:
     w = _refold(d, _FOLD_Versioned, _KEYS_Versioned)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Versioned(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Versioned}
+    o.unknown_fields = _unknown(d, _KEYS_Versioned)
     return o
 
 

@@ -34,6 +34,7 @@ from .._runtime import (
     _refold,
     _sorted,
     _type,
+    _unknown,
 )
 from .._strict import (
     _absolute,
@@ -7501,7 +7502,7 @@ def _dec_Spec(d: Any) -> Spec:
     w = _refold(d, _FOLD_Spec, _KEYS_Spec)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Spec(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Spec}
+    o.unknown_fields = _unknown(d, _KEYS_Spec)
     return o
 
 
@@ -7654,7 +7655,7 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     w = _refold(d, _FOLD_Scheduler, _KEYS_Scheduler)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Scheduler(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Scheduler}
+    o.unknown_fields = _unknown(d, _KEYS_Scheduler)
     return o
 
 
@@ -7891,7 +7892,7 @@ def _dec_Process(d: Any) -> Process:
     w = _refold(d, _FOLD_Process, _KEYS_Process)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Process(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Process}
+    o.unknown_fields = _unknown(d, _KEYS_Process)
     return o
 
 
@@ -8003,7 +8004,7 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
     w = _refold(d, _FOLD_LinuxCapabilities, _KEYS_LinuxCapabilities)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxCapabilities(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxCapabilities}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxCapabilities)
     return o
 
 
@@ -8060,7 +8061,7 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     w = _refold(d, _FOLD_LinuxIOPriority, _KEYS_LinuxIOPriority)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxIOPriority(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIOPriority}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxIOPriority)
     return o
 
 
@@ -8110,7 +8111,7 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
     w = _refold(d, _FOLD_CPUAffinity, _KEYS_CPUAffinity)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_CPUAffinity(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_CPUAffinity}
+    o.unknown_fields = _unknown(d, _KEYS_CPUAffinity)
     return o
 
 
@@ -8152,7 +8153,7 @@ def _dec_Box(d: Any) -> Box:
     w = _refold(d, _FOLD_Box, _KEYS_Box)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Box(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Box}
+    o.unknown_fields = _unknown(d, _KEYS_Box)
     return o
 
 
@@ -8248,7 +8249,7 @@ def _dec_User(d: Any) -> User:
     w = _refold(d, _FOLD_User, _KEYS_User)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_User(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_User}
+    o.unknown_fields = _unknown(d, _KEYS_User)
     return o
 
 
@@ -8292,7 +8293,7 @@ def _dec_Root(d: Any) -> Root:
     w = _refold(d, _FOLD_Root, _KEYS_Root)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Root(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Root}
+    o.unknown_fields = _unknown(d, _KEYS_Root)
     return o
 
 
@@ -8399,7 +8400,7 @@ def _dec_Mount(d: Any) -> Mount:
     w = _refold(d, _FOLD_Mount, _KEYS_Mount)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Mount(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Mount}
+    o.unknown_fields = _unknown(d, _KEYS_Mount)
     return o
 
 
@@ -8481,7 +8482,7 @@ def _dec_Hook(d: Any) -> Hook:
     w = _refold(d, _FOLD_Hook, _KEYS_Hook)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Hook(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Hook}
+    o.unknown_fields = _unknown(d, _KEYS_Hook)
     return o
 
 
@@ -8596,7 +8597,7 @@ def _dec_Hooks(d: Any) -> Hooks:
     w = _refold(d, _FOLD_Hooks, _KEYS_Hooks)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Hooks(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Hooks}
+    o.unknown_fields = _unknown(d, _KEYS_Hooks)
     return o
 
 
@@ -8890,7 +8891,7 @@ def _dec_Linux(d: Any) -> Linux:
     w = _refold(d, _FOLD_Linux, _KEYS_Linux)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Linux(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Linux}
+    o.unknown_fields = _unknown(d, _KEYS_Linux)
     return o
 
 
@@ -8950,7 +8951,7 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     w = _refold(d, _FOLD_LinuxNamespace, _KEYS_LinuxNamespace)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxNamespace(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNamespace}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxNamespace)
     return o
 
 
@@ -9004,7 +9005,7 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     w = _refold(d, _FOLD_LinuxIDMapping, _KEYS_LinuxIDMapping)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxIDMapping(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIDMapping}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxIDMapping)
     return o
 
 
@@ -9054,7 +9055,7 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
     w = _refold(d, _FOLD_LinuxTimeOffset, _KEYS_LinuxTimeOffset)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxTimeOffset_2(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxTimeOffset)
     return o
 
 
@@ -9105,7 +9106,7 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
     w = _refold(d, _FOLD_LinuxTimeOffset, _KEYS_LinuxTimeOffset)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxTimeOffset(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxTimeOffset}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxTimeOffset)
     return o
 
 
@@ -9159,7 +9160,7 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     w = _refold(d, _FOLD_POSIXRlimit, _KEYS_POSIXRlimit)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_POSIXRlimit(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_POSIXRlimit}
+    o.unknown_fields = _unknown(d, _KEYS_POSIXRlimit)
     return o
 
 
@@ -9201,7 +9202,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     w = _refold(d, _FOLD_LinuxHugepageLimit, _KEYS_LinuxHugepageLimit)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxHugepageLimit(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxHugepageLimit}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxHugepageLimit)
     return o
 
 
@@ -9241,9 +9242,7 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     w = _refold(d, _FOLD_LinuxInterfacePriority, _KEYS_LinuxInterfacePriority)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxInterfacePriority(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_LinuxInterfacePriority
-    }
+    o.unknown_fields = _unknown(d, _KEYS_LinuxInterfacePriority)
     return o
 
 
@@ -9294,7 +9293,7 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
     w = _refold(d, _FOLD_LinuxBlockIODevice, _KEYS_LinuxBlockIODevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxBlockIODevice(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIODevice}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxBlockIODevice)
     return o
 
 
@@ -9368,7 +9367,7 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     w = _refold(d, _FOLD_LinuxWeightDevice, _KEYS_LinuxWeightDevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxWeightDevice(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxWeightDevice}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxWeightDevice)
     return o
 
 
@@ -9428,9 +9427,7 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     w = _refold(d, _FOLD_LinuxThrottleDevice, _KEYS_LinuxThrottleDevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxThrottleDevice(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_LinuxThrottleDevice
-    }
+    o.unknown_fields = _unknown(d, _KEYS_LinuxThrottleDevice)
     return o
 
 
@@ -9570,7 +9567,7 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
     w = _refold(d, _FOLD_LinuxBlockIO, _KEYS_LinuxBlockIO)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxBlockIO(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxBlockIO}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxBlockIO)
     return o
 
 
@@ -9714,7 +9711,7 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
     w = _refold(d, _FOLD_LinuxMemory, _KEYS_LinuxMemory)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxMemory(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxMemory}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxMemory)
     return o
 
 
@@ -9860,7 +9857,7 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
     w = _refold(d, _FOLD_LinuxCPU, _KEYS_LinuxCPU)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxCPU(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxCPU}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxCPU)
     return o
 
 
@@ -9896,7 +9893,7 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     w = _refold(d, _FOLD_LinuxPids, _KEYS_LinuxPids)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxPids(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxPids}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxPids)
     return o
 
 
@@ -9949,7 +9946,7 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
     w = _refold(d, _FOLD_LinuxNetwork, _KEYS_LinuxNetwork)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxNetwork(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNetwork}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxNetwork)
     return o
 
 
@@ -9999,7 +9996,7 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
     w = _refold(d, _FOLD_LinuxRdma, _KEYS_LinuxRdma)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxRdma(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxRdma}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxRdma)
     return o
 
 
@@ -10158,7 +10155,7 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
     w = _refold(d, _FOLD_LinuxResources, _KEYS_LinuxResources)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxResources(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxResources}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxResources)
     return o
 
 
@@ -10272,7 +10269,7 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     w = _refold(d, _FOLD_LinuxDevice, _KEYS_LinuxDevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxDevice(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxDevice}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxDevice)
     return o
 
 
@@ -10306,7 +10303,7 @@ def _dec_LinuxNetDevice(d: Any) -> LinuxNetDevice:
     w = _refold(d, _FOLD_LinuxNetDevice, _KEYS_LinuxNetDevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxNetDevice(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxNetDevice}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxNetDevice)
     return o
 
 
@@ -10390,7 +10387,7 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     w = _refold(d, _FOLD_LinuxDeviceCgroup, _KEYS_LinuxDeviceCgroup)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxDeviceCgroup(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxDeviceCgroup}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxDeviceCgroup)
     return o
 
 
@@ -10452,7 +10449,7 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
     w = _refold(d, _FOLD_LinuxPersonality, _KEYS_LinuxPersonality)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxPersonality(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxPersonality}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxPersonality)
     return o
 
 
@@ -10551,7 +10548,7 @@ def _dec_Solaris(d: Any) -> Solaris:
     w = _refold(d, _FOLD_Solaris, _KEYS_Solaris)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Solaris(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Solaris}
+    o.unknown_fields = _unknown(d, _KEYS_Solaris)
     return o
 
 
@@ -10585,7 +10582,7 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
     w = _refold(d, _FOLD_SolarisCappedCPU, _KEYS_SolarisCappedCPU)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_SolarisCappedCPU(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_SolarisCappedCPU}
+    o.unknown_fields = _unknown(d, _KEYS_SolarisCappedCPU)
     return o
 
 
@@ -10631,9 +10628,7 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
     w = _refold(d, _FOLD_SolarisCappedMemory, _KEYS_SolarisCappedMemory)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_SolarisCappedMemory(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_SolarisCappedMemory
-    }
+    o.unknown_fields = _unknown(d, _KEYS_SolarisCappedMemory)
     return o
 
 
@@ -10739,7 +10734,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     w = _refold(d, _FOLD_SolarisAnet, _KEYS_SolarisAnet)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_SolarisAnet(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_SolarisAnet}
+    o.unknown_fields = _unknown(d, _KEYS_SolarisAnet)
     return o
 
 
@@ -10869,7 +10864,7 @@ def _dec_Windows(d: Any) -> Windows:
     w = _refold(d, _FOLD_Windows, _KEYS_Windows)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Windows(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Windows}
+    o.unknown_fields = _unknown(d, _KEYS_Windows)
     return o
 
 
@@ -10909,7 +10904,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     w = _refold(d, _FOLD_WindowsDevice, _KEYS_WindowsDevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsDevice(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsDevice}
+    o.unknown_fields = _unknown(d, _KEYS_WindowsDevice)
     return o
 
 
@@ -10970,7 +10965,7 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
     w = _refold(d, _FOLD_WindowsResources, _KEYS_WindowsResources)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsResources(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsResources}
+    o.unknown_fields = _unknown(d, _KEYS_WindowsResources)
     return o
 
 
@@ -11006,9 +11001,7 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
     w = _refold(d, _FOLD_WindowsMemoryResources, _KEYS_WindowsMemoryResources)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsMemoryResources(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_WindowsMemoryResources
-    }
+    o.unknown_fields = _unknown(d, _KEYS_WindowsMemoryResources)
     return o
 
 
@@ -11089,9 +11082,7 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
     w = _refold(d, _FOLD_WindowsCPUResources, _KEYS_WindowsCPUResources)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsCPUResources(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_WindowsCPUResources
-    }
+    o.unknown_fields = _unknown(d, _KEYS_WindowsCPUResources)
     return o
 
 
@@ -11142,9 +11133,7 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
     w = _refold(d, _FOLD_WindowsCPUGroupAffinity, _KEYS_WindowsCPUGroupAffinity)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsCPUGroupAffinity(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_WindowsCPUGroupAffinity
-    }
+    o.unknown_fields = _unknown(d, _KEYS_WindowsCPUGroupAffinity)
     return o
 
 
@@ -11208,9 +11197,7 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
     w = _refold(d, _FOLD_WindowsStorageResources, _KEYS_WindowsStorageResources)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsStorageResources(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_WindowsStorageResources
-    }
+    o.unknown_fields = _unknown(d, _KEYS_WindowsStorageResources)
     return o
 
 
@@ -11304,7 +11291,7 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
     w = _refold(d, _FOLD_WindowsNetwork, _KEYS_WindowsNetwork)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsNetwork(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsNetwork}
+    o.unknown_fields = _unknown(d, _KEYS_WindowsNetwork)
     return o
 
 
@@ -11338,7 +11325,7 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
     w = _refold(d, _FOLD_WindowsHyperV, _KEYS_WindowsHyperV)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_WindowsHyperV(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_WindowsHyperV}
+    o.unknown_fields = _unknown(d, _KEYS_WindowsHyperV)
     return o
 
 
@@ -11398,7 +11385,7 @@ def _dec_IOMems(d: Any) -> IOMems:
     w = _refold(d, _FOLD_IOMems, _KEYS_IOMems)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_IOMems(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IOMems}
+    o.unknown_fields = _unknown(d, _KEYS_IOMems)
     return o
 
 
@@ -11513,7 +11500,7 @@ def _dec_HWConfig(d: Any) -> HWConfig:
     w = _refold(d, _FOLD_HWConfig, _KEYS_HWConfig)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_HWConfig(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_HWConfig}
+    o.unknown_fields = _unknown(d, _KEYS_HWConfig)
     return o
 
 
@@ -11585,7 +11572,7 @@ def _dec_VM(d: Any) -> VM:
     w = _refold(d, _FOLD_VM, _KEYS_VM)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_VM(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VM}
+    o.unknown_fields = _unknown(d, _KEYS_VM)
     return o
 
 
@@ -11635,7 +11622,7 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     w = _refold(d, _FOLD_VMHypervisor, _KEYS_VMHypervisor)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_VMHypervisor(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMHypervisor}
+    o.unknown_fields = _unknown(d, _KEYS_VMHypervisor)
     return o
 
 
@@ -11697,7 +11684,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     w = _refold(d, _FOLD_VMKernel, _KEYS_VMKernel)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_VMKernel(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMKernel}
+    o.unknown_fields = _unknown(d, _KEYS_VMKernel)
     return o
 
 
@@ -11747,7 +11734,7 @@ def _dec_VMImage(d: Any) -> VMImage:
     w = _refold(d, _FOLD_VMImage, _KEYS_VMImage)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_VMImage(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_VMImage}
+    o.unknown_fields = _unknown(d, _KEYS_VMImage)
     return o
 
 
@@ -11939,7 +11926,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     w = _refold(d, _FOLD_LinuxSeccomp, _KEYS_LinuxSeccomp)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxSeccomp(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccomp}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxSeccomp)
     return o
 
 
@@ -12024,7 +12011,7 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     w = _refold(d, _FOLD_LinuxSeccompArg, _KEYS_LinuxSeccompArg)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxSeccompArg(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSeccompArg}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxSeccompArg)
     return o
 
 
@@ -12120,7 +12107,7 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     w = _refold(d, _FOLD_LinuxSyscall, _KEYS_LinuxSyscall)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxSyscall(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxSyscall}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxSyscall)
     return o
 
 
@@ -12210,7 +12197,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
     w = _refold(d, _FOLD_LinuxIntelRdt, _KEYS_LinuxIntelRdt)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxIntelRdt(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxIntelRdt}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxIntelRdt)
     return o
 
 
@@ -12303,7 +12290,7 @@ def _dec_LinuxMemoryPolicy(d: Any) -> LinuxMemoryPolicy:
     w = _refold(d, _FOLD_LinuxMemoryPolicy, _KEYS_LinuxMemoryPolicy)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_LinuxMemoryPolicy(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_LinuxMemoryPolicy}
+    o.unknown_fields = _unknown(d, _KEYS_LinuxMemoryPolicy)
     return o
 
 
@@ -12340,7 +12327,7 @@ def _dec_ZOS(d: Any) -> ZOS:
     w = _refold(d, _FOLD_ZOS, _KEYS_ZOS)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ZOS(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ZOS}
+    o.unknown_fields = _unknown(d, _KEYS_ZOS)
     return o
 
 
@@ -12396,7 +12383,7 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     w = _refold(d, _FOLD_ZOSNamespace, _KEYS_ZOSNamespace)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ZOSNamespace(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ZOSNamespace}
+    o.unknown_fields = _unknown(d, _KEYS_ZOSNamespace)
     return o
 
 
@@ -12446,7 +12433,7 @@ def _dec_FreeBSD(d: Any) -> FreeBSD:
     w = _refold(d, _FOLD_FreeBSD, _KEYS_FreeBSD)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_FreeBSD(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_FreeBSD}
+    o.unknown_fields = _unknown(d, _KEYS_FreeBSD)
     return o
 
 
@@ -12494,7 +12481,7 @@ def _dec_FreeBSDDevice(d: Any) -> FreeBSDDevice:
     w = _refold(d, _FOLD_FreeBSDDevice, _KEYS_FreeBSDDevice)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_FreeBSDDevice(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_FreeBSDDevice}
+    o.unknown_fields = _unknown(d, _KEYS_FreeBSDDevice)
     return o
 
 
@@ -12780,7 +12767,7 @@ def _dec_FreeBSDJail(d: Any) -> FreeBSDJail:
     w = _refold(d, _FOLD_FreeBSDJail, _KEYS_FreeBSDJail)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_FreeBSDJail(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_FreeBSDJail}
+    o.unknown_fields = _unknown(d, _KEYS_FreeBSDJail)
     return o
 
 
@@ -12916,7 +12903,7 @@ def _dec_FreeBSDJailAllow(d: Any) -> FreeBSDJailAllow:
     w = _refold(d, _FOLD_FreeBSDJailAllow, _KEYS_FreeBSDJailAllow)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_FreeBSDJailAllow(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_FreeBSDJailAllow}
+    o.unknown_fields = _unknown(d, _KEYS_FreeBSDJailAllow)
     return o
 
 
@@ -13022,7 +13009,7 @@ def _dec_State(d: Any) -> State:
     w = _refold(d, _FOLD_State, _KEYS_State)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_State(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_State}
+    o.unknown_fields = _unknown(d, _KEYS_State)
     return o
 
 
@@ -13135,7 +13122,7 @@ def _dec_State_2(d: Any) -> State:
     w = _refold(d, _FOLD_State, _KEYS_State)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_State_2(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_State}
+    o.unknown_fields = _unknown(d, _KEYS_State)
     return o
 
 
@@ -13233,9 +13220,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
     w = _refold(d, _FOLD_ContainerProcessState, _KEYS_ContainerProcessState)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ContainerProcessState(w)
-    o.unknown_fields = {
-        k: x for k, x in d.items() if k not in _KEYS_ContainerProcessState
-    }
+    o.unknown_fields = _unknown(d, _KEYS_ContainerProcessState)
     return o
 
 

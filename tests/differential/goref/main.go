@@ -16,8 +16,14 @@
 //
 // Errors of goref itself (unknown type, bad request line) start with "goref: ".
 //
-// The pseudo type "digest.Validate" takes the raw digest bytes as "doc" and
-// answers {"ok": true} or {"ok": false, "error": "<Digest.Validate() error>"}.
+// Pseudo types take a raw string as "doc" and answer {"ok": true} or
+// {"ok": false, "error": "..."}; they are the checks of upstream's validator
+// (image-spec schema/validator.go and the JSON Schema library it uses) that
+// encoding/json does not make:
+//
+//	digest.Validate  go-digest's Digest(s).Validate()
+//	format.uri       format "uri" as santhosh-tekuri/jsonschema v6 asserts it
+//	config.Env       validateConfig's `^[^=]+=.*$` (Go regexp) for an Env entry
 //
 // Modes:
 //
@@ -35,9 +41,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
+	"net/url"
 	"os"
+	"regexp"
 	"runtime"
 	"sort"
+	"strings"
 
 	dspec "github.com/opencontainers/distribution-spec/specs-go/v1"
 	dext "github.com/opencontainers/distribution-spec/specs-go/v1/extensions"
@@ -168,8 +178,16 @@ type response struct {
 }
 
 func roundtrip(typ string, doc []byte) response {
-	if typ == "digest.Validate" {
+	switch typ {
+	case "digest.Validate":
 		return validateDigest(string(doc))
+	case "format.uri":
+		return validateURIFormat(string(doc))
+	case "config.Env":
+		if envRegexp.MatchString(string(doc)) {
+			return response{OK: true}
+		}
+		return response{Error: "unexpected env: " + string(doc)}
 	}
 	ctor, ok := registry[typ]
 	if !ok {
@@ -193,6 +211,36 @@ func validateDigest(s string) response {
 	}
 	return response{OK: true}
 }
+
+// validateURIFormat follows santhosh-tekuri/jsonschema v6 (format.go
+// validateURI, parseURL): url.Parse succeeds, the URL is absolute, and a host
+// name containing ':' is bracketed and parses as an IPv6 address
+// (netip.ParseAddr) without a zone.
+func validateURIFormat(s string) response {
+	u, err := url.Parse(s)
+	if err != nil {
+		return response{Error: err.Error()}
+	}
+	if name := u.Hostname(); strings.Contains(name, ":") {
+		if !strings.Contains(u.Host, "[") || !strings.Contains(u.Host, "]") {
+			return response{Error: "ipv6 address not enclosed in brackets"}
+		}
+		addr, err := netip.ParseAddr(name)
+		if err != nil {
+			return response{Error: "invalid ipv6 address: " + err.Error()}
+		}
+		if addr.Zone() != "" {
+			return response{Error: "invalid ipv6 address: zone id is not a part of ipv6 address"}
+		}
+	}
+	if !u.IsAbs() {
+		return response{Error: "relative url"}
+	}
+	return response{OK: true}
+}
+
+// As image-spec schema/validator.go validateConfig checks config.Env entries.
+var envRegexp = regexp.MustCompile(`^[^=]+=.*$`)
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "goref:", err)

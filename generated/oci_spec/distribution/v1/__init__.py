@@ -21,6 +21,7 @@ from ..._runtime import (
     _new,
     _refold,
     _type,
+    _unknown,
 )
 from ..._strict import _fail, _strict_check, _strict_dict, _strict_json
 from ..._pydantic import _core_schema, _json_schema
@@ -488,7 +489,7 @@ def _dec_ErrorResponse(d: Any) -> ErrorResponse:
     w = _refold(d, _FOLD_ErrorResponse, _KEYS_ErrorResponse)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ErrorResponse(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ErrorResponse}
+    o.unknown_fields = _unknown(d, _KEYS_ErrorResponse)
     return o
 
 
@@ -547,7 +548,7 @@ def _dec_ErrorInfo(d: Any) -> ErrorInfo:
     w = _refold(d, _FOLD_ErrorInfo, _KEYS_ErrorInfo)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ErrorInfo(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ErrorInfo}
+    o.unknown_fields = _unknown(d, _KEYS_ErrorInfo)
     return o
 
 
@@ -594,7 +595,7 @@ def _dec_RepositoryList(d: Any) -> RepositoryList:
     w = _refold(d, _FOLD_RepositoryList, _KEYS_RepositoryList)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_RepositoryList(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_RepositoryList}
+    o.unknown_fields = _unknown(d, _KEYS_RepositoryList)
     return o
 
 
@@ -653,7 +654,7 @@ def _dec_TagList(d: Any) -> TagList:
     w = _refold(d, _FOLD_TagList, _KEYS_TagList)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_TagList(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_TagList}
+    o.unknown_fields = _unknown(d, _KEYS_TagList)
     return o
 
 

@@ -26,6 +26,7 @@ from ..._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -36,6 +37,7 @@ from ..._runtime import (
     _time,
     _time_out,
     _type,
+    _unknown,
     _uri,
 )
 from ..._strict import _data_mismatch, _fail, _strict_check, _strict_dict, _strict_json
@@ -1270,6 +1272,8 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
+                    if x1:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                        _nested(None, x1)
             except ValidationError as e:
                 raise e._at(k1)._at("ExposedPorts") from None
             o.exposed_ports = v
@@ -1340,6 +1344,8 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
+                    if x1:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                        _nested(None, x1)
             except ValidationError as e:
                 raise e._at(k1)._at("Volumes") from None
             o.volumes = v
@@ -1399,7 +1405,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
     w = _refold(d, _FOLD_ImageConfig, _KEYS_ImageConfig)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ImageConfig(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ImageConfig}
+    o.unknown_fields = _unknown(d, _KEYS_ImageConfig)
     return o
 
 
@@ -1448,7 +1454,7 @@ def _dec_RootFS(d: Any) -> RootFS:
     w = _refold(d, _FOLD_RootFS, _KEYS_RootFS)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_RootFS(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_RootFS}
+    o.unknown_fields = _unknown(d, _KEYS_RootFS)
     return o
 
 
@@ -1528,7 +1534,7 @@ def _dec_History(d: Any) -> History:
     w = _refold(d, _FOLD_History, _KEYS_History)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_History(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_History}
+    o.unknown_fields = _unknown(d, _KEYS_History)
     return o
 
 
@@ -1673,7 +1679,7 @@ def _dec_Image(d: Any) -> Image:
     w = _refold(d, _FOLD_Image, _KEYS_Image)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Image(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Image}
+    o.unknown_fields = _unknown(d, _KEYS_Image)
     return o
 
 
@@ -1819,7 +1825,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Descriptor(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
+    o.unknown_fields = _unknown(d, _KEYS_Descriptor)
     return o
 
 
@@ -1958,7 +1964,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     w = _refold(d, _FOLD_Descriptor, _KEYS_Descriptor)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Descriptor_2(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Descriptor}
+    o.unknown_fields = _unknown(d, _KEYS_Descriptor)
     return o
 
 
@@ -2042,7 +2048,7 @@ def _dec_Platform_2(d: Any) -> Platform:
     w = _refold(d, _FOLD_Platform, _KEYS_Platform)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Platform_2(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Platform}
+    o.unknown_fields = _unknown(d, _KEYS_Platform)
     return o
 
 
@@ -2137,7 +2143,7 @@ def _dec_Platform(d: Any) -> Platform:
     w = _refold(d, _FOLD_Platform, _KEYS_Platform)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Platform(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Platform}
+    o.unknown_fields = _unknown(d, _KEYS_Platform)
     return o
 
 
@@ -2253,7 +2259,7 @@ def _dec_Index(d: Any) -> Index:
     w = _refold(d, _FOLD_Index, _KEYS_Index)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Index(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Index}
+    o.unknown_fields = _unknown(d, _KEYS_Index)
     return o
 
 
@@ -2283,7 +2289,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     w = _refold(d, _FOLD_ImageLayout, _KEYS_ImageLayout)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ImageLayout(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ImageLayout}
+    o.unknown_fields = _unknown(d, _KEYS_ImageLayout)
     return o
 
 
@@ -2412,7 +2418,7 @@ def _dec_Manifest(d: Any) -> Manifest:
     w = _refold(d, _FOLD_Manifest, _KEYS_Manifest)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Manifest(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Manifest}
+    o.unknown_fields = _unknown(d, _KEYS_Manifest)
     return o
 
 

@@ -25,6 +25,7 @@ from ..._runtime import (
     _refold,
     _sorted,
     _type,
+    _unknown,
 )
 from ..._strict import (
     _duplicate_name,
@@ -1319,7 +1320,7 @@ def _dec_Features(d: Any) -> Features:
     w = _refold(d, _FOLD_Features, _KEYS_Features)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Features(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Features}
+    o.unknown_fields = _unknown(d, _KEYS_Features)
     return o
 
 
@@ -1498,7 +1499,7 @@ def _dec_Linux(d: Any) -> Linux:
     w = _refold(d, _FOLD_Linux, _KEYS_Linux)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Linux(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Linux}
+    o.unknown_fields = _unknown(d, _KEYS_Linux)
     return o
 
 
@@ -1580,7 +1581,7 @@ def _dec_Cgroup(d: Any) -> Cgroup:
     w = _refold(d, _FOLD_Cgroup, _KEYS_Cgroup)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Cgroup(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Cgroup}
+    o.unknown_fields = _unknown(d, _KEYS_Cgroup)
     return o
 
 
@@ -1786,7 +1787,7 @@ def _dec_Seccomp(d: Any) -> Seccomp:
     w = _refold(d, _FOLD_Seccomp, _KEYS_Seccomp)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Seccomp(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Seccomp}
+    o.unknown_fields = _unknown(d, _KEYS_Seccomp)
     return o
 
 
@@ -1820,7 +1821,7 @@ def _dec_Apparmor(d: Any) -> Apparmor:
     w = _refold(d, _FOLD_Apparmor, _KEYS_Apparmor)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Apparmor(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Apparmor}
+    o.unknown_fields = _unknown(d, _KEYS_Apparmor)
     return o
 
 
@@ -1854,7 +1855,7 @@ def _dec_Selinux(d: Any) -> Selinux:
     w = _refold(d, _FOLD_Selinux, _KEYS_Selinux)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Selinux(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Selinux}
+    o.unknown_fields = _unknown(d, _KEYS_Selinux)
     return o
 
 
@@ -1912,7 +1913,7 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
     w = _refold(d, _FOLD_IntelRdt, _KEYS_IntelRdt)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_IntelRdt(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IntelRdt}
+    o.unknown_fields = _unknown(d, _KEYS_IntelRdt)
     return o
 
 
@@ -1986,7 +1987,7 @@ def _dec_MemoryPolicy(d: Any) -> MemoryPolicy:
     w = _refold(d, _FOLD_MemoryPolicy, _KEYS_MemoryPolicy)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_MemoryPolicy(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_MemoryPolicy}
+    o.unknown_fields = _unknown(d, _KEYS_MemoryPolicy)
     return o
 
 
@@ -2021,7 +2022,7 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     w = _refold(d, _FOLD_MountExtensions, _KEYS_MountExtensions)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_MountExtensions(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_MountExtensions}
+    o.unknown_fields = _unknown(d, _KEYS_MountExtensions)
     return o
 
 
@@ -2055,7 +2056,7 @@ def _dec_IDMap(d: Any) -> IDMap:
     w = _refold(d, _FOLD_IDMap, _KEYS_IDMap)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_IDMap(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_IDMap}
+    o.unknown_fields = _unknown(d, _KEYS_IDMap)
     return o
 
 
@@ -2089,7 +2090,7 @@ def _dec_NetDevices(d: Any) -> NetDevices:
     w = _refold(d, _FOLD_NetDevices, _KEYS_NetDevices)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_NetDevices(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_NetDevices}
+    o.unknown_fields = _unknown(d, _KEYS_NetDevices)
     return o
 
 

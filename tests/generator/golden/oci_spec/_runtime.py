@@ -102,8 +102,13 @@ def _show(v: Any) -> str:
         text = json.dumps(v if len(v) <= _SHOW else v[:_SHOW], ensure_ascii=False)
         return text if len(v) <= _SHOW else f'{text[:-1]}…" ({len(v)} characters)'
     if isinstance(v, int):
-        text = str(v) if v.bit_length() < 200 else f"an integer of {len(str(v))} digits"
-        return text
+        if v.bit_length() < 200:
+            return str(v)
+        if v.bit_length() < 14_000:  # str() of a longer int may pass Python's limit
+            return f"an integer of {len(str(abs(v)))} digits"
+        return "an integer of more than 4000 digits"
+    if type(v) is _LongInt:
+        return f"an integer of {v.digits} digits"
     if isinstance(v, float):
         return f"number {v!r}"
     if isinstance(v, dict):
@@ -132,6 +137,10 @@ def _kind(v: Any) -> str:
 
 
 def _type(key: str | int | None, expected: str, v: Any) -> ValidationError:
+    if type(v) is _LongInt:
+        if expected == "integer":
+            return _long(key, v)
+        return ValidationError(f"expected {expected}, found {_show(v)}", key)
     found = _kind(v)
     detail = ""
     if found in ("integer", "string"):
@@ -210,6 +219,31 @@ def _go_replace(err: UnicodeError) -> tuple[str, int]:
 codecs.register_error("oci_spec.go_replace", _go_replace)
 
 
+class _LongInt:
+    """An integer literal longer than Python converts (sys.get_int_max_str_digits,
+    4300 digits by default); refused where it is (_long), not at '$'."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, text: str) -> None:
+        self.digits = len(text) - text.startswith("-")
+
+
+def _long(key: str | int | None, v: _LongInt) -> ValidationError:
+    # Go refuses it in every typed member ("number ... overflows") and in
+    # interface{} (beyond float64); in a member it skips, oci_spec could not keep it.
+    return ValidationError(
+        f"{_show(v)} is beyond every Go number type (and Python's integer limit)", key
+    )
+
+
+def _int_or_long(text: str) -> int | _LongInt:
+    try:
+        return int(text)
+    except ValueError:
+        return _LongInt(text)
+
+
 def _no_constant(name: str) -> NoReturn:
     # encoding/json rejects NaN and Infinity; Python's json accepts them.
     raise ValueError(f"{name} is not valid JSON")
@@ -249,14 +283,29 @@ def _load(
             f"expected JSON text as bytes or str, found {type(data).__name__}"
         )
     try:
-        value = decoder.decode(text)
+        try:
+            value = decoder.decode(text)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:
+            # NaN/Infinity or a float beyond float64 (refused again), or an
+            # integer past int()'s digit limit: decoded again, that one becomes a
+            # _LongInt, which its member refuses with its path.
+            value = json.JSONDecoder(
+                object_pairs_hook=decoder.object_pairs_hook,
+                parse_constant=_no_constant,
+                parse_float=_finite,
+                parse_int=_int_or_long,
+            ).decode(text)
         if "\\" in text and _SURROGATE_ESCAPE.search(text):
             value = _no_surrogates(value)
         return value
     except RecursionError:
+        # Deeper than the interpreter's stack allows here (a few hundred levels
+        # below the caller's frames); _MAX_DEPTH is checked where values are kept.
         raise ValidationError("invalid JSON: nested too deeply") from None
     except ValueError as e:
-        # JSONDecodeError, NaN/Infinity, and int() digit limits.
+        # JSONDecodeError, NaN/Infinity, a float beyond float64.
         raise ValidationError(f"invalid JSON: {e}") from None
 
 
@@ -269,13 +318,56 @@ def _no_surrogates(v: Any) -> Any:
     # Go's decoder turns a lone surrogate escape into U+FFFD (pairs were already
     # combined by both), in keys too, so keys that become equal collapse and the
     # later member wins.  Only walked when the text has such an escape.
+    # Loops, not comprehensions: one frame per level (see _MAX_DEPTH).
     if isinstance(v, str):
         return _SURROGATE.sub("\ufffd", v)
     if isinstance(v, list):
-        return [_no_surrogates(x) for x in v]
+        items: list[Any] = []
+        for x in v:
+            items.append(_no_surrogates(x))
+        return items
     if isinstance(v, dict):
-        return {_SURROGATE.sub("\ufffd", k): _no_surrogates(x) for k, x in v.items()}
+        out: dict[str, Any] = {}
+        for k, x in v.items():
+            out[_SURROGATE.sub("\ufffd", k)] = _no_surrogates(x)
+        return out
     return v
+
+
+# JSON that no Go type bounds -- unknown members, interface{} and struct{}
+# values -- may nest this many arrays/objects deep (the value itself counts as
+# one); deeper is refused at the member, so that every accepted value can be
+# written back (to_json, validate), whose recursion is one frame per level, from
+# a caller a few hundred frames deep.  Go's decoder allows 10000 levels for the
+# whole document; Python's default recursion limit is 1000.
+_MAX_DEPTH = 500
+
+
+def _nested(key: str | int | None, v: Any) -> None:
+    """Refuse a list or dict nested deeper than _MAX_DEPTH (no recursion)."""
+    stack = [(v, 1)]
+    while stack:
+        x, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise ValidationError(
+                f"nested deeper than {_MAX_DEPTH} arrays and objects", key
+            )
+        for y in x.values() if type(x) is dict else x:
+            if type(y) is dict or type(y) is list:
+                stack.append((y, depth + 1))
+            elif type(y) is _LongInt:
+                raise _long(key, y)
+
+
+def _unknown(d: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    # Members without a Go field, kept as they are (Go skips them).
+    out = {k: x for k, x in d.items() if k not in keys}
+    for k, x in out.items():
+        if type(x) is dict or type(x) is list:
+            _nested(k, x)
+        elif type(x) is _LongInt:
+            raise _long(k, x)
+    return out
 
 
 def _as_dict(data: Any) -> dict[str, Any]:
@@ -376,52 +468,91 @@ def _digest(key: str | int | None, v: str) -> None:
         )
 
 
-# format "uri", as upstream's validator asserts it (santhosh-tekuri/jsonschema:
-# Go's url.Parse succeeds and the URL is absolute, and an IPv6 host is valid).
+# format "uri", as upstream's validator asserts it (santhosh-tekuri/jsonschema v6
+# validateURI): Go's url.Parse succeeds, the URL is absolute, and a host name
+# containing ':' is a bracketed IPv6 address without zone (netip.ParseAddr).
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CTL = re.compile(r"[\x00-\x1f\x7f]")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# url.shouldEscape(c, encodeHost) is false for these ASCII bytes; '%' is checked
-# as an escape; bytes >= 0x80 pass.
+# url.shouldEscape(c, encodeHost) is false for these ASCII bytes (encodeZone
+# too); '%' must start an escape; bytes >= 0x80 pass.
 _HOST = re.compile(
     r"(?:[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]|%[0-9A-Fa-f]{2}|[^\x00-\x7f])*\Z"
 )
 _HOST_ESCAPE = re.compile(r"%([0-7][0-9A-Fa-f])")  # an ASCII byte escaped
+_HOST_BYTE = re.compile(r"[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]\Z")
+_ESCAPED = re.compile(r"%([0-9A-Fa-f]{2})")
 _USERINFO = re.compile(r"[A-Za-z0-9\-._:~!$&'()*+,;=%@]*\Z")  # url.validUserinfo
-_IPV6 = re.compile(r"[0-9A-Fa-f:.]+(?:%25.+)?\Z")
-_PORT = re.compile(r"(?::[0-9]*)?\Z")  # url.validOptionalPort
+_PORT = re.compile(r"(?::[0-9]*)?\Z", re.ASCII)  # url.validOptionalPort
+
+
+def _host_ok(host: str) -> bool:
+    # url.parseHost: the last ']' closes an IP literal, a port is ':' and ASCII
+    # digits, every byte and escape valid for the host (RFC 6874 zone: after
+    # "%25", up to the ']').
+    if host.startswith("["):
+        close = host.rfind("]")
+        if close < 0 or not _PORT.match(host[close + 1 :]):
+            return False
+        zone = host.find("%25", 0, close)
+        if zone >= 0:
+            inside = host[zone:close]
+            if not _HOST.match(inside):
+                return False
+            for m in _ESCAPED.finditer(inside):  # ' ', '%' or a valid host byte
+                c = chr(int(m.group(1), 16))
+                if c not in " %" and not _HOST_BYTE.match(c):
+                    return False
+            host = host[:zone] + host[close:]
+    else:
+        colon = host.rfind(":")
+        if colon >= 0 and not _PORT.match(host[colon:]):
+            return False
+    if not _HOST.match(host) or any(
+        m.group(1) != "25" for m in _HOST_ESCAPE.finditer(host)
+    ):
+        return False
+    return True
+
+
+def _host_name_ok(host: str) -> bool:
+    # santhosh-tekuri's parseURL on u.Hostname() (the unescaped host without
+    # port and brackets): with a ':' it must be an IPv6 address, no zone.
+    name = (
+        _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), host) if "%" in host else host
+    )
+    colon = name.rfind(":")
+    if colon >= 0 and _PORT.match(name[colon:]):
+        name = name[:colon]
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if ":" not in name:
+        return True
+    if "[" not in host or "]" not in host or "%" in name:
+        return False
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _uri_ok(v: str) -> bool:
-    scheme = _SCHEME.match(v)
-    if scheme is None or _CTL.search(v):
-        return False  # relative (not absolute), or a control byte
-    rest, _, fragment = v[scheme.end() :].partition("#")
-    rest = rest.partition("?")[0]  # the query is not checked by url.Parse
+    u, _, fragment = v.partition("#")
+    scheme = _SCHEME.match(u)
+    if scheme is None or _CTL.search(u):
+        return False  # relative (not absolute), or a control byte before '#'
     if _BAD_ESCAPE.search(fragment):
         return False
+    rest = u[scheme.end() :].partition("?")[0]  # url.Parse skips the query
     if rest.startswith("//"):
-        authority, slash, path = rest[2:].partition("/")
+        authority, _, path = rest[2:].partition("/")
         userinfo, at, host = authority.rpartition("@")
-        if at and not _USERINFO.match(userinfo):
-            return False
-        if host.startswith("["):
-            close = host.find("]")
-            if close < 0 or not _PORT.match(host[close + 1 :]):
-                return False
-            inside = host[1:close]
-            if ":" in inside and not _IPV6.match(inside):
-                return False
-        else:
-            name, colon, port = host.rpartition(":")
-            if colon and not port.isdigit() and port:
-                return False
-            name = name if colon else host
-            if not _HOST.match(name):
-                return False
-            if any(m.group(1) != "25" for m in _HOST_ESCAPE.finditer(name)):
-                return False
-        return not _BAD_ESCAPE.search(path)
+        if at and (not _USERINFO.match(userinfo) or _BAD_ESCAPE.search(userinfo)):
+            return False  # url.validUserinfo, then unescaped
+        return _host_ok(host) and _host_name_ok(host) and not _BAD_ESCAPE.search(path)
     if rest.startswith("/"):
         return not _BAD_ESCAPE.search(rest)
     return True  # opaque ("mailto:..."): url.Parse takes it as it is
@@ -649,12 +780,19 @@ _RAW_STRING = re.compile('"' + re.escape(_RAW) + '([-+.0-9e]+)"')
 def _any_in(key: str | int | None, v: Any) -> Any:
     """A JSON value as Go's ``interface{}`` holds it: numbers are float64, so
     integers past 2**53 become floats and numbers beyond float64's range are
-    refused ("cannot unmarshal number ... of type float64")."""
+    refused ("cannot unmarshal number ... of type float64"); at most _MAX_DEPTH
+    levels deep."""
+    if isinstance(v, (dict, list)):
+        _nested(key, v)
+    return _any_value(key, v)
+
+
+def _any_value(key: str | int | None, v: Any) -> Any:
     if isinstance(v, dict):
         out: dict[str, Any] = {}
         for k, x in v.items():
             try:
-                out[k] = _any_in(None, x)
+                out[k] = _any_value(None, x)
             except ValidationError as e:
                 raise (e._at(k) if key is None else e._at(k)._at(key)) from None
         return out
@@ -662,11 +800,13 @@ def _any_in(key: str | int | None, v: Any) -> Any:
         items: list[Any] = []
         for i, x in enumerate(v):
             try:
-                items.append(_any_in(None, x))
+                items.append(_any_value(None, x))
             except ValidationError as e:
                 raise (e._at(i) if key is None else e._at(i)._at(key)) from None
         return items
     if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if type(v) is _LongInt:
+            raise _long(key, v)
         return v
     if isinstance(v, int) and -_EXACT <= v <= _EXACT:
         return v
@@ -724,10 +864,17 @@ def _any_out(v: Any) -> Any:
     """What Go writes back for a JSON value decoded into ``interface{}``: objects
     became maps (sorted keys), numbers float64 (shortest digits, 1e21 and
     beyond in exponent form, integers past 2**53 rounded)."""
+    # Loops, not comprehensions: one frame per level (see _MAX_DEPTH).
     if isinstance(v, dict):
-        return {k: _any_out(v[k]) for k in sorted(v)}
+        out: dict[str, Any] = {}
+        for k in sorted(v):
+            out[k] = _any_out(v[k])
+        return out
     if isinstance(v, list):
-        return [_any_out(x) for x in v]
+        items: list[Any] = []
+        for x in v:
+            items.append(_any_out(x))
+        return items
     if isinstance(v, bool) or v is None or isinstance(v, str):
         return v
     if isinstance(v, int):

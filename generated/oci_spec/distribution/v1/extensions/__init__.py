@@ -20,6 +20,7 @@ from ...._runtime import (
     _new,
     _refold,
     _type,
+    _unknown,
 )
 from ...._strict import (
     _fail,
@@ -255,7 +256,7 @@ def _dec_ExtensionList(d: Any) -> ExtensionList:
     w = _refold(d, _FOLD_ExtensionList, _KEYS_ExtensionList)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_ExtensionList(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_ExtensionList}
+    o.unknown_fields = _unknown(d, _KEYS_ExtensionList)
     return o
 
 
@@ -338,7 +339,7 @@ def _dec_Extension(d: Any) -> Extension:
     w = _refold(d, _FOLD_Extension, _KEYS_Extension)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Extension(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Extension}
+    o.unknown_fields = _unknown(d, _KEYS_Extension)
     return o
 
 

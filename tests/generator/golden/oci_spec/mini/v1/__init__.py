@@ -30,6 +30,7 @@ from ..._runtime import (
     _load,
     _min_items,
     _missing,
+    _nested,
     _new,
     _null,
     _pattern,
@@ -41,6 +42,7 @@ from ..._runtime import (
     _time_is_zero,
     _time_out,
     _type,
+    _unknown,
 )
 from ..._strict import _strict_check, _strict_dict, _strict_json
 from ..._pydantic import _core_schema, _json_schema
@@ -1002,6 +1004,8 @@ def _dec_Settings(d: Any) -> Settings:
         else:
             if type(v) is not dict:
                 raise _type("marker", "object", v)
+            if v:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                _nested("marker", v)
             o.marker = v
     v = d.get("owner", _ABSENT)
     if v is _ABSENT:
@@ -1084,6 +1088,8 @@ def _dec_Settings(d: Any) -> Settings:
         else:
             if type(v) is not dict:
                 raise _type("flag", "object", v)
+            if v:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                _nested("flag", v)
             o.flag = v
     if len(d) == n:
         o.unknown_fields = None
@@ -1091,7 +1097,7 @@ def _dec_Settings(d: Any) -> Settings:
     w = _refold(d, _FOLD_Settings, _KEYS_Settings)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Settings(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Settings}
+    o.unknown_fields = _unknown(d, _KEYS_Settings)
     return o
 
 
@@ -1151,7 +1157,7 @@ def _dec_Limits(d: Any) -> Limits:
     w = _refold(d, _FOLD_Limits, _KEYS_Limits)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Limits(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Limits}
+    o.unknown_fields = _unknown(d, _KEYS_Limits)
     return o
 
 
@@ -1361,6 +1367,8 @@ def _dec_Widget(d: Any) -> Widget:
                 for k1, x1 in v.items():
                     if type(x1) is not dict:
                         raise _type(None, "object", x1)
+                    if x1:  # Go's struct{} ignores the members; kept, within _MAX_DEPTH
+                        _nested(None, x1)
             except ValidationError as e:
                 raise e._at(k1)._at("ports") from None
             o.ports = v
@@ -1416,7 +1424,7 @@ def _dec_Widget(d: Any) -> Widget:
     w = _refold(d, _FOLD_Widget, _KEYS_Widget)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Widget(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Widget}
+    o.unknown_fields = _unknown(d, _KEYS_Widget)
     return o
 
 
@@ -1476,7 +1484,7 @@ def _dec_Part(d: Any) -> Part:
     w = _refold(d, _FOLD_Part, _KEYS_Part)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Part(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Part}
+    o.unknown_fields = _unknown(d, _KEYS_Part)
     return o
 
 
@@ -1527,7 +1535,7 @@ def _dec_Part_2(d: Any) -> Part:
     w = _refold(d, _FOLD_Part, _KEYS_Part)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Part_2(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Part}
+    o.unknown_fields = _unknown(d, _KEYS_Part)
     return o
 
 
@@ -1571,7 +1579,7 @@ def _dec_Person(d: Any) -> Person:
     w = _refold(d, _FOLD_Person, _KEYS_Person)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Person(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Person}
+    o.unknown_fields = _unknown(d, _KEYS_Person)
     return o
 
 
@@ -1618,7 +1626,7 @@ def _dec_Person_2(d: Any) -> Person:
     w = _refold(d, _FOLD_Person, _KEYS_Person)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Person_2(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Person}
+    o.unknown_fields = _unknown(d, _KEYS_Person)
     return o
 
 
@@ -1663,7 +1671,7 @@ def _dec_Blob(d: Any) -> Blob:
     w = _refold(d, _FOLD_Blob, _KEYS_Blob)
     if w is not None:  # members spelled with another case: decode them as Go does
         return _dec_Blob(w)
-    o.unknown_fields = {k: x for k, x in d.items() if k not in _KEYS_Blob}
+    o.unknown_fields = _unknown(d, _KEYS_Blob)
     return o
 
 
