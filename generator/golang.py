@@ -550,8 +550,21 @@ class _Reader:
             if node.is_missing:
                 raise self.error(node, f"syntax error: missing {node.type!r}")
             if node.is_error:
-                snippet = self.text(node).strip().split("\n")[0][:40]
-                raise self.error(node, f"syntax error near {snippet!r}")
+                # tree-sitter wraps the unexpected token with the complete
+                # constructs around it: point at the token, not the wrapper.
+                token = next(
+                    (
+                        c
+                        for c in node.children
+                        if c.type != "comment" and not (c.is_named and not c.has_error)
+                    ),
+                    node,
+                )
+                if token is not node and (token.is_error or token.has_error):
+                    stack.append(token)
+                    continue
+                snippet = self.text(token).strip().split("\n")[0][:40]
+                raise self.error(token, f"syntax error near {snippet!r}")
             if node.has_error:
                 stack.extend(reversed(node.children))
         raise GoError(Pos(self.file, 1), "syntax error")

@@ -225,11 +225,6 @@ def test_mapping_not_toml_line(
     assert line.startswith(prefix(setup, "ocigen.toml", line_no) + "not valid TOML")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator quality: a stray '{' after a struct field's tag is reported at the "
-    "first line of the struct body (tree-sitter's ERROR node), not at the field's line",
-)
 def test_go_syntax_error_line_of_stray_brace(
     setup: Setup, capsys: pytest.CaptureFixture[str]
 ) -> None:
