@@ -236,7 +236,7 @@ class StrictRule:
     """A MUST of the spec text that strict mode checks (spec/<name>/strict.toml)."""
 
     id: str  # stable, e.g. "descriptor-data-matches"
-    kind: str  # closed set: generator/strict.py KINDS
+    kind: str  # closed set: generator/strict_file.py KINDS
     # The member the rule checks; error paths end here.  None for the kinds on
     # a whole struct or document (no-unknown-members, no-duplicate-names, utf-8).
     member: StrictStep | None

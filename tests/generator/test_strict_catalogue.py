@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import files, pipeline, strict
+from generator import files, pipeline, strict_file, strict_text
 from generator.errors import GeneratorError
 
 HERE = Path(__file__).resolve().parent
@@ -37,9 +37,9 @@ def test_committed_catalogue_has_its_text_vendored(name: str) -> None:
     """Every file a strict.toml cites or catalogues is vendored, so that every
     quote and anchor was checked and no MUST was missed (generation checks
     them, but goes on without a missing file)."""
-    sf = strict.load(SPEC_ROOT / name, f"spec/{name}")
+    sf = strict_file.load(SPEC_ROOT / name, f"spec/{name}")
     assert sf is not None
-    cat = strict.check_text(sf)
+    cat = strict_text.check_text(sf)
     assert sorted(cat.missing) == []
     assert cat.keywords == sum(cat.counts.values()) > 0
 
@@ -90,19 +90,19 @@ reason = "all of it"
 """
 
 
-def _check(tmp_path: Path, toml: str, doc: str = DOC) -> strict.Catalogue:
+def _check(tmp_path: Path, toml: str, doc: str = DOC) -> strict_text.Catalogue:
     (tmp_path / "doc.md").write_text(doc, "utf-8")
     (tmp_path / "strict.toml").write_text(toml, "utf-8")
-    sf = strict.load(tmp_path, "x")
+    sf = strict_file.load(tmp_path, "x")
     assert sf is not None
-    return strict.check_text(sf)
+    return strict_text.check_text(sf)
 
 
 def test_a_complete_catalogue(tmp_path: Path) -> None:
     cat = _check(tmp_path, TOML)
     assert cat.keywords == 4
     assert cat.counts == {"covered": 1, "not_implemented": 1, "out_of_scope": 2}
-    [whole] = [e for e in strict.load(tmp_path, "x").out_of_scope if not e.val("quote")]  # type: ignore[union-attr]
+    [whole] = [e for e in strict_file.load(tmp_path, "x").out_of_scope if not e.val("quote")]  # type: ignore[union-attr]
     assert not cat.missing
 
 
@@ -152,9 +152,9 @@ def test_catalogue_errors_name_file_and_line(
 
 def test_missing_text_is_reported_not_an_error(tmp_path: Path) -> None:
     (tmp_path / "strict.toml").write_text(TOML, "utf-8")
-    sf = strict.load(tmp_path, "x")
+    sf = strict_file.load(tmp_path, "x")
     assert sf is not None
-    cat = strict.check_text(sf)
+    cat = strict_text.check_text(sf)
     assert list(cat.missing) == ["doc.md"] and len(cat.missing["doc.md"]) == 4
     assert cat.keywords == 0 and cat.statements == {}
 
@@ -174,10 +174,10 @@ def test_tables_read_a_column(tmp_path: Path) -> None:
     from generator import spectext
 
     text = spectext.parse("doc.md", doc)
-    assert strict.tables(text, "codes", "Code") == ["FIRST_ONE", "SECOND"]
-    assert strict.tables(text, "codes", "Name") is None
-    assert strict.tables(text, "rules", "Code") is None
-    assert strict.tables(text, "nowhere", "Code") is None
+    assert strict_text.tables(text, "codes", "Code") == ["FIRST_ONE", "SECOND"]
+    assert strict_text.tables(text, "codes", "Name") is None
+    assert strict_text.tables(text, "rules", "Code") is None
+    assert strict_text.tables(text, "nowhere", "Code") is None
 
 
 # --- kinds on the minispec -------------------------------------------------------------

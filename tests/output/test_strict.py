@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from generator import pipeline, strict
+from generator import pipeline, strict, strict_text
 from generator.errors import GeneratorError
 from generator.model import Spec as ModelSpec
 from oci_spec import ValidationError
@@ -860,7 +860,7 @@ def specs() -> list[ModelSpec]:
 
 
 def test_doc_is_rendered_from_the_rule_files(specs: list[ModelSpec]) -> None:
-    text = strict.render_doc(specs, SPEC_ROOT)
+    text = strict_text.render_doc(specs, SPEC_ROOT)
     if UPDATE:
         DOC.write_text(text, encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == text, (
@@ -1035,7 +1035,7 @@ def test_readme_rule_table_is_rendered_from_the_rule_files(specs: list[ModelSpec
     begin = readme.index("<!-- strict-rules:begin")
     begin = readme.index("\n", begin) + 1
     end = readme.index("<!-- strict-rules:end -->")
-    block = _readme_block(strict.render_doc(specs, SPEC_ROOT))
+    block = _readme_block(strict_text.render_doc(specs, SPEC_ROOT))
     if UPDATE:
         path.write_text(readme[:begin] + block + readme[end:], encoding="utf-8")
         readme = path.read_text(encoding="utf-8")
