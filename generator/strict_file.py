@@ -63,8 +63,9 @@ KINDS: dict[str, Kind] = {
     ),
     "pattern": Kind(
         ("str", "list[str]"), ("regex",), (),
-        "when the string (each item of a list) is set (not empty), all of it "
-        "matches `regex` (Python `re`, ASCII)",
+        "when the string is set (not empty), all of it matches `regex` (Python "
+        "`re`, ASCII); each item of a list matches it, an empty one too (an item "
+        "is there, not Go's zero value of an absent member)",
     ),
     "semver": Kind(("str",), (), (), "the string is a SemVer 2.0.0 version"),
     "not-lower-semver": Kind(

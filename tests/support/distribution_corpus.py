@@ -250,9 +250,12 @@ INVALID: list[Body] = [
          "hand-written", strict=("tag-list-tags-required", "tags")),
     Body("number-as-tag", TagList, b'{"name":"r","tags":["latest",1]}',
          "hand-written", refused_at="tags[1]"),
-    # Go reads the null tag as "" (the zero element); strict.toml's pattern kind
-    # checks only non-empty strings, so strict mode lets the empty tag pass.
-    Body("null-tag", TagList, b'{"name":"r","tags":["latest",null]}', "hand-written"),
+    # Go reads the null tag as "" (the zero element), which is no tag: the
+    # text's tag pattern needs at least one character.
+    Body("null-tag", TagList, b'{"name":"r","tags":["latest",null]}', "hand-written",
+         strict=("tag-list-tags-pattern", "tags[1]")),
+    Body("empty-tag", TagList, b'{"name":"r","tags":[""]}', "hand-written",
+         strict=("tag-list-tags-pattern", "tags[0]")),
     Body("number-as-name", TagList, b'{"name":7,"tags":[]}',
          "hand-written", refused_at="name"),
     Body("tags-a-string", TagList, b'{"name":"r","tags":"latest"}',

@@ -15959,7 +15959,7 @@ def _strict_LinuxIntelRdt(o: LinuxIntelRdt, dups: dict[int, list[str]]) -> None:
     v = o.schemata
     if v:
         for i, x in enumerate(v):
-            if x and not re.fullmatch("[^\\n]*", x, re.ASCII):
+            if not re.fullmatch("[^\\n]*", x, re.ASCII):
                 raise _fail(
                     i,
                     "linux-intel-rdt-schemata-no-newlines",

@@ -862,7 +862,7 @@ def _strict_TagList(o: TagList, dups: dict[int, list[str]]) -> None:
     v = o.tags
     if v:
         for i, x in enumerate(v):
-            if x and not re.fullmatch("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", x, re.ASCII):
+            if not re.fullmatch("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}", x, re.ASCII):
                 raise _fail(
                     i,
                     "tag-list-tags-pattern",
