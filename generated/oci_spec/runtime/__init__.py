@@ -8,7 +8,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from .._runtime import (
     _ABSENT,
@@ -9459,11 +9459,54 @@ class ContainerProcessState:
         return _json_schema("oci_spec.runtime.ContainerProcessState")
 
 
-_P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search
-_P1 = re.compile("^RLIMIT_[A-Z]+\\Z", re.ASCII).search
-_P2 = re.compile("^[1-9][0-9]*[KMG]B\\Z", re.ASCII).search
-_P3 = re.compile("^[cbup]\\Z", re.ASCII).search
-_P4 = re.compile("^MB:[^\\n]*\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
+
+
+def _compile_P1(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P1 is the bound search.
+    global _P1
+    _P1 = re.compile("^RLIMIT_[A-Z]+\\Z", re.ASCII).search
+    return _P1(v)
+
+
+_P1: Callable[[str], re.Match[str] | None] = _compile_P1
+
+
+def _compile_P2(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P2 is the bound search.
+    global _P2
+    _P2 = re.compile("^[1-9][0-9]*[KMG]B\\Z", re.ASCII).search
+    return _P2(v)
+
+
+_P2: Callable[[str], re.Match[str] | None] = _compile_P2
+
+
+def _compile_P3(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P3 is the bound search.
+    global _P3
+    _P3 = re.compile("^[cbup]\\Z", re.ASCII).search
+    return _P3(v)
+
+
+_P3: Callable[[str], re.Match[str] | None] = _compile_P3
+
+
+def _compile_P4(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P4 is the bound search.
+    global _P4
+    _P4 = re.compile("^MB:[^\\n]*\\Z", re.ASCII).search
+    return _P4(v)
+
+
+_P4: Callable[[str], re.Match[str] | None] = _compile_P4
 _S0 = frozenset(
     (
         "SCHED_OTHER",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
@@ -1463,7 +1463,14 @@ class NetDevices:
         )
 
 
-_P0 = re.compile("^CAP_[A-Z_]+\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile("^CAP_[A-Z_]+\\Z", re.ASCII).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
 _S0 = frozenset(
     (
         "mount",

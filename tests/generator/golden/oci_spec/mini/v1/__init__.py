@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
@@ -1039,12 +1039,39 @@ class Blob:
         return _json_schema("oci_spec.mini.v1.Blob")
 
 
-_P0 = re.compile(
-    "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
-    re.ASCII,
-).search
-_P1 = re.compile("^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII).search
-_P2 = re.compile("^[a-z][a-z0-9-]*\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile(
+        "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
+        re.ASCII,
+    ).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
+
+
+def _compile_P1(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P1 is the bound search.
+    global _P1
+    _P1 = re.compile(
+        "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII
+    ).search
+    return _P1(v)
+
+
+_P1: Callable[[str], re.Match[str] | None] = _compile_P1
+
+
+def _compile_P2(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P2 is the bound search.
+    global _P2
+    _P2 = re.compile("^[a-z][a-z0-9-]*\\Z", re.ASCII).search
+    return _P2(v)
+
+
+_P2: Callable[[str], re.Match[str] | None] = _compile_P2
 _S0 = frozenset(
     (
         "application/vnd.example.widget.v1+json",
