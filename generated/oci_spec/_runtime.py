@@ -297,9 +297,7 @@ def _load(
                 parse_float=_finite,
                 parse_int=_int_or_long,
             ).decode(text)
-        # Substring tests first (fast C scans): Go's \u0026 escapes of & put
-        # backslashes in many documents, which the regex would scan in full.
-        if ("\\ud" in text or "\\uD" in text) and _SURROGATE_ESCAPE.search(text):
+        if "\\" in text and _SURROGATE_ESCAPE.search(text):
             value = _no_surrogates(value)
         return value
     except RecursionError:
