@@ -765,6 +765,8 @@ def _time(key: str | int | None, v: Any) -> Timestamp:
 
 
 def _time_out(v: Any) -> str:
+    if type(v) is Timestamp and v._text is not None:
+        return v._text  # parsed, and already what Go writes
     if not isinstance(v, datetime):
         raise _type(None, "a timezone-aware datetime", v)
     return _format_time(v)

@@ -770,6 +770,8 @@ def _time_is_zero(v: Any) -> bool:
 
 
 def _time_out(v: Any) -> str:
+    if type(v) is Timestamp and v._text is not None:
+        return v._text  # parsed, and already what Go writes
     if not isinstance(v, datetime):
         raise _type(None, "a timezone-aware datetime", v)
     return _format_time(v)
