@@ -66,6 +66,7 @@ class Bundler:
     def bundle(self, root: str) -> dict[str, Any]:
         self._defs: dict[str, Any] = {}
         self._names: dict[int, str] = {}  # id(target contents) -> definition name
+        self.dangling: list[str] = []  # $refs that resolve to nothing
         resolver = self.registry.resolver(base_uri=_BASE + root)
         resolved = resolver.lookup(_BASE + root)
         out = self._walk(resolved.contents, resolved.resolver, root)
@@ -97,7 +98,14 @@ class Bundler:
             resolver = resolver.in_subresource(DRAFT4.create_resource(s))
         if isinstance(s.get("$ref"), str):
             target = s["$ref"]
-            resolved = resolver.lookup(target)
+            try:
+                resolved = resolver.lookup(target)
+            except referencing.exceptions.Unresolvable:
+                # runtime-spec 1.3.0's '#definitions/uint32' (no slash) resolves
+                # to nothing; the generator reports it (schema-dangling-ref) and
+                # applies the Go type only: the rivals get the empty schema.
+                self.dangling.append(target)
+                return {}
             key = id(resolved.contents)
             if key not in self._names:
                 name, tfile = self._name(target, file)

@@ -45,6 +45,9 @@ def collect() -> list[tuple[str, re.Pattern[str], str, Callable[[str], Any]]]:
         for attr in sorted(vars(mod), key=lambda a: (len(a), a)):
             if re.fullmatch(r"_P\d+", attr):
                 fn = getattr(mod, attr)
+                if getattr(fn, "__self__", None) is None:  # compiled on first use
+                    fn("")
+                    fn = getattr(mod, attr)
                 pat = getattr(fn, "__self__", None)
                 if isinstance(pat, re.Pattern):
                     found.append((f"{name}.{attr}", pat, fn.__name__, fn))

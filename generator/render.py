@@ -622,6 +622,7 @@ class Renderer:
             for name in texts
         }
         found = {name: module_names(text, paths[name]) for name, text in texts.items()}
+        pending: dict[str, str] = {}
         for name, text in texts.items():
             path = paths[name]
             if name in contexts:
@@ -630,7 +631,8 @@ class Renderer:
                 text = self._text(
                     "module.py.j2", path, imports=imports_for(found[name], name, providers), **contexts[name]
                 )
-            files[path] = format_python(text, path)
+            pending[path] = text
+        files.update(format_all(pending))
         sources = ", ".join(f"{s.name} {s.version}" for s in specs)
         path = names.module_path(top)
         package = self._text(
@@ -662,9 +664,13 @@ NAMES_CACHE = CACHE.parent / "names"
 _CACHE_SALT = f"black {importlib.metadata.version('black')} {BLACK_MODE!r}\n".encode()
 
 
-def format_python(text: str, path: str) -> str:
+def _cache_path(text: str) -> Path:
     key = hashlib.sha256(_CACHE_SALT + text.encode("utf-8")).hexdigest()
-    cached = CACHE / key[:2] / f"{key}.py"
+    return CACHE / key[:2] / f"{key}.py"
+
+
+def format_python(text: str, path: str) -> str:
+    cached = _cache_path(text)
     try:
         return cached.read_text(encoding="utf-8")
     except OSError:
@@ -676,6 +682,92 @@ def format_python(text: str, path: str) -> str:
         _invalid(text, path, e)
     _store(cached, out)
     return out
+
+
+# A module longer than this many lines is formatted in parts (so that two
+# processes share the largest module too): cut before a top-level def, class
+# or decorator that follows an indented line, where black always writes
+# exactly two blank lines, so joining the parts with two blank lines gives
+# black's output for the whole module (tests/generator/test_stages.py checks).
+PART_LINES = 1500
+
+
+def split_parts(text: str, part_lines: int = PART_LINES) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    parts: list[str] = []
+    start, indented = 0, False
+    for i, line in enumerate(lines):
+        if indented and i - start >= part_lines and line.startswith(("def ", "class ", "@")):
+            parts.append("".join(lines[start:i]))
+            start = i
+        if line.strip():
+            indented = line[0] in " \t"
+    parts.append("".join(lines[start:]))
+    return parts
+
+
+# black.format_str formats a second time whenever its first pass changed
+# anything (a workaround for magic trailing commas), which is always for
+# rendered code: half of a cold generation.  What ocigen renders is a fixed
+# point of black after one pass, so the second pass changes nothing; the
+# output tests check it (every generated module is unchanged by black, and
+# the parts equal format_str of the whole module).  Private in black (pinned).
+_format_once: Callable[..., str] = getattr(black, "_format_str_once", black.format_str)
+
+
+def _format_part(part: str) -> str | None:
+    """black's output for one part, None if black or the parser refuses it
+    (the caller then formats the whole module, for the error's line)."""
+    try:
+        out = _format_once(part, mode=BLACK_MODE)
+        ast.parse(out)
+    except Exception:  # black.InvalidInput, SyntaxError
+        return None
+    return out
+
+
+def format_all(texts: dict[str, str], part_lines: int = PART_LINES) -> dict[str, str]:
+    """format_python of each {path: text}; what the cache lacks is formatted
+    in parts, in parallel processes when the machine has several cores
+    (black is ~90% of a cold generation)."""
+    out: dict[str, str] = {}
+    todo: dict[str, tuple[Path, list[str]]] = {}
+    for path, text in texts.items():
+        cached = _cache_path(text)
+        try:
+            out[path] = cached.read_text(encoding="utf-8")
+        except OSError:
+            todo[path] = (cached, split_parts(text, part_lines))
+    jobs = sorted(
+        {part for _, parts in todo.values() for part in parts}, key=len, reverse=True
+    )
+    done = dict(zip(jobs, _map_parallel(_format_part, jobs)))
+    for path, (cached, parts) in todo.items():
+        got = [done[p] for p in parts]
+        if any(g is None for g in got):
+            out[path] = format_python(texts[path], path)  # raises with the line
+            continue
+        formatted = "\n\n".join(g for g in got if g is not None)
+        _store(cached, formatted)
+        out[path] = formatted
+    return {path: out[path] for path in texts}
+
+
+def _map_parallel(fn: Callable[[str], str | None], jobs: list[str]) -> list[str | None]:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    if cores < 2 or len(jobs) < 2:
+        return [fn(j) for j in jobs]
+    import multiprocessing  # only when formatting (~20 ms to import)
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(j) for j in jobs]
+
+    # fork: the workers start with black already imported.
+    with multiprocessing.get_context("fork").Pool(min(cores, len(jobs))) as pool:
+        return pool.map(fn, jobs, chunksize=1)
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:

@@ -327,6 +327,10 @@ FACTS: list[Fact] = [
          created(b"2024-02-29T00:00:00Z"), created(b"2024-02-29T00:00:00Z")),
     Fact("`format: uri` and `date-time` as Go checks them", "image.v1.History",
          created("٢٠٢٤-01-02T03:04:05Z".encode()), None, "created"),
+    Fact("`format: uri` and `date-time` as Go checks them", "image.v1.History",
+         created("2024-01-02T03:04:05.٥Z".encode()), None, "created"),
+    Fact("`format: uri` and `date-time` as Go checks them", "image.v1.History",
+         created("2024-01-02T03:04:05+٠٥:30".encode()), None, "created"),
     # --- the Go type decides where the schema is silent ------------------------------
     Fact("Go types where the schema says nothing", "image.v1.Manifest",
          b'{"schemaVersion":2,"config":{' + DESC + b'},"layers":[{' + DESC

@@ -322,3 +322,31 @@ def test_text_difference_that_does_not_match_is_an_error(
     with pytest.raises(GeneratorError) as info:
         pipeline.load(spec.parent, "spec")
     assert str(info.value) == f"spec/minispec/ocigen.toml:{line}: text difference: {message}"
+
+
+def test_format_in_parts_is_blacks_output_for_the_whole_module(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # render.format_all formats long modules in parts, in parallel; the oracle is
+    # black itself on each whole module.  Tiny parts cut the minispec's modules
+    # at many places (after classes, functions, decorated classes).
+    import black
+
+    from generator import render
+
+    monkeypatch.setattr(render, "CACHE", tmp_path / "black")  # nothing cached
+    texts: dict[str, str] = {}
+    real = render.format_all
+
+    def capture(t: dict[str, str], part_lines: int = render.PART_LINES) -> dict[str, str]:
+        texts.update(t)
+        return real(t, part_lines)
+
+    monkeypatch.setattr(render, "format_all", capture)
+    pipeline.render(pipeline.load(MINISPEC.parent))
+    cut = [p for p, t in texts.items() if len(render.split_parts(t, 20)) > 3]
+    assert cut, "no module long enough to be cut"
+    got = real(texts, part_lines=20)
+    for path, text in texts.items():
+        assert got[path] == black.format_str(text, mode=render.BLACK_MODE), path
+    assert real(texts, part_lines=20) == got  # and read back from the cache

@@ -26,6 +26,23 @@ def test_committed_tree_is_up_to_date() -> None:
     assert drift.clean, "generated/ is stale; run `make generate`\n" + drift.diff[:5000]
 
 
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.relative_to(PACKAGE).as_posix()
+)
+def test_every_module_is_blacks_fixed_point(path: Path) -> None:
+    # The generator runs black's first pass only (render._format_once); black's
+    # format_str gives the same bytes exactly when that output is a fixed point.
+    import black
+
+    from generator import render
+
+    text = path.read_text(encoding="utf-8")
+    assert black.format_str(text, mode=render.BLACK_MODE) == text, (
+        f"{path.name}: black changes the generated module again; the template "
+        "renders code whose first black pass is not final"
+    )
+
+
 @pytest.mark.parametrize("seeds", [("1", "4242")])
 def test_generation_is_deterministic_across_hash_seeds(tmp_path: Path, seeds: tuple[str, str]) -> None:
     outs = []

@@ -8,7 +8,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from .._runtime import (
     _ABSENT,
@@ -507,7 +507,7 @@ class ContainerState(str, enum.Enum):
 _M_ContainerState: dict[str, ContainerState] = {m.value: m for m in ContainerState}
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Spec:
     """Spec is the base configuration for the container.
 
@@ -594,6 +594,99 @@ class Spec:
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
+    def __init__(
+        self,
+        *,
+        oci_version: str,
+        process: Process | None = None,
+        root: Root | None = None,
+        hostname: str = "",
+        domainname: str = "",
+        mounts: list[Mount] | None = None,
+        hooks: Hooks | None = None,
+        annotations: dict[str, str] | None = None,
+        linux: Linux | None = None,
+        solaris: Solaris | None = None,
+        windows: Windows | None = None,
+        vm: VM | None = None,
+        zos: ZOS | None = None,
+        freebsd: FreeBSD | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.oci_version = oci_version
+        self.process = process
+        self.root = root
+        self.hostname = hostname
+        self.domainname = domainname
+        self.mounts = mounts
+        self.hooks = hooks
+        self.annotations = annotations
+        self.linux = linux
+        self.solaris = solaris
+        self.windows = windows
+        self.vm = vm
+        self.zos = zos
+        self.freebsd = freebsd
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"oci_version={self.oci_version!r}"
+            f", process={self.process!r}"
+            f", root={self.root!r}"
+            f", hostname={self.hostname!r}"
+            f", domainname={self.domainname!r}"
+            f", mounts={self.mounts!r}"
+            f", hooks={self.hooks!r}"
+            f", annotations={self.annotations!r}"
+            f", linux={self.linux!r}"
+            f", solaris={self.solaris!r}"
+            f", windows={self.windows!r}"
+            f", vm={self.vm!r}"
+            f", zos={self.zos!r}"
+            f", freebsd={self.freebsd!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Spec):
+            return (
+                self.oci_version,
+                self.process,
+                self.root,
+                self.hostname,
+                self.domainname,
+                self.mounts,
+                self.hooks,
+                self.annotations,
+                self.linux,
+                self.solaris,
+                self.windows,
+                self.vm,
+                self.zos,
+                self.freebsd,
+                self.unknown_fields,
+            ) == (
+                other.oci_version,
+                other.process,
+                other.root,
+                other.hostname,
+                other.domainname,
+                other.mounts,
+                other.hooks,
+                other.annotations,
+                other.linux,
+                other.solaris,
+                other.windows,
+                other.vm,
+                other.zos,
+                other.freebsd,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
     @classmethod
     def from_json(
         cls, data: bytes | bytearray | memoryview | str, strict: bool = False
@@ -650,7 +743,7 @@ class Spec:
         return _json_schema("runtime-spec/config-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Scheduler:
     """Scheduler represents the scheduling attributes for a process. It is based on
     the Linux sched_setattr(2) syscall."""
@@ -687,6 +780,64 @@ class Scheduler:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        policy: LinuxSchedulerPolicy,
+        nice: int = 0,
+        priority: int = 0,
+        flags: list[LinuxSchedulerFlag | str] | None = None,
+        runtime: int = 0,
+        deadline: int = 0,
+        period: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.nice = nice
+        self.priority = priority
+        self.flags = flags
+        self.runtime = runtime
+        self.deadline = deadline
+        self.period = period
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"policy={self.policy!r}"
+            f", nice={self.nice!r}"
+            f", priority={self.priority!r}"
+            f", flags={self.flags!r}"
+            f", runtime={self.runtime!r}"
+            f", deadline={self.deadline!r}"
+            f", period={self.period!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Scheduler):
+            return (
+                self.policy,
+                self.nice,
+                self.priority,
+                self.flags,
+                self.runtime,
+                self.deadline,
+                self.period,
+                self.unknown_fields,
+            ) == (
+                other.policy,
+                other.nice,
+                other.priority,
+                other.flags,
+                other.runtime,
+                other.deadline,
+                other.period,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -748,7 +899,7 @@ class Scheduler:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Process:
     """Process contains information to start a specific application inside the container."""
 
@@ -852,6 +1003,109 @@ class Process:
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
+    def __init__(
+        self,
+        *,
+        terminal: bool = False,
+        console_size: Box | None = None,
+        user: User = _ABSENT,
+        args: list[str] | None = None,
+        command_line: str = "",
+        env: list[str] | None = None,
+        cwd: str,
+        capabilities: LinuxCapabilities | None = None,
+        rlimits: list[POSIXRlimit] | None = None,
+        no_new_privileges: bool = False,
+        apparmor_profile: str = "",
+        oom_score_adj: int | None = None,
+        scheduler: Scheduler | None = None,
+        selinux_label: str = "",
+        io_priority: LinuxIOPriority | None = None,
+        exec_cpu_affinity: CPUAffinity | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.terminal = terminal
+        self.console_size = console_size
+        self.user = _zero_User() if user is _ABSENT else user
+        self.args = args
+        self.command_line = command_line
+        self.env = env
+        self.cwd = cwd
+        self.capabilities = capabilities
+        self.rlimits = rlimits
+        self.no_new_privileges = no_new_privileges
+        self.apparmor_profile = apparmor_profile
+        self.oom_score_adj = oom_score_adj
+        self.scheduler = scheduler
+        self.selinux_label = selinux_label
+        self.io_priority = io_priority
+        self.exec_cpu_affinity = exec_cpu_affinity
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"terminal={self.terminal!r}"
+            f", console_size={self.console_size!r}"
+            f", user={self.user!r}"
+            f", args={self.args!r}"
+            f", command_line={self.command_line!r}"
+            f", env={self.env!r}"
+            f", cwd={self.cwd!r}"
+            f", capabilities={self.capabilities!r}"
+            f", rlimits={self.rlimits!r}"
+            f", no_new_privileges={self.no_new_privileges!r}"
+            f", apparmor_profile={self.apparmor_profile!r}"
+            f", oom_score_adj={self.oom_score_adj!r}"
+            f", scheduler={self.scheduler!r}"
+            f", selinux_label={self.selinux_label!r}"
+            f", io_priority={self.io_priority!r}"
+            f", exec_cpu_affinity={self.exec_cpu_affinity!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Process):
+            return (
+                self.terminal,
+                self.console_size,
+                self.user,
+                self.args,
+                self.command_line,
+                self.env,
+                self.cwd,
+                self.capabilities,
+                self.rlimits,
+                self.no_new_privileges,
+                self.apparmor_profile,
+                self.oom_score_adj,
+                self.scheduler,
+                self.selinux_label,
+                self.io_priority,
+                self.exec_cpu_affinity,
+                self.unknown_fields,
+            ) == (
+                other.terminal,
+                other.console_size,
+                other.user,
+                other.args,
+                other.command_line,
+                other.env,
+                other.cwd,
+                other.capabilities,
+                other.rlimits,
+                other.no_new_privileges,
+                other.apparmor_profile,
+                other.oom_score_adj,
+                other.scheduler,
+                other.selinux_label,
+                other.io_priority,
+                other.exec_cpu_affinity,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
     @classmethod
     def from_json(
         cls, data: bytes | bytearray | memoryview | str, strict: bool = False
@@ -908,7 +1162,7 @@ class Process:
         return _json_schema("runtime-spec/config-schema.json#/properties/process")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxCapabilities:
     """LinuxCapabilities specifies the list of allowed capabilities that are kept for a process.
     https://man7.org/linux/man-pages/man7/capabilities.7.html"""
@@ -956,6 +1210,54 @@ class LinuxCapabilities:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        bounding: list[str] | None = None,
+        effective: list[str] | None = None,
+        inheritable: list[str] | None = None,
+        permitted: list[str] | None = None,
+        ambient: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.bounding = bounding
+        self.effective = effective
+        self.inheritable = inheritable
+        self.permitted = permitted
+        self.ambient = ambient
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"bounding={self.bounding!r}"
+            f", effective={self.effective!r}"
+            f", inheritable={self.inheritable!r}"
+            f", permitted={self.permitted!r}"
+            f", ambient={self.ambient!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxCapabilities):
+            return (
+                self.bounding,
+                self.effective,
+                self.inheritable,
+                self.permitted,
+                self.ambient,
+                self.unknown_fields,
+            ) == (
+                other.bounding,
+                other.effective,
+                other.inheritable,
+                other.permitted,
+                other.ambient,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1022,7 +1324,7 @@ class LinuxCapabilities:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxIOPriority:
     """IOPriority represents I/O priority settings for the container's processes within the process group."""
 
@@ -1042,6 +1344,39 @@ class LinuxIOPriority:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        class_: IOPriorityClass,
+        priority: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.class_ = class_
+        self.priority = priority
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"class_={self.class_!r}"
+            f", priority={self.priority!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxIOPriority):
+            return (
+                self.class_,
+                self.priority,
+                self.unknown_fields,
+            ) == (
+                other.class_,
+                other.priority,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1108,7 +1443,7 @@ class LinuxIOPriority:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class CPUAffinity:
     """CPUAffinity specifies process' CPU affinity."""
 
@@ -1128,6 +1463,39 @@ class CPUAffinity:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        initial: str = "",
+        final: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.initial = initial
+        self.final = final
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"initial={self.initial!r}"
+            f", final={self.final!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, CPUAffinity):
+            return (
+                self.initial,
+                self.final,
+                self.unknown_fields,
+            ) == (
+                other.initial,
+                other.final,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1189,7 +1557,7 @@ class CPUAffinity:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Box:
     """Box specifies dimensions of a rectangle. Used for specifying the size of a console."""
 
@@ -1209,6 +1577,39 @@ class Box:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        height: int,
+        width: int,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.height = height
+        self.width = width
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"height={self.height!r}"
+            f", width={self.width!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Box):
+            return (
+                self.height,
+                self.width,
+                self.unknown_fields,
+            ) == (
+                other.height,
+                other.width,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1268,7 +1669,7 @@ class Box:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class User:
     """User specifies specific user (and group) information for the container process."""
 
@@ -1331,6 +1732,54 @@ class User:
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
+    def __init__(
+        self,
+        *,
+        uid: int = 0,
+        gid: int = 0,
+        umask: int | None = None,
+        additional_gids: list[int] | None = None,
+        username: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.uid = uid
+        self.gid = gid
+        self.umask = umask
+        self.additional_gids = additional_gids
+        self.username = username
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"uid={self.uid!r}"
+            f", gid={self.gid!r}"
+            f", umask={self.umask!r}"
+            f", additional_gids={self.additional_gids!r}"
+            f", username={self.username!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, User):
+            return (
+                self.uid,
+                self.gid,
+                self.umask,
+                self.additional_gids,
+                self.username,
+                self.unknown_fields,
+            ) == (
+                other.uid,
+                other.gid,
+                other.umask,
+                other.additional_gids,
+                other.username,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
     @classmethod
     def from_json(
         cls, data: bytes | bytearray | memoryview | str, strict: bool = False
@@ -1389,7 +1838,7 @@ class User:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Root:
     """Root contains information about the container's root filesystem on the host."""
 
@@ -1409,6 +1858,39 @@ class Root:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        readonly: bool = False,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", readonly={self.readonly!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Root):
+            return (
+                self.path,
+                self.readonly,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.readonly,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1466,7 +1948,7 @@ class Root:
         return _json_schema("runtime-spec/config-schema.json#/properties/root")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Mount:
     """Mount specifies a mount for a container."""
 
@@ -1516,6 +1998,59 @@ class Mount:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        destination: str,
+        type: str = "",
+        source: str = "",
+        options: list[str] | None = None,
+        uid_mappings: list[LinuxIDMapping] | None = None,
+        gid_mappings: list[LinuxIDMapping] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.destination = destination
+        self.type = type
+        self.source = source
+        self.options = options
+        self.uid_mappings = uid_mappings
+        self.gid_mappings = gid_mappings
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"destination={self.destination!r}"
+            f", type={self.type!r}"
+            f", source={self.source!r}"
+            f", options={self.options!r}"
+            f", uid_mappings={self.uid_mappings!r}"
+            f", gid_mappings={self.gid_mappings!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Mount):
+            return (
+                self.destination,
+                self.type,
+                self.source,
+                self.options,
+                self.uid_mappings,
+                self.gid_mappings,
+                self.unknown_fields,
+            ) == (
+                other.destination,
+                other.type,
+                other.source,
+                other.options,
+                other.uid_mappings,
+                other.gid_mappings,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1573,7 +2108,7 @@ class Mount:
         return _json_schema("runtime-spec/defs.json#/definitions/Mount")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Hook:
     """Hook specifies a command that is run at a particular event in the lifecycle of a container"""
 
@@ -1599,6 +2134,49 @@ class Hook:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        args: list[str] | None = None,
+        env: list[str] | None = None,
+        timeout: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.args = args
+        self.env = env
+        self.timeout = timeout
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", args={self.args!r}"
+            f", env={self.env!r}"
+            f", timeout={self.timeout!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Hook):
+            return (
+                self.path,
+                self.args,
+                self.env,
+                self.timeout,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.args,
+                other.env,
+                other.timeout,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1656,7 +2234,7 @@ class Hook:
         return _json_schema("runtime-spec/defs.json#/definitions/Hook")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Hooks:
     """Hooks specifies a command that is run in the container at a particular event in the lifecycle of a container
     Hooks for container setup and teardown"""
@@ -1699,6 +2277,59 @@ class Hooks:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        prestart: list[Hook] | None = None,
+        create_runtime: list[Hook] | None = None,
+        create_container: list[Hook] | None = None,
+        start_container: list[Hook] | None = None,
+        poststart: list[Hook] | None = None,
+        poststop: list[Hook] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.prestart = prestart
+        self.create_runtime = create_runtime
+        self.create_container = create_container
+        self.start_container = start_container
+        self.poststart = poststart
+        self.poststop = poststop
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"prestart={self.prestart!r}"
+            f", create_runtime={self.create_runtime!r}"
+            f", create_container={self.create_container!r}"
+            f", start_container={self.start_container!r}"
+            f", poststart={self.poststart!r}"
+            f", poststop={self.poststop!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Hooks):
+            return (
+                self.prestart,
+                self.create_runtime,
+                self.create_container,
+                self.start_container,
+                self.poststart,
+                self.poststop,
+                self.unknown_fields,
+            ) == (
+                other.prestart,
+                other.create_runtime,
+                other.create_container,
+                other.start_container,
+                other.poststart,
+                other.poststop,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1756,7 +2387,7 @@ class Hooks:
         return _json_schema("runtime-spec/config-schema.json#/properties/hooks")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Linux:
     """Linux contains platform-specific configuration for Linux based containers."""
 
@@ -1826,6 +2457,114 @@ class Linux:
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
+    def __init__(
+        self,
+        *,
+        uid_mappings: list[LinuxIDMapping] | None = None,
+        gid_mappings: list[LinuxIDMapping] | None = None,
+        sysctl: dict[str, str] | None = None,
+        resources: LinuxResources | None = None,
+        cgroups_path: str = "",
+        namespaces: list[LinuxNamespace] | None = None,
+        devices: list[LinuxDevice] | None = None,
+        net_devices: dict[str, LinuxNetDevice] | None = None,
+        seccomp: LinuxSeccomp | None = None,
+        rootfs_propagation: str = "",
+        masked_paths: list[str] | None = None,
+        readonly_paths: list[str] | None = None,
+        mount_label: str = "",
+        intel_rdt: LinuxIntelRdt | None = None,
+        memory_policy: LinuxMemoryPolicy | None = None,
+        personality: LinuxPersonality | None = None,
+        time_offsets: dict[str, LinuxTimeOffset] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.uid_mappings = uid_mappings
+        self.gid_mappings = gid_mappings
+        self.sysctl = sysctl
+        self.resources = resources
+        self.cgroups_path = cgroups_path
+        self.namespaces = namespaces
+        self.devices = devices
+        self.net_devices = net_devices
+        self.seccomp = seccomp
+        self.rootfs_propagation = rootfs_propagation
+        self.masked_paths = masked_paths
+        self.readonly_paths = readonly_paths
+        self.mount_label = mount_label
+        self.intel_rdt = intel_rdt
+        self.memory_policy = memory_policy
+        self.personality = personality
+        self.time_offsets = time_offsets
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"uid_mappings={self.uid_mappings!r}"
+            f", gid_mappings={self.gid_mappings!r}"
+            f", sysctl={self.sysctl!r}"
+            f", resources={self.resources!r}"
+            f", cgroups_path={self.cgroups_path!r}"
+            f", namespaces={self.namespaces!r}"
+            f", devices={self.devices!r}"
+            f", net_devices={self.net_devices!r}"
+            f", seccomp={self.seccomp!r}"
+            f", rootfs_propagation={self.rootfs_propagation!r}"
+            f", masked_paths={self.masked_paths!r}"
+            f", readonly_paths={self.readonly_paths!r}"
+            f", mount_label={self.mount_label!r}"
+            f", intel_rdt={self.intel_rdt!r}"
+            f", memory_policy={self.memory_policy!r}"
+            f", personality={self.personality!r}"
+            f", time_offsets={self.time_offsets!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Linux):
+            return (
+                self.uid_mappings,
+                self.gid_mappings,
+                self.sysctl,
+                self.resources,
+                self.cgroups_path,
+                self.namespaces,
+                self.devices,
+                self.net_devices,
+                self.seccomp,
+                self.rootfs_propagation,
+                self.masked_paths,
+                self.readonly_paths,
+                self.mount_label,
+                self.intel_rdt,
+                self.memory_policy,
+                self.personality,
+                self.time_offsets,
+                self.unknown_fields,
+            ) == (
+                other.uid_mappings,
+                other.gid_mappings,
+                other.sysctl,
+                other.resources,
+                other.cgroups_path,
+                other.namespaces,
+                other.devices,
+                other.net_devices,
+                other.seccomp,
+                other.rootfs_propagation,
+                other.masked_paths,
+                other.readonly_paths,
+                other.mount_label,
+                other.intel_rdt,
+                other.memory_policy,
+                other.personality,
+                other.time_offsets,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
     @classmethod
     def from_json(
         cls, data: bytes | bytearray | memoryview | str, strict: bool = False
@@ -1882,7 +2621,7 @@ class Linux:
         return _json_schema("runtime-spec/config-linux.json#/linux")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxNamespace:
     """LinuxNamespace is the configuration for a Linux namespace"""
 
@@ -1903,6 +2642,39 @@ class LinuxNamespace:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        type: LinuxNamespaceType,
+        path: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.type = type
+        self.path = path
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"type={self.type!r}"
+            f", path={self.path!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxNamespace):
+            return (
+                self.type,
+                self.path,
+                self.unknown_fields,
+            ) == (
+                other.type,
+                other.path,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1967,7 +2739,7 @@ class LinuxNamespace:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxIDMapping:
     """LinuxIDMapping specifies UID/GID mappings"""
 
@@ -1990,6 +2762,44 @@ class LinuxIDMapping:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        container_id: int,
+        host_id: int,
+        size: int,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.container_id = container_id
+        self.host_id = host_id
+        self.size = size
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"container_id={self.container_id!r}"
+            f", host_id={self.host_id!r}"
+            f", size={self.size!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxIDMapping):
+            return (
+                self.container_id,
+                self.host_id,
+                self.size,
+                self.unknown_fields,
+            ) == (
+                other.container_id,
+                other.host_id,
+                other.size,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2052,7 +2862,7 @@ class LinuxIDMapping:
         return _json_schema("runtime-spec/defs.json#/definitions/IDMapping")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxTimeOffset:
     """LinuxTimeOffset specifies the offset for Time Namespace"""
 
@@ -2072,6 +2882,39 @@ class LinuxTimeOffset:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        secs: int = 0,
+        nanosecs: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.secs = secs
+        self.nanosecs = nanosecs
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"secs={self.secs!r}"
+            f", nanosecs={self.nanosecs!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxTimeOffset):
+            return (
+                self.secs,
+                self.nanosecs,
+                self.unknown_fields,
+            ) == (
+                other.secs,
+                other.nanosecs,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2136,7 +2979,7 @@ class LinuxTimeOffset:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/TimeOffsets")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class POSIXRlimit:
     """POSIXRlimit type and restrictions"""
 
@@ -2159,6 +3002,44 @@ class POSIXRlimit:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        type: str,
+        hard: int,
+        soft: int,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.type = type
+        self.hard = hard
+        self.soft = soft
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"type={self.type!r}"
+            f", hard={self.hard!r}"
+            f", soft={self.soft!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, POSIXRlimit):
+            return (
+                self.type,
+                self.hard,
+                self.soft,
+                self.unknown_fields,
+            ) == (
+                other.type,
+                other.hard,
+                other.soft,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2220,7 +3101,7 @@ class POSIXRlimit:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxHugepageLimit:
     """LinuxHugepageLimit structure corresponds to limiting kernel hugepages.
     Default to reservation limits if supported. Otherwise fallback to page fault limits.
@@ -2243,6 +3124,39 @@ class LinuxHugepageLimit:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        page_size: str,
+        limit: int,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.page_size = page_size
+        self.limit = limit
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"page_size={self.page_size!r}"
+            f", limit={self.limit!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxHugepageLimit):
+            return (
+                self.page_size,
+                self.limit,
+                self.unknown_fields,
+            ) == (
+                other.page_size,
+                other.limit,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2309,7 +3223,7 @@ class LinuxHugepageLimit:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxInterfacePriority:
     """LinuxInterfacePriority for network interfaces"""
 
@@ -2329,6 +3243,41 @@ class LinuxInterfacePriority:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        priority: int,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.priority = priority
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", priority={self.priority!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(
+            other, LinuxInterfacePriority
+        ):
+            return (
+                self.name,
+                self.priority,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.priority,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2395,7 +3344,7 @@ class LinuxInterfacePriority:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxBlockIODevice:
     """LinuxBlockIODevice holds major:minor format supported in blkio cgroup"""
 
@@ -2415,6 +3364,39 @@ class LinuxBlockIODevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        major: int = 0,
+        minor: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.major = major
+        self.minor = minor
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"major={self.major!r}"
+            f", minor={self.minor!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxBlockIODevice):
+            return (
+                self.major,
+                self.minor,
+                self.unknown_fields,
+            ) == (
+                other.major,
+                other.minor,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2479,7 +3461,7 @@ class LinuxBlockIODevice:
         return _json_schema("oci_spec.runtime.LinuxBlockIODevice")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxWeightDevice:
     """LinuxWeightDevice struct holds a `major:minor weight` pair for weightDevice"""
 
@@ -2505,6 +3487,49 @@ class LinuxWeightDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        major: int,
+        minor: int,
+        weight: int | None = None,
+        leaf_weight: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.major = major
+        self.minor = minor
+        self.weight = weight
+        self.leaf_weight = leaf_weight
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"major={self.major!r}"
+            f", minor={self.minor!r}"
+            f", weight={self.weight!r}"
+            f", leaf_weight={self.leaf_weight!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxWeightDevice):
+            return (
+                self.major,
+                self.minor,
+                self.weight,
+                self.leaf_weight,
+                self.unknown_fields,
+            ) == (
+                other.major,
+                other.minor,
+                other.weight,
+                other.leaf_weight,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2571,7 +3596,7 @@ class LinuxWeightDevice:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxThrottleDevice:
     """LinuxThrottleDevice struct holds a `major:minor rate_per_second` pair"""
 
@@ -2594,6 +3619,44 @@ class LinuxThrottleDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        major: int,
+        minor: int,
+        rate: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.major = major
+        self.minor = minor
+        self.rate = rate
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"major={self.major!r}"
+            f", minor={self.minor!r}"
+            f", rate={self.rate!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxThrottleDevice):
+            return (
+                self.major,
+                self.minor,
+                self.rate,
+                self.unknown_fields,
+            ) == (
+                other.major,
+                other.minor,
+                other.rate,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2660,7 +3723,7 @@ class LinuxThrottleDevice:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxBlockIO:
     """LinuxBlockIO for Linux cgroup 'blkio' resource management"""
 
@@ -2695,6 +3758,64 @@ class LinuxBlockIO:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        weight: int | None = None,
+        leaf_weight: int | None = None,
+        weight_device: list[LinuxWeightDevice] | None = None,
+        throttle_read_bps_device: list[LinuxThrottleDevice] | None = None,
+        throttle_write_bps_device: list[LinuxThrottleDevice] | None = None,
+        throttle_read_iops_device: list[LinuxThrottleDevice] | None = None,
+        throttle_write_iops_device: list[LinuxThrottleDevice] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.weight = weight
+        self.leaf_weight = leaf_weight
+        self.weight_device = weight_device
+        self.throttle_read_bps_device = throttle_read_bps_device
+        self.throttle_write_bps_device = throttle_write_bps_device
+        self.throttle_read_iops_device = throttle_read_iops_device
+        self.throttle_write_iops_device = throttle_write_iops_device
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"weight={self.weight!r}"
+            f", leaf_weight={self.leaf_weight!r}"
+            f", weight_device={self.weight_device!r}"
+            f", throttle_read_bps_device={self.throttle_read_bps_device!r}"
+            f", throttle_write_bps_device={self.throttle_write_bps_device!r}"
+            f", throttle_read_iops_device={self.throttle_read_iops_device!r}"
+            f", throttle_write_iops_device={self.throttle_write_iops_device!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxBlockIO):
+            return (
+                self.weight,
+                self.leaf_weight,
+                self.weight_device,
+                self.throttle_read_bps_device,
+                self.throttle_write_bps_device,
+                self.throttle_read_iops_device,
+                self.throttle_write_iops_device,
+                self.unknown_fields,
+            ) == (
+                other.weight,
+                other.leaf_weight,
+                other.weight_device,
+                other.throttle_read_bps_device,
+                other.throttle_write_bps_device,
+                other.throttle_read_iops_device,
+                other.throttle_write_iops_device,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2756,7 +3877,7 @@ class LinuxBlockIO:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxMemory:
     """LinuxMemory for Linux cgroup 'memory' resource management"""
 
@@ -2805,6 +3926,74 @@ class LinuxMemory:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        limit: int | None = None,
+        reservation: int | None = None,
+        swap: int | None = None,
+        kernel: int | None = None,
+        kernel_tcp: int | None = None,
+        swappiness: int | None = None,
+        disable_oom_killer: bool | None = None,
+        use_hierarchy: bool | None = None,
+        check_before_update: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.limit = limit
+        self.reservation = reservation
+        self.swap = swap
+        self.kernel = kernel
+        self.kernel_tcp = kernel_tcp
+        self.swappiness = swappiness
+        self.disable_oom_killer = disable_oom_killer
+        self.use_hierarchy = use_hierarchy
+        self.check_before_update = check_before_update
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"limit={self.limit!r}"
+            f", reservation={self.reservation!r}"
+            f", swap={self.swap!r}"
+            f", kernel={self.kernel!r}"
+            f", kernel_tcp={self.kernel_tcp!r}"
+            f", swappiness={self.swappiness!r}"
+            f", disable_oom_killer={self.disable_oom_killer!r}"
+            f", use_hierarchy={self.use_hierarchy!r}"
+            f", check_before_update={self.check_before_update!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxMemory):
+            return (
+                self.limit,
+                self.reservation,
+                self.swap,
+                self.kernel,
+                self.kernel_tcp,
+                self.swappiness,
+                self.disable_oom_killer,
+                self.use_hierarchy,
+                self.check_before_update,
+                self.unknown_fields,
+            ) == (
+                other.limit,
+                other.reservation,
+                other.swap,
+                other.kernel,
+                other.kernel_tcp,
+                other.swappiness,
+                other.disable_oom_killer,
+                other.use_hierarchy,
+                other.check_before_update,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2866,7 +4055,7 @@ class LinuxMemory:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxCPU:
     """LinuxCPU for Linux cgroup 'cpu' resource management"""
 
@@ -2908,6 +4097,74 @@ class LinuxCPU:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        shares: int | None = None,
+        quota: int | None = None,
+        burst: int | None = None,
+        period: int | None = None,
+        realtime_runtime: int | None = None,
+        realtime_period: int | None = None,
+        cpus: str = "",
+        mems: str = "",
+        idle: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.shares = shares
+        self.quota = quota
+        self.burst = burst
+        self.period = period
+        self.realtime_runtime = realtime_runtime
+        self.realtime_period = realtime_period
+        self.cpus = cpus
+        self.mems = mems
+        self.idle = idle
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"shares={self.shares!r}"
+            f", quota={self.quota!r}"
+            f", burst={self.burst!r}"
+            f", period={self.period!r}"
+            f", realtime_runtime={self.realtime_runtime!r}"
+            f", realtime_period={self.realtime_period!r}"
+            f", cpus={self.cpus!r}"
+            f", mems={self.mems!r}"
+            f", idle={self.idle!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxCPU):
+            return (
+                self.shares,
+                self.quota,
+                self.burst,
+                self.period,
+                self.realtime_runtime,
+                self.realtime_period,
+                self.cpus,
+                self.mems,
+                self.idle,
+                self.unknown_fields,
+            ) == (
+                other.shares,
+                other.quota,
+                other.burst,
+                other.period,
+                other.realtime_runtime,
+                other.realtime_period,
+                other.cpus,
+                other.mems,
+                other.idle,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -2969,7 +4226,7 @@ class LinuxCPU:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxPids:
     """LinuxPids for Linux cgroup 'pids' resource management (Linux 4.3)"""
 
@@ -2986,6 +4243,30 @@ class LinuxPids:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        limit: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.limit = limit
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"limit={self.limit!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxPids):
+            return (
+                self.limit,
+                self.unknown_fields,
+            ) == (
+                other.limit,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3047,7 +4328,7 @@ class LinuxPids:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxNetwork:
     """LinuxNetwork identification and priority configuration"""
 
@@ -3067,6 +4348,39 @@ class LinuxNetwork:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        class_id: int | None = None,
+        priorities: list[LinuxInterfacePriority] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.class_id = class_id
+        self.priorities = priorities
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"class_id={self.class_id!r}"
+            f", priorities={self.priorities!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxNetwork):
+            return (
+                self.class_id,
+                self.priorities,
+                self.unknown_fields,
+            ) == (
+                other.class_id,
+                other.priorities,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3128,7 +4442,7 @@ class LinuxNetwork:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxRdma:
     """LinuxRdma for Linux cgroup 'rdma' resource management (Linux 4.11)"""
 
@@ -3148,6 +4462,39 @@ class LinuxRdma:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        hca_handles: int | None = None,
+        hca_objects: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.hca_handles = hca_handles
+        self.hca_objects = hca_objects
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"hca_handles={self.hca_handles!r}"
+            f", hca_objects={self.hca_objects!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxRdma):
+            return (
+                self.hca_handles,
+                self.hca_objects,
+                self.unknown_fields,
+            ) == (
+                other.hca_handles,
+                other.hca_objects,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3207,7 +4554,7 @@ class LinuxRdma:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Rdma")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxResources:
     """LinuxResources has container runtime resource constraints"""
 
@@ -3250,6 +4597,74 @@ class LinuxResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        devices: list[LinuxDeviceCgroup] | None = None,
+        memory: LinuxMemory | None = None,
+        cpu: LinuxCPU | None = None,
+        pids: LinuxPids | None = None,
+        block_io: LinuxBlockIO | None = None,
+        hugepage_limits: list[LinuxHugepageLimit] | None = None,
+        network: LinuxNetwork | None = None,
+        rdma: dict[str, LinuxRdma] | None = None,
+        unified: dict[str, str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.devices = devices
+        self.memory = memory
+        self.cpu = cpu
+        self.pids = pids
+        self.block_io = block_io
+        self.hugepage_limits = hugepage_limits
+        self.network = network
+        self.rdma = rdma
+        self.unified = unified
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"devices={self.devices!r}"
+            f", memory={self.memory!r}"
+            f", cpu={self.cpu!r}"
+            f", pids={self.pids!r}"
+            f", block_io={self.block_io!r}"
+            f", hugepage_limits={self.hugepage_limits!r}"
+            f", network={self.network!r}"
+            f", rdma={self.rdma!r}"
+            f", unified={self.unified!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxResources):
+            return (
+                self.devices,
+                self.memory,
+                self.cpu,
+                self.pids,
+                self.block_io,
+                self.hugepage_limits,
+                self.network,
+                self.rdma,
+                self.unified,
+                self.unknown_fields,
+            ) == (
+                other.devices,
+                other.memory,
+                other.cpu,
+                other.pids,
+                other.block_io,
+                other.hugepage_limits,
+                other.network,
+                other.rdma,
+                other.unified,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3314,7 +4729,7 @@ class LinuxResources:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxDevice:
     """LinuxDevice represents the mknod information for a Linux special device file"""
 
@@ -3349,6 +4764,64 @@ class LinuxDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        type: str,
+        major: int = 0,
+        minor: int = 0,
+        file_mode: int | None = None,
+        uid: int | None = None,
+        gid: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.type = type
+        self.major = major
+        self.minor = minor
+        self.file_mode = file_mode
+        self.uid = uid
+        self.gid = gid
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", type={self.type!r}"
+            f", major={self.major!r}"
+            f", minor={self.minor!r}"
+            f", file_mode={self.file_mode!r}"
+            f", uid={self.uid!r}"
+            f", gid={self.gid!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxDevice):
+            return (
+                self.path,
+                self.type,
+                self.major,
+                self.minor,
+                self.file_mode,
+                self.uid,
+                self.gid,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.type,
+                other.major,
+                other.minor,
+                other.file_mode,
+                other.uid,
+                other.gid,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3408,7 +4881,7 @@ class LinuxDevice:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Device")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxNetDevice:
     """LinuxNetDevice represents a single network device to be added to the container's network namespace"""
 
@@ -3425,6 +4898,30 @@ class LinuxNetDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"name={self.name!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxNetDevice):
+            return (
+                self.name,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3487,7 +4984,7 @@ class LinuxNetDevice:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/NetDevice")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxDeviceCgroup:
     """LinuxDeviceCgroup represents a device rule for the devices specified to
     the device controller"""
@@ -3517,6 +5014,54 @@ class LinuxDeviceCgroup:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        allow: bool,
+        type: str = "",
+        major: int | None = None,
+        minor: int | None = None,
+        access: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.allow = allow
+        self.type = type
+        self.major = major
+        self.minor = minor
+        self.access = access
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"allow={self.allow!r}"
+            f", type={self.type!r}"
+            f", major={self.major!r}"
+            f", minor={self.minor!r}"
+            f", access={self.access!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxDeviceCgroup):
+            return (
+                self.allow,
+                self.type,
+                self.major,
+                self.minor,
+                self.access,
+                self.unknown_fields,
+            ) == (
+                other.allow,
+                other.type,
+                other.major,
+                other.minor,
+                other.access,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3581,7 +5126,7 @@ class LinuxDeviceCgroup:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/DeviceCgroup")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxPersonality:
     """LinuxPersonality represents the Linux personality syscall input"""
 
@@ -3601,6 +5146,39 @@ class LinuxPersonality:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        domain: LinuxPersonalityDomain | str = "",
+        flags: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.domain = domain
+        self.flags = flags
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"domain={self.domain!r}"
+            f", flags={self.flags!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxPersonality):
+            return (
+                self.domain,
+                self.flags,
+                self.unknown_fields,
+            ) == (
+                other.domain,
+                other.flags,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3665,7 +5243,7 @@ class LinuxPersonality:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Personality")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Solaris:
     """Solaris contains platform-specific configuration for Solaris application containers."""
 
@@ -3697,6 +5275,59 @@ class Solaris:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        milestone: str = "",
+        limitpriv: str = "",
+        max_shm_memory: str = "",
+        anet: list[SolarisAnet] | None = None,
+        capped_cpu: SolarisCappedCPU | None = None,
+        capped_memory: SolarisCappedMemory | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.milestone = milestone
+        self.limitpriv = limitpriv
+        self.max_shm_memory = max_shm_memory
+        self.anet = anet
+        self.capped_cpu = capped_cpu
+        self.capped_memory = capped_memory
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"milestone={self.milestone!r}"
+            f", limitpriv={self.limitpriv!r}"
+            f", max_shm_memory={self.max_shm_memory!r}"
+            f", anet={self.anet!r}"
+            f", capped_cpu={self.capped_cpu!r}"
+            f", capped_memory={self.capped_memory!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Solaris):
+            return (
+                self.milestone,
+                self.limitpriv,
+                self.max_shm_memory,
+                self.anet,
+                self.capped_cpu,
+                self.capped_memory,
+                self.unknown_fields,
+            ) == (
+                other.milestone,
+                other.limitpriv,
+                other.max_shm_memory,
+                other.anet,
+                other.capped_cpu,
+                other.capped_memory,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3754,7 +5385,7 @@ class Solaris:
         return _json_schema("runtime-spec/config-solaris.json#/solaris")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class SolarisCappedCPU:
     """SolarisCappedCPU allows users to set limit on the amount of CPU time that can be used by container."""
 
@@ -3771,6 +5402,30 @@ class SolarisCappedCPU:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        ncpus: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.ncpus = ncpus
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"ncpus={self.ncpus!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, SolarisCappedCPU):
+            return (
+                self.ncpus,
+                self.unknown_fields,
+            ) == (
+                other.ncpus,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3837,7 +5492,7 @@ class SolarisCappedCPU:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class SolarisCappedMemory:
     """SolarisCappedMemory allows users to set the physical and swap caps on the memory that can be used by this container."""
 
@@ -3857,6 +5512,39 @@ class SolarisCappedMemory:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        physical: str = "",
+        swap: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.physical = physical
+        self.swap = swap
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"physical={self.physical!r}"
+            f", swap={self.swap!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, SolarisCappedMemory):
+            return (
+                self.physical,
+                self.swap,
+                self.unknown_fields,
+            ) == (
+                other.physical,
+                other.swap,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -3923,7 +5611,7 @@ class SolarisCappedMemory:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class SolarisAnet:
     """SolarisAnet provides the specification for automatic creation of network resources for this container."""
 
@@ -3958,6 +5646,64 @@ class SolarisAnet:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        linkname: str = "",
+        lower_link: str = "",
+        allowed_address: str = "",
+        configure_allowed_address: str = "",
+        defrouter: str = "",
+        link_protection: str = "",
+        mac_address: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.linkname = linkname
+        self.lower_link = lower_link
+        self.allowed_address = allowed_address
+        self.configure_allowed_address = configure_allowed_address
+        self.defrouter = defrouter
+        self.link_protection = link_protection
+        self.mac_address = mac_address
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"linkname={self.linkname!r}"
+            f", lower_link={self.lower_link!r}"
+            f", allowed_address={self.allowed_address!r}"
+            f", configure_allowed_address={self.configure_allowed_address!r}"
+            f", defrouter={self.defrouter!r}"
+            f", link_protection={self.link_protection!r}"
+            f", mac_address={self.mac_address!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, SolarisAnet):
+            return (
+                self.linkname,
+                self.lower_link,
+                self.allowed_address,
+                self.configure_allowed_address,
+                self.defrouter,
+                self.link_protection,
+                self.mac_address,
+                self.unknown_fields,
+            ) == (
+                other.linkname,
+                other.lower_link,
+                other.allowed_address,
+                other.configure_allowed_address,
+                other.defrouter,
+                other.link_protection,
+                other.mac_address,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4019,7 +5765,7 @@ class SolarisAnet:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Windows:
     """Windows defines the runtime configuration for Windows based containers, including Hyper-V containers."""
 
@@ -4057,6 +5803,69 @@ class Windows:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        layer_folders: list[str],
+        devices: list[WindowsDevice] | None = None,
+        resources: WindowsResources | None = None,
+        credential_spec: Any | None = None,
+        servicing: bool = False,
+        ignore_flushes_during_boot: bool = False,
+        hyperv: WindowsHyperV | None = None,
+        network: WindowsNetwork | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.layer_folders = layer_folders
+        self.devices = devices
+        self.resources = resources
+        self.credential_spec = credential_spec
+        self.servicing = servicing
+        self.ignore_flushes_during_boot = ignore_flushes_during_boot
+        self.hyperv = hyperv
+        self.network = network
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"layer_folders={self.layer_folders!r}"
+            f", devices={self.devices!r}"
+            f", resources={self.resources!r}"
+            f", credential_spec={self.credential_spec!r}"
+            f", servicing={self.servicing!r}"
+            f", ignore_flushes_during_boot={self.ignore_flushes_during_boot!r}"
+            f", hyperv={self.hyperv!r}"
+            f", network={self.network!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Windows):
+            return (
+                self.layer_folders,
+                self.devices,
+                self.resources,
+                self.credential_spec,
+                self.servicing,
+                self.ignore_flushes_during_boot,
+                self.hyperv,
+                self.network,
+                self.unknown_fields,
+            ) == (
+                other.layer_folders,
+                other.devices,
+                other.resources,
+                other.credential_spec,
+                other.servicing,
+                other.ignore_flushes_during_boot,
+                other.hyperv,
+                other.network,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4114,7 +5923,7 @@ class Windows:
         return _json_schema("runtime-spec/config-windows.json#/windows")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsDevice:
     """WindowsDevice represents information about a host device to be mapped into the container."""
 
@@ -4134,6 +5943,39 @@ class WindowsDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        id_type: str,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.id = id
+        self.id_type = id_type
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"id={self.id!r}"
+            f", id_type={self.id_type!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, WindowsDevice):
+            return (
+                self.id,
+                self.id_type,
+                self.unknown_fields,
+            ) == (
+                other.id,
+                other.id_type,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4196,7 +6038,7 @@ class WindowsDevice:
         return _json_schema("runtime-spec/defs-windows.json#/definitions/Device")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsResources:
     """WindowsResources has container runtime resource constraints for containers running on Windows."""
 
@@ -4219,6 +6061,44 @@ class WindowsResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        memory: WindowsMemoryResources | None = None,
+        cpu: WindowsCPUResources | None = None,
+        storage: WindowsStorageResources | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.memory = memory
+        self.cpu = cpu
+        self.storage = storage
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"memory={self.memory!r}"
+            f", cpu={self.cpu!r}"
+            f", storage={self.storage!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, WindowsResources):
+            return (
+                self.memory,
+                self.cpu,
+                self.storage,
+                self.unknown_fields,
+            ) == (
+                other.memory,
+                other.cpu,
+                other.storage,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4285,7 +6165,7 @@ class WindowsResources:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsMemoryResources:
     """WindowsMemoryResources contains memory resource management settings."""
 
@@ -4302,6 +6182,32 @@ class WindowsMemoryResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        limit: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.limit = limit
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"limit={self.limit!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(
+            other, WindowsMemoryResources
+        ):
+            return (
+                self.limit,
+                self.unknown_fields,
+            ) == (
+                other.limit,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4368,7 +6274,7 @@ class WindowsMemoryResources:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsCPUResources:
     """WindowsCPUResources contains CPU resource management settings."""
 
@@ -4404,6 +6310,49 @@ class WindowsCPUResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        count: int | None = None,
+        shares: int | None = None,
+        maximum: int | None = None,
+        affinity: list[WindowsCPUGroupAffinity] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.count = count
+        self.shares = shares
+        self.maximum = maximum
+        self.affinity = affinity
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"count={self.count!r}"
+            f", shares={self.shares!r}"
+            f", maximum={self.maximum!r}"
+            f", affinity={self.affinity!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, WindowsCPUResources):
+            return (
+                self.count,
+                self.shares,
+                self.maximum,
+                self.affinity,
+                self.unknown_fields,
+            ) == (
+                other.count,
+                other.shares,
+                other.maximum,
+                other.affinity,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4470,7 +6419,7 @@ class WindowsCPUResources:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsCPUGroupAffinity:
     """Similar to _GROUP_AFFINITY struct defined in
     https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/miniport/ns-miniport-_group_affinity
@@ -4492,6 +6441,41 @@ class WindowsCPUGroupAffinity:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        mask: int = 0,
+        group: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mask = mask
+        self.group = group
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"mask={self.mask!r}"
+            f", group={self.group!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(
+            other, WindowsCPUGroupAffinity
+        ):
+            return (
+                self.mask,
+                self.group,
+                self.unknown_fields,
+            ) == (
+                other.mask,
+                other.group,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4556,7 +6540,7 @@ class WindowsCPUGroupAffinity:
         return _json_schema("oci_spec.runtime.WindowsCPUGroupAffinity")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsStorageResources:
     """WindowsStorageResources contains storage resource management settings."""
 
@@ -4579,6 +6563,46 @@ class WindowsStorageResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        iops: int | None = None,
+        bps: int | None = None,
+        sandbox_size: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.iops = iops
+        self.bps = bps
+        self.sandbox_size = sandbox_size
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"iops={self.iops!r}"
+            f", bps={self.bps!r}"
+            f", sandbox_size={self.sandbox_size!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(
+            other, WindowsStorageResources
+        ):
+            return (
+                self.iops,
+                self.bps,
+                self.sandbox_size,
+                self.unknown_fields,
+            ) == (
+                other.iops,
+                other.bps,
+                other.sandbox_size,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4645,7 +6669,7 @@ class WindowsStorageResources:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsNetwork:
     """WindowsNetwork contains network settings for Windows containers."""
 
@@ -4674,6 +6698,54 @@ class WindowsNetwork:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        endpoint_list: list[str] | None = None,
+        allow_unqualified_dns_query: bool = False,
+        dns_search_list: list[str] | None = None,
+        network_shared_container_name: str = "",
+        network_namespace: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.endpoint_list = endpoint_list
+        self.allow_unqualified_dns_query = allow_unqualified_dns_query
+        self.dns_search_list = dns_search_list
+        self.network_shared_container_name = network_shared_container_name
+        self.network_namespace = network_namespace
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"endpoint_list={self.endpoint_list!r}"
+            f", allow_unqualified_dns_query={self.allow_unqualified_dns_query!r}"
+            f", dns_search_list={self.dns_search_list!r}"
+            f", network_shared_container_name={self.network_shared_container_name!r}"
+            f", network_namespace={self.network_namespace!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, WindowsNetwork):
+            return (
+                self.endpoint_list,
+                self.allow_unqualified_dns_query,
+                self.dns_search_list,
+                self.network_shared_container_name,
+                self.network_namespace,
+                self.unknown_fields,
+            ) == (
+                other.endpoint_list,
+                other.allow_unqualified_dns_query,
+                other.dns_search_list,
+                other.network_shared_container_name,
+                other.network_namespace,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4738,7 +6810,7 @@ class WindowsNetwork:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsHyperV:
     """WindowsHyperV contains information for configuring a container to run with Hyper-V isolation."""
 
@@ -4755,6 +6827,34 @@ class WindowsHyperV:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        utility_vm_path: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.utility_vm_path = utility_vm_path
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"utility_vm_path={self.utility_vm_path!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, WindowsHyperV):
+            return (
+                self.utility_vm_path,
+                self.unknown_fields,
+            ) == (
+                other.utility_vm_path,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4819,7 +6919,7 @@ class WindowsHyperV:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class IOMems:
     """IOMems contains information about iomem addresses that should be passed to the VM."""
 
@@ -4842,6 +6942,44 @@ class IOMems:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        first_gfn: int | None = None,
+        first_mfn: int,
+        nr_mfns: int,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.first_gfn = first_gfn
+        self.first_mfn = first_mfn
+        self.nr_mfns = nr_mfns
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"first_gfn={self.first_gfn!r}"
+            f", first_mfn={self.first_mfn!r}"
+            f", nr_mfns={self.nr_mfns!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, IOMems):
+            return (
+                self.first_gfn,
+                self.first_mfn,
+                self.nr_mfns,
+                self.unknown_fields,
+            ) == (
+                other.first_gfn,
+                other.first_mfn,
+                other.nr_mfns,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4899,7 +7037,7 @@ class IOMems:
         return _json_schema("runtime-spec/defs-vm.json#/definitions/IOMemEntryFormat")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class HWConfig:
     """Hardware configuration for the VM image"""
 
@@ -4931,6 +7069,59 @@ class HWConfig:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        device_tree: str = "",
+        vcpus: int | None = None,
+        memory: int | None = None,
+        dtdevs: list[str] | None = None,
+        iomems: list[IOMems] | None = None,
+        irqs: list[int] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.device_tree = device_tree
+        self.vcpus = vcpus
+        self.memory = memory
+        self.dtdevs = dtdevs
+        self.iomems = iomems
+        self.irqs = irqs
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"device_tree={self.device_tree!r}"
+            f", vcpus={self.vcpus!r}"
+            f", memory={self.memory!r}"
+            f", dtdevs={self.dtdevs!r}"
+            f", iomems={self.iomems!r}"
+            f", irqs={self.irqs!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, HWConfig):
+            return (
+                self.device_tree,
+                self.vcpus,
+                self.memory,
+                self.dtdevs,
+                self.iomems,
+                self.irqs,
+                self.unknown_fields,
+            ) == (
+                other.device_tree,
+                other.vcpus,
+                other.memory,
+                other.dtdevs,
+                other.iomems,
+                other.irqs,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -4990,7 +7181,7 @@ class HWConfig:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/hwConfig")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class VM:
     """VM contains information for virtual-machine-based containers."""
 
@@ -5016,6 +7207,49 @@ class VM:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        hypervisor: VMHypervisor = _ABSENT,
+        kernel: VMKernel,
+        image: VMImage = _ABSENT,
+        hwconfig: HWConfig | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.hypervisor = _zero_VMHypervisor() if hypervisor is _ABSENT else hypervisor
+        self.kernel = kernel
+        self.image = _zero_VMImage() if image is _ABSENT else image
+        self.hwconfig = hwconfig
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"hypervisor={self.hypervisor!r}"
+            f", kernel={self.kernel!r}"
+            f", image={self.image!r}"
+            f", hwconfig={self.hwconfig!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VM):
+            return (
+                self.hypervisor,
+                self.kernel,
+                self.image,
+                self.hwconfig,
+                self.unknown_fields,
+            ) == (
+                other.hypervisor,
+                other.kernel,
+                other.image,
+                other.hwconfig,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5073,7 +7307,7 @@ class VM:
         return _json_schema("runtime-spec/config-vm.json#/vm")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class VMHypervisor:
     """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
 
@@ -5093,6 +7327,39 @@ class VMHypervisor:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        parameters: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.parameters = parameters
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", parameters={self.parameters!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VMHypervisor):
+            return (
+                self.path,
+                self.parameters,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.parameters,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5152,7 +7419,7 @@ class VMHypervisor:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/hypervisor")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class VMKernel:
     """VMKernel contains information about the kernel to use for a virtual machine."""
 
@@ -5175,6 +7442,44 @@ class VMKernel:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        parameters: list[str] | None = None,
+        initrd: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.parameters = parameters
+        self.initrd = initrd
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", parameters={self.parameters!r}"
+            f", initrd={self.initrd!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VMKernel):
+            return (
+                self.path,
+                self.parameters,
+                self.initrd,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.parameters,
+                other.initrd,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5234,7 +7539,7 @@ class VMKernel:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/kernel")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class VMImage:
     """VMImage contains information about the virtual machine root image."""
 
@@ -5254,6 +7559,39 @@ class VMImage:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        format: str,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.format = format
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", format={self.format!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VMImage):
+            return (
+                self.path,
+                self.format,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.format,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5311,7 +7649,7 @@ class VMImage:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxSeccomp:
     """LinuxSeccomp represents syscall restrictions"""
 
@@ -5346,6 +7684,64 @@ class LinuxSeccomp:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        default_action: LinuxSeccompAction,
+        default_errno_ret: int | None = None,
+        architectures: list[Arch | str] | None = None,
+        flags: list[LinuxSeccompFlag | str] | None = None,
+        listener_path: str = "",
+        listener_metadata: str = "",
+        syscalls: list[LinuxSyscall] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.default_action = default_action
+        self.default_errno_ret = default_errno_ret
+        self.architectures = architectures
+        self.flags = flags
+        self.listener_path = listener_path
+        self.listener_metadata = listener_metadata
+        self.syscalls = syscalls
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"default_action={self.default_action!r}"
+            f", default_errno_ret={self.default_errno_ret!r}"
+            f", architectures={self.architectures!r}"
+            f", flags={self.flags!r}"
+            f", listener_path={self.listener_path!r}"
+            f", listener_metadata={self.listener_metadata!r}"
+            f", syscalls={self.syscalls!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxSeccomp):
+            return (
+                self.default_action,
+                self.default_errno_ret,
+                self.architectures,
+                self.flags,
+                self.listener_path,
+                self.listener_metadata,
+                self.syscalls,
+                self.unknown_fields,
+            ) == (
+                other.default_action,
+                other.default_errno_ret,
+                other.architectures,
+                other.flags,
+                other.listener_path,
+                other.listener_metadata,
+                other.syscalls,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5405,7 +7801,7 @@ class LinuxSeccomp:
         return _json_schema("runtime-spec/config-linux.json#/linux/properties/seccomp")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxSeccompArg:
     """LinuxSeccompArg used for matching specific syscall arguments in Seccomp"""
 
@@ -5431,6 +7827,49 @@ class LinuxSeccompArg:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        index: int,
+        value: int,
+        value_two: int = 0,
+        op: LinuxSeccompOperator,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.index = index
+        self.value = value
+        self.value_two = value_two
+        self.op = op
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"index={self.index!r}"
+            f", value={self.value!r}"
+            f", value_two={self.value_two!r}"
+            f", op={self.op!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxSeccompArg):
+            return (
+                self.index,
+                self.value,
+                self.value_two,
+                self.op,
+                self.unknown_fields,
+            ) == (
+                other.index,
+                other.value,
+                other.value_two,
+                other.op,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5495,7 +7934,7 @@ class LinuxSeccompArg:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/SyscallArg")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxSyscall:
     """LinuxSyscall is used to match a syscall in Seccomp"""
 
@@ -5521,6 +7960,49 @@ class LinuxSyscall:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        names: list[str],
+        action: LinuxSeccompAction,
+        errno_ret: int | None = None,
+        args: list[LinuxSeccompArg] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.names = names
+        self.action = action
+        self.errno_ret = errno_ret
+        self.args = args
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"names={self.names!r}"
+            f", action={self.action!r}"
+            f", errno_ret={self.errno_ret!r}"
+            f", args={self.args!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxSyscall):
+            return (
+                self.names,
+                self.action,
+                self.errno_ret,
+                self.args,
+                self.unknown_fields,
+            ) == (
+                other.names,
+                other.action,
+                other.errno_ret,
+                other.args,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5580,7 +8062,7 @@ class LinuxSyscall:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Syscall")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxIntelRdt:
     """LinuxIntelRdt has container runtime resource constraints for Intel RDT CAT and MBA
     features and flags enabling Intel RDT CMT and MBM features.
@@ -5621,6 +8103,54 @@ class LinuxIntelRdt:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        clos_id: str = "",
+        schemata: list[str] | None = None,
+        l3_cache_schema: str = "",
+        mem_bw_schema: str = "",
+        enable_monitoring: bool = False,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.clos_id = clos_id
+        self.schemata = schemata
+        self.l3_cache_schema = l3_cache_schema
+        self.mem_bw_schema = mem_bw_schema
+        self.enable_monitoring = enable_monitoring
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"clos_id={self.clos_id!r}"
+            f", schemata={self.schemata!r}"
+            f", l3_cache_schema={self.l3_cache_schema!r}"
+            f", mem_bw_schema={self.mem_bw_schema!r}"
+            f", enable_monitoring={self.enable_monitoring!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxIntelRdt):
+            return (
+                self.clos_id,
+                self.schemata,
+                self.l3_cache_schema,
+                self.mem_bw_schema,
+                self.enable_monitoring,
+                self.unknown_fields,
+            ) == (
+                other.clos_id,
+                other.schemata,
+                other.l3_cache_schema,
+                other.mem_bw_schema,
+                other.enable_monitoring,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5683,7 +8213,7 @@ class LinuxIntelRdt:
         return _json_schema("runtime-spec/config-linux.json#/linux/properties/intelRdt")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxMemoryPolicy:
     """LinuxMemoryPolicy represents input for the set_mempolicy syscall."""
 
@@ -5707,6 +8237,44 @@ class LinuxMemoryPolicy:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        mode: MemoryPolicyModeType | str = "",
+        nodes: str = "",
+        flags: list[MemoryPolicyFlagType | str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.mode = mode
+        self.nodes = nodes
+        self.flags = flags
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"mode={self.mode!r}"
+            f", nodes={self.nodes!r}"
+            f", flags={self.flags!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, LinuxMemoryPolicy):
+            return (
+                self.mode,
+                self.nodes,
+                self.flags,
+                self.unknown_fields,
+            ) == (
+                other.mode,
+                other.nodes,
+                other.flags,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5773,7 +8341,7 @@ class LinuxMemoryPolicy:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ZOS:
     """ZOS contains platform-specific configuration for z/OS based containers."""
 
@@ -5790,6 +8358,30 @@ class ZOS:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        namespaces: list[ZOSNamespace] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.namespaces = namespaces
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"namespaces={self.namespaces!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ZOS):
+            return (
+                self.namespaces,
+                self.unknown_fields,
+            ) == (
+                other.namespaces,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5847,7 +8439,7 @@ class ZOS:
         return _json_schema("runtime-spec/config-zos.json#/zos")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ZOSNamespace:
     """ZOSNamespace is the configuration for a z/OS namespace"""
 
@@ -5868,6 +8460,39 @@ class ZOSNamespace:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        type: ZOSNamespaceType,
+        path: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.type = type
+        self.path = path
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"type={self.type!r}"
+            f", path={self.path!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ZOSNamespace):
+            return (
+                self.type,
+                self.path,
+                self.unknown_fields,
+            ) == (
+                other.type,
+                other.path,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -5929,7 +8554,7 @@ class ZOSNamespace:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSD:
     """FreeBSD contains platform-specific configuration for FreeBSD based containers."""
 
@@ -5949,6 +8574,39 @@ class FreeBSD:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        devices: list[FreeBSDDevice] | None = None,
+        jail: FreeBSDJail | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.devices = devices
+        self.jail = jail
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"devices={self.devices!r}"
+            f", jail={self.jail!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, FreeBSD):
+            return (
+                self.devices,
+                self.jail,
+                self.unknown_fields,
+            ) == (
+                other.devices,
+                other.jail,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -6006,7 +8664,7 @@ class FreeBSD:
         return _json_schema("runtime-spec/config-freebsd.json#/freebsd")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSDDevice:
     """FreeBSDDevice."""
 
@@ -6026,6 +8684,39 @@ class FreeBSDDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str = "",
+        mode: int | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.mode = mode
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", mode={self.mode!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, FreeBSDDevice):
+            return (
+                self.path,
+                self.mode,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.mode,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -6088,7 +8779,7 @@ class FreeBSDDevice:
         return _json_schema("runtime-spec/defs-freebsd.json#/definitions/Device")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSDJail:
     """FreeBSDJail describes how to configure the container's jail"""
 
@@ -6145,6 +8836,99 @@ class FreeBSDJail:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        parent: str = "",
+        host: FreeBSDSharing | str = "",
+        ip4: FreeBSDSharing | str = "",
+        ip4_addr: list[str] | None = None,
+        ip6: FreeBSDSharing | str = "",
+        ip6_addr: list[str] | None = None,
+        vnet: FreeBSDSharing | str = "",
+        interface: str = "",
+        vnet_interfaces: list[str] | None = None,
+        sysvmsg: FreeBSDSharing | str = "",
+        sysvsem: FreeBSDSharing | str = "",
+        sysvshm: FreeBSDSharing | str = "",
+        enforce_statfs: int | None = None,
+        allow: FreeBSDJailAllow | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.parent = parent
+        self.host = host
+        self.ip4 = ip4
+        self.ip4_addr = ip4_addr
+        self.ip6 = ip6
+        self.ip6_addr = ip6_addr
+        self.vnet = vnet
+        self.interface = interface
+        self.vnet_interfaces = vnet_interfaces
+        self.sysvmsg = sysvmsg
+        self.sysvsem = sysvsem
+        self.sysvshm = sysvshm
+        self.enforce_statfs = enforce_statfs
+        self.allow = allow
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"parent={self.parent!r}"
+            f", host={self.host!r}"
+            f", ip4={self.ip4!r}"
+            f", ip4_addr={self.ip4_addr!r}"
+            f", ip6={self.ip6!r}"
+            f", ip6_addr={self.ip6_addr!r}"
+            f", vnet={self.vnet!r}"
+            f", interface={self.interface!r}"
+            f", vnet_interfaces={self.vnet_interfaces!r}"
+            f", sysvmsg={self.sysvmsg!r}"
+            f", sysvsem={self.sysvsem!r}"
+            f", sysvshm={self.sysvshm!r}"
+            f", enforce_statfs={self.enforce_statfs!r}"
+            f", allow={self.allow!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, FreeBSDJail):
+            return (
+                self.parent,
+                self.host,
+                self.ip4,
+                self.ip4_addr,
+                self.ip6,
+                self.ip6_addr,
+                self.vnet,
+                self.interface,
+                self.vnet_interfaces,
+                self.sysvmsg,
+                self.sysvsem,
+                self.sysvshm,
+                self.enforce_statfs,
+                self.allow,
+                self.unknown_fields,
+            ) == (
+                other.parent,
+                other.host,
+                other.ip4,
+                other.ip4_addr,
+                other.ip6,
+                other.ip6_addr,
+                other.vnet,
+                other.interface,
+                other.vnet_interfaces,
+                other.sysvmsg,
+                other.sysvsem,
+                other.sysvshm,
+                other.enforce_statfs,
+                other.allow,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -6204,7 +8988,7 @@ class FreeBSDJail:
         return _json_schema("runtime-spec/config-freebsd.json#/freebsd/properties/jail")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSDJailAllow:
     """FreeBSDJailAllow describes jail capabilities"""
 
@@ -6245,6 +9029,74 @@ class FreeBSDJailAllow:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        set_hostname: bool = False,
+        raw_sockets: bool = False,
+        chflags: bool = False,
+        mount: list[str] | None = None,
+        quotas: bool = False,
+        socket_af: bool = False,
+        mlock: bool = False,
+        reserved_ports: bool = False,
+        suser: bool = False,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.set_hostname = set_hostname
+        self.raw_sockets = raw_sockets
+        self.chflags = chflags
+        self.mount = mount
+        self.quotas = quotas
+        self.socket_af = socket_af
+        self.mlock = mlock
+        self.reserved_ports = reserved_ports
+        self.suser = suser
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"set_hostname={self.set_hostname!r}"
+            f", raw_sockets={self.raw_sockets!r}"
+            f", chflags={self.chflags!r}"
+            f", mount={self.mount!r}"
+            f", quotas={self.quotas!r}"
+            f", socket_af={self.socket_af!r}"
+            f", mlock={self.mlock!r}"
+            f", reserved_ports={self.reserved_ports!r}"
+            f", suser={self.suser!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, FreeBSDJailAllow):
+            return (
+                self.set_hostname,
+                self.raw_sockets,
+                self.chflags,
+                self.mount,
+                self.quotas,
+                self.socket_af,
+                self.mlock,
+                self.reserved_ports,
+                self.suser,
+                self.unknown_fields,
+            ) == (
+                other.set_hostname,
+                other.raw_sockets,
+                other.chflags,
+                other.mount,
+                other.quotas,
+                other.socket_af,
+                other.mlock,
+                other.reserved_ports,
+                other.suser,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -6311,7 +9163,7 @@ class FreeBSDJailAllow:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class State:
     """State holds information about the runtime state of the container.
 
@@ -6345,6 +9197,59 @@ class State:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        oci_version: str,
+        id: str,
+        status: ContainerState,
+        pid: int = 0,
+        bundle: str,
+        annotations: dict[str, str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.oci_version = oci_version
+        self.id = id
+        self.status = status
+        self.pid = pid
+        self.bundle = bundle
+        self.annotations = annotations
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"oci_version={self.oci_version!r}"
+            f", id={self.id!r}"
+            f", status={self.status!r}"
+            f", pid={self.pid!r}"
+            f", bundle={self.bundle!r}"
+            f", annotations={self.annotations!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, State):
+            return (
+                self.oci_version,
+                self.id,
+                self.status,
+                self.pid,
+                self.bundle,
+                self.annotations,
+                self.unknown_fields,
+            ) == (
+                other.oci_version,
+                other.id,
+                other.status,
+                other.pid,
+                other.bundle,
+                other.annotations,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -6402,7 +9307,7 @@ class State:
         return _json_schema("runtime-spec/state-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ContainerProcessState:
     """ContainerProcessState holds information about the state of a container process."""
 
@@ -6433,6 +9338,56 @@ class ContainerProcessState:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        oci_version: str = "",
+        fds: list[str] | None = None,
+        pid: int = 0,
+        metadata: str = "",
+        state: State = _ABSENT,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.oci_version = oci_version
+        self.fds = fds
+        self.pid = pid
+        self.metadata = metadata
+        self.state = _zero_State() if state is _ABSENT else state
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"oci_version={self.oci_version!r}"
+            f", fds={self.fds!r}"
+            f", pid={self.pid!r}"
+            f", metadata={self.metadata!r}"
+            f", state={self.state!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(
+            other, ContainerProcessState
+        ):
+            return (
+                self.oci_version,
+                self.fds,
+                self.pid,
+                self.metadata,
+                self.state,
+                self.unknown_fields,
+            ) == (
+                other.oci_version,
+                other.fds,
+                other.pid,
+                other.metadata,
+                other.state,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -6504,11 +9459,54 @@ class ContainerProcessState:
         return _json_schema("oci_spec.runtime.ContainerProcessState")
 
 
-_P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search
-_P1 = re.compile("^RLIMIT_[A-Z]+\\Z", re.ASCII).search
-_P2 = re.compile("^[1-9][0-9]*[KMG]B\\Z", re.ASCII).search
-_P3 = re.compile("^[cbup]\\Z", re.ASCII).search
-_P4 = re.compile("^MB:[^\\n]*\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile("^[0-9, -]*\\Z", re.ASCII).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
+
+
+def _compile_P1(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P1 is the bound search.
+    global _P1
+    _P1 = re.compile("^RLIMIT_[A-Z]+\\Z", re.ASCII).search
+    return _P1(v)
+
+
+_P1: Callable[[str], re.Match[str] | None] = _compile_P1
+
+
+def _compile_P2(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P2 is the bound search.
+    global _P2
+    _P2 = re.compile("^[1-9][0-9]*[KMG]B\\Z", re.ASCII).search
+    return _P2(v)
+
+
+_P2: Callable[[str], re.Match[str] | None] = _compile_P2
+
+
+def _compile_P3(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P3 is the bound search.
+    global _P3
+    _P3 = re.compile("^[cbup]\\Z", re.ASCII).search
+    return _P3(v)
+
+
+_P3: Callable[[str], re.Match[str] | None] = _compile_P3
+
+
+def _compile_P4(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P4 is the bound search.
+    global _P4
+    _P4 = re.compile("^MB:[^\\n]*\\Z", re.ASCII).search
+    return _P4(v)
+
+
+_P4: Callable[[str], re.Match[str] | None] = _compile_P4
 _S0 = frozenset(
     (
         "SCHED_OTHER",

@@ -122,7 +122,7 @@ ERROR_CODE_TOO_MANY_REQUESTS = "TOOMANYREQUESTS"
 From the spec text: spec.md#error-codes."""
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ErrorResponse:
     """ErrorResponse is returned by a registry on an invalid request."""
 
@@ -139,6 +139,30 @@ class ErrorResponse:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        errors: list[ErrorInfo] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.errors = errors
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"errors={self.errors!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ErrorResponse):
+            return (
+                self.errors,
+                self.unknown_fields,
+            ) == (
+                other.errors,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -201,7 +225,7 @@ class ErrorResponse:
         return _json_schema("oci_spec.distribution.v1.ErrorResponse")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ErrorInfo:
     """ErrorInfo describes a server error returned from a registry."""
 
@@ -224,6 +248,44 @@ class ErrorInfo:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        code: str = "",
+        message: str = "",
+        detail: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.detail = detail
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"code={self.code!r}"
+            f", message={self.message!r}"
+            f", detail={self.detail!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ErrorInfo):
+            return (
+                self.code,
+                self.message,
+                self.detail,
+                self.unknown_fields,
+            ) == (
+                other.code,
+                other.message,
+                other.detail,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -283,7 +345,7 @@ class ErrorInfo:
         return _json_schema("oci_spec.distribution.v1.ErrorInfo")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class RepositoryList:
     """RepositoryList returns a catalog of repositories maintained on the registry."""
 
@@ -300,6 +362,32 @@ class RepositoryList:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        repositories: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.repositories = repositories
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(" f"repositories={self.repositories!r}" ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, RepositoryList):
+            return (
+                self.repositories,
+                self.unknown_fields,
+            ) == (
+                other.repositories,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -362,7 +450,7 @@ class RepositoryList:
         return _json_schema("oci_spec.distribution.v1.RepositoryList")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class TagList:
     """TagList is a list of tags for a given repository."""
 
@@ -382,6 +470,39 @@ class TagList:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str = "",
+        tags: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.tags = tags
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", tags={self.tags!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, TagList):
+            return (
+                self.name,
+                self.tags,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.tags,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(

@@ -214,7 +214,7 @@ layers.
 https://github.com/opencontainers/image-spec/pull/965"""
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ImageConfig:
     """ImageConfig defines the execution parameters which should be used as a base when running a container using an image."""
 
@@ -266,6 +266,79 @@ class ImageConfig:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        user: str = "",
+        exposed_ports: dict[str, dict[str, Any]] | None = None,
+        env: list[str] | None = None,
+        entrypoint: list[str] | None = None,
+        cmd: list[str] | None = None,
+        volumes: dict[str, dict[str, Any]] | None = None,
+        working_dir: str = "",
+        labels: dict[str, str] | None = None,
+        stop_signal: str = "",
+        args_escaped: bool = False,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.user = user
+        self.exposed_ports = exposed_ports
+        self.env = env
+        self.entrypoint = entrypoint
+        self.cmd = cmd
+        self.volumes = volumes
+        self.working_dir = working_dir
+        self.labels = labels
+        self.stop_signal = stop_signal
+        self.args_escaped = args_escaped
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"user={self.user!r}"
+            f", exposed_ports={self.exposed_ports!r}"
+            f", env={self.env!r}"
+            f", entrypoint={self.entrypoint!r}"
+            f", cmd={self.cmd!r}"
+            f", volumes={self.volumes!r}"
+            f", working_dir={self.working_dir!r}"
+            f", labels={self.labels!r}"
+            f", stop_signal={self.stop_signal!r}"
+            f", args_escaped={self.args_escaped!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ImageConfig):
+            return (
+                self.user,
+                self.exposed_ports,
+                self.env,
+                self.entrypoint,
+                self.cmd,
+                self.volumes,
+                self.working_dir,
+                self.labels,
+                self.stop_signal,
+                self.args_escaped,
+                self.unknown_fields,
+            ) == (
+                other.user,
+                other.exposed_ports,
+                other.env,
+                other.entrypoint,
+                other.cmd,
+                other.volumes,
+                other.working_dir,
+                other.labels,
+                other.stop_signal,
+                other.args_escaped,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -325,7 +398,7 @@ class ImageConfig:
         return _json_schema("image-spec/config-schema.json#/properties/config")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class RootFS:
     """RootFS describes a layer content addresses"""
 
@@ -345,6 +418,39 @@ class RootFS:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        type: str,
+        diff_ids: list[str],
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.type = type
+        self.diff_ids = diff_ids
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"type={self.type!r}"
+            f", diff_ids={self.diff_ids!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, RootFS):
+            return (
+                self.type,
+                self.diff_ids,
+                self.unknown_fields,
+            ) == (
+                other.type,
+                other.diff_ids,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -402,7 +508,7 @@ class RootFS:
         return _json_schema("image-spec/config-schema.json#/properties/rootfs")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class History:
     """History describes the history of a layer."""
 
@@ -431,6 +537,54 @@ class History:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        created: datetime | None = None,
+        created_by: str = "",
+        author: str = "",
+        comment: str = "",
+        empty_layer: bool = False,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.created = created
+        self.created_by = created_by
+        self.author = author
+        self.comment = comment
+        self.empty_layer = empty_layer
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"created={self.created!r}"
+            f", created_by={self.created_by!r}"
+            f", author={self.author!r}"
+            f", comment={self.comment!r}"
+            f", empty_layer={self.empty_layer!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, History):
+            return (
+                self.created,
+                self.created_by,
+                self.author,
+                self.comment,
+                self.empty_layer,
+                self.unknown_fields,
+            ) == (
+                other.created,
+                other.created_by,
+                other.author,
+                other.comment,
+                other.empty_layer,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -490,7 +644,7 @@ class History:
         return _json_schema("image-spec/config-schema.json#/properties/history/items")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Image:
     """Image is the JSON structure which describes some basic information about the image.
     This provides the `application/vnd.oci.image.config.v1+json` mediatype when marshalled to JSON.
@@ -541,6 +695,79 @@ class Image:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        created: datetime | None = None,
+        author: str = "",
+        architecture: str,
+        os: str,
+        os_version: str = "",
+        os_features: list[str] | None = None,
+        variant: str = "",
+        config: ImageConfig = _ABSENT,
+        rootfs: RootFS,
+        history: list[History] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.created = created
+        self.author = author
+        self.architecture = architecture
+        self.os = os
+        self.os_version = os_version
+        self.os_features = os_features
+        self.variant = variant
+        self.config = _zero_ImageConfig() if config is _ABSENT else config
+        self.rootfs = rootfs
+        self.history = history
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"created={self.created!r}"
+            f", author={self.author!r}"
+            f", architecture={self.architecture!r}"
+            f", os={self.os!r}"
+            f", os_version={self.os_version!r}"
+            f", os_features={self.os_features!r}"
+            f", variant={self.variant!r}"
+            f", config={self.config!r}"
+            f", rootfs={self.rootfs!r}"
+            f", history={self.history!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Image):
+            return (
+                self.created,
+                self.author,
+                self.architecture,
+                self.os,
+                self.os_version,
+                self.os_features,
+                self.variant,
+                self.config,
+                self.rootfs,
+                self.history,
+                self.unknown_fields,
+            ) == (
+                other.created,
+                other.author,
+                other.architecture,
+                other.os,
+                other.os_version,
+                other.os_features,
+                other.variant,
+                other.config,
+                other.rootfs,
+                other.history,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -598,7 +825,7 @@ class Image:
         return _json_schema("image-spec/config-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Descriptor:
     """Descriptor describes the disposition of targeted content.
     This structure provides `application/vnd.oci.descriptor.v1+json` mediatype
@@ -644,6 +871,69 @@ class Descriptor:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        media_type: str,
+        digest: str,
+        size: int,
+        urls: list[str] | None = None,
+        annotations: dict[str, str] | None = None,
+        data: bytes | None = None,
+        platform: Platform | None = None,
+        artifact_type: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.media_type = media_type
+        self.digest = digest
+        self.size = size
+        self.urls = urls
+        self.annotations = annotations
+        self.data = data
+        self.platform = platform
+        self.artifact_type = artifact_type
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"media_type={self.media_type!r}"
+            f", digest={self.digest!r}"
+            f", size={self.size!r}"
+            f", urls={self.urls!r}"
+            f", annotations={self.annotations!r}"
+            f", data={self.data!r}"
+            f", platform={self.platform!r}"
+            f", artifact_type={self.artifact_type!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Descriptor):
+            return (
+                self.media_type,
+                self.digest,
+                self.size,
+                self.urls,
+                self.annotations,
+                self.data,
+                self.platform,
+                self.artifact_type,
+                self.unknown_fields,
+            ) == (
+                other.media_type,
+                other.digest,
+                other.size,
+                other.urls,
+                other.annotations,
+                other.data,
+                other.platform,
+                other.artifact_type,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -703,7 +993,7 @@ class Descriptor:
         return _json_schema("image-spec/content-descriptor.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Platform:
     """Platform describes the platform which the image in the manifest runs on."""
 
@@ -736,6 +1026,54 @@ class Platform:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        architecture: str,
+        os: str,
+        os_version: str = "",
+        os_features: list[str] | None = None,
+        variant: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.architecture = architecture
+        self.os = os
+        self.os_version = os_version
+        self.os_features = os_features
+        self.variant = variant
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"architecture={self.architecture!r}"
+            f", os={self.os!r}"
+            f", os_version={self.os_version!r}"
+            f", os_features={self.os_features!r}"
+            f", variant={self.variant!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Platform):
+            return (
+                self.architecture,
+                self.os,
+                self.os_version,
+                self.os_features,
+                self.variant,
+                self.unknown_fields,
+            ) == (
+                other.architecture,
+                other.os,
+                other.os_version,
+                other.os_features,
+                other.variant,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -797,7 +1135,7 @@ class Platform:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Index:
     """Index references manifests for various platforms.
     This structure provides `application/vnd.oci.image.index.v1+json` mediatype when marshalled to JSON.
@@ -832,6 +1170,59 @@ class Index:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        schema_version: int,
+        media_type: str = "",
+        artifact_type: str = "",
+        manifests: list[Descriptor],
+        subject: Descriptor | None = None,
+        annotations: dict[str, str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.schema_version = schema_version
+        self.media_type = media_type
+        self.artifact_type = artifact_type
+        self.manifests = manifests
+        self.subject = subject
+        self.annotations = annotations
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"schema_version={self.schema_version!r}"
+            f", media_type={self.media_type!r}"
+            f", artifact_type={self.artifact_type!r}"
+            f", manifests={self.manifests!r}"
+            f", subject={self.subject!r}"
+            f", annotations={self.annotations!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Index):
+            return (
+                self.schema_version,
+                self.media_type,
+                self.artifact_type,
+                self.manifests,
+                self.subject,
+                self.annotations,
+                self.unknown_fields,
+            ) == (
+                other.schema_version,
+                other.media_type,
+                other.artifact_type,
+                other.manifests,
+                other.subject,
+                other.annotations,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -889,7 +1280,7 @@ class Index:
         return _json_schema("image-spec/image-index-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ImageLayout:
     """ImageLayout is the structure in the "oci-layout" file, found in the root
     of an OCI Image-layout directory.
@@ -909,6 +1300,34 @@ class ImageLayout:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        image_layout_version: str,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.image_layout_version = image_layout_version
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"image_layout_version={self.image_layout_version!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ImageLayout):
+            return (
+                self.image_layout_version,
+                self.unknown_fields,
+            ) == (
+                other.image_layout_version,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -968,7 +1387,7 @@ class ImageLayout:
         return _json_schema("image-spec/image-layout-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Manifest:
     """Manifest provides `application/vnd.oci.image.manifest.v1+json` mediatype structure when marshalled to JSON.
 
@@ -1006,6 +1425,64 @@ class Manifest:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        schema_version: int,
+        media_type: str = "",
+        artifact_type: str = "",
+        config: Descriptor,
+        layers: list[Descriptor],
+        subject: Descriptor | None = None,
+        annotations: dict[str, str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.schema_version = schema_version
+        self.media_type = media_type
+        self.artifact_type = artifact_type
+        self.config = config
+        self.layers = layers
+        self.subject = subject
+        self.annotations = annotations
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"schema_version={self.schema_version!r}"
+            f", media_type={self.media_type!r}"
+            f", artifact_type={self.artifact_type!r}"
+            f", config={self.config!r}"
+            f", layers={self.layers!r}"
+            f", subject={self.subject!r}"
+            f", annotations={self.annotations!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Manifest):
+            return (
+                self.schema_version,
+                self.media_type,
+                self.artifact_type,
+                self.config,
+                self.layers,
+                self.subject,
+                self.annotations,
+                self.unknown_fields,
+            ) == (
+                other.schema_version,
+                other.media_type,
+                other.artifact_type,
+                other.config,
+                other.layers,
+                other.subject,
+                other.annotations,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1065,12 +1542,39 @@ class Manifest:
         return _json_schema("image-spec/image-manifest-schema.json#")
 
 
-_P0 = re.compile("^[^=]+=.*\\Z", re.ASCII).search
-_P1 = re.compile(
-    "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
-    re.ASCII,
-).search
-_P2 = re.compile("^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile("^[^=]+=.*\\Z", re.ASCII).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
+
+
+def _compile_P1(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P1 is the bound search.
+    global _P1
+    _P1 = re.compile(
+        "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
+        re.ASCII,
+    ).search
+    return _P1(v)
+
+
+_P1: Callable[[str], re.Match[str] | None] = _compile_P1
+
+
+def _compile_P2(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P2 is the bound search.
+    global _P2
+    _P2 = re.compile(
+        "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII
+    ).search
+    return _P2(v)
+
+
+_P2: Callable[[str], re.Match[str] | None] = _compile_P2
 _S0 = frozenset(("layers",))
 _S1 = frozenset(
     (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Features:
     """Features represents the supported features of the runtime.
 
@@ -97,6 +97,66 @@ class Features:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        oci_version_min: str,
+        oci_version_max: str,
+        hooks: list[str] | None = None,
+        mount_options: list[str] | None = None,
+        linux: Linux | None = None,
+        annotations: dict[str, str] | None = None,
+        potentially_unsafe_config_annotations: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.oci_version_min = oci_version_min
+        self.oci_version_max = oci_version_max
+        self.hooks = hooks
+        self.mount_options = mount_options
+        self.linux = linux
+        self.annotations = annotations
+        self.potentially_unsafe_config_annotations = (
+            potentially_unsafe_config_annotations
+        )
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"oci_version_min={self.oci_version_min!r}"
+            f", oci_version_max={self.oci_version_max!r}"
+            f", hooks={self.hooks!r}"
+            f", mount_options={self.mount_options!r}"
+            f", linux={self.linux!r}"
+            f", annotations={self.annotations!r}"
+            f", potentially_unsafe_config_annotations={self.potentially_unsafe_config_annotations!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Features):
+            return (
+                self.oci_version_min,
+                self.oci_version_max,
+                self.hooks,
+                self.mount_options,
+                self.linux,
+                self.annotations,
+                self.potentially_unsafe_config_annotations,
+                self.unknown_fields,
+            ) == (
+                other.oci_version_min,
+                other.oci_version_max,
+                other.hooks,
+                other.mount_options,
+                other.linux,
+                other.annotations,
+                other.potentially_unsafe_config_annotations,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -158,7 +218,7 @@ class Features:
         return _json_schema("runtime-spec/features-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Linux:
     """Linux is specific to Linux."""
 
@@ -204,6 +264,79 @@ class Linux:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        namespaces: list[str] | None = None,
+        capabilities: list[str] | None = None,
+        cgroup: Cgroup | None = None,
+        seccomp: Seccomp | None = None,
+        apparmor: Apparmor | None = None,
+        selinux: Selinux | None = None,
+        intel_rdt: IntelRdt | None = None,
+        memory_policy: MemoryPolicy | None = None,
+        mount_extensions: MountExtensions | None = None,
+        net_devices: NetDevices | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.namespaces = namespaces
+        self.capabilities = capabilities
+        self.cgroup = cgroup
+        self.seccomp = seccomp
+        self.apparmor = apparmor
+        self.selinux = selinux
+        self.intel_rdt = intel_rdt
+        self.memory_policy = memory_policy
+        self.mount_extensions = mount_extensions
+        self.net_devices = net_devices
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"namespaces={self.namespaces!r}"
+            f", capabilities={self.capabilities!r}"
+            f", cgroup={self.cgroup!r}"
+            f", seccomp={self.seccomp!r}"
+            f", apparmor={self.apparmor!r}"
+            f", selinux={self.selinux!r}"
+            f", intel_rdt={self.intel_rdt!r}"
+            f", memory_policy={self.memory_policy!r}"
+            f", mount_extensions={self.mount_extensions!r}"
+            f", net_devices={self.net_devices!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Linux):
+            return (
+                self.namespaces,
+                self.capabilities,
+                self.cgroup,
+                self.seccomp,
+                self.apparmor,
+                self.selinux,
+                self.intel_rdt,
+                self.memory_policy,
+                self.mount_extensions,
+                self.net_devices,
+                self.unknown_fields,
+            ) == (
+                other.namespaces,
+                other.capabilities,
+                other.cgroup,
+                other.seccomp,
+                other.apparmor,
+                other.selinux,
+                other.intel_rdt,
+                other.memory_policy,
+                other.mount_extensions,
+                other.net_devices,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -263,7 +396,7 @@ class Linux:
         return _json_schema("runtime-spec/features-linux.json#/linux")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Cgroup:
     """Cgroup represents the "cgroup" field."""
 
@@ -302,6 +435,54 @@ class Cgroup:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        v1: bool | None = None,
+        v2: bool | None = None,
+        systemd: bool | None = None,
+        systemd_user: bool | None = None,
+        rdma: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.v1 = v1
+        self.v2 = v2
+        self.systemd = systemd
+        self.systemd_user = systemd_user
+        self.rdma = rdma
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"v1={self.v1!r}"
+            f", v2={self.v2!r}"
+            f", systemd={self.systemd!r}"
+            f", systemd_user={self.systemd_user!r}"
+            f", rdma={self.rdma!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Cgroup):
+            return (
+                self.v1,
+                self.v2,
+                self.systemd,
+                self.systemd_user,
+                self.rdma,
+                self.unknown_fields,
+            ) == (
+                other.v1,
+                other.v2,
+                other.systemd,
+                other.systemd_user,
+                other.rdma,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -361,7 +542,7 @@ class Cgroup:
         return _json_schema("runtime-spec/features-linux.json#/linux/properties/cgroup")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Seccomp:
     """Seccomp represents the "seccomp" field."""
 
@@ -401,6 +582,59 @@ class Seccomp:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool | None = None,
+        actions: list[str] | None = None,
+        operators: list[str] | None = None,
+        archs: list[str] | None = None,
+        known_flags: list[str] | None = None,
+        supported_flags: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enabled = enabled
+        self.actions = actions
+        self.operators = operators
+        self.archs = archs
+        self.known_flags = known_flags
+        self.supported_flags = supported_flags
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"enabled={self.enabled!r}"
+            f", actions={self.actions!r}"
+            f", operators={self.operators!r}"
+            f", archs={self.archs!r}"
+            f", known_flags={self.known_flags!r}"
+            f", supported_flags={self.supported_flags!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Seccomp):
+            return (
+                self.enabled,
+                self.actions,
+                self.operators,
+                self.archs,
+                self.known_flags,
+                self.supported_flags,
+                self.unknown_fields,
+            ) == (
+                other.enabled,
+                other.actions,
+                other.operators,
+                other.archs,
+                other.known_flags,
+                other.supported_flags,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -462,7 +696,7 @@ class Seccomp:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Apparmor:
     """Apparmor represents the "apparmor" field."""
 
@@ -481,6 +715,30 @@ class Apparmor:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enabled = enabled
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Apparmor):
+            return (
+                self.enabled,
+                self.unknown_fields,
+            ) == (
+                other.enabled,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -542,7 +800,7 @@ class Apparmor:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Selinux:
     """Selinux represents the "selinux" field."""
 
@@ -561,6 +819,30 @@ class Selinux:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enabled = enabled
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Selinux):
+            return (
+                self.enabled,
+                self.unknown_fields,
+            ) == (
+                other.enabled,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -622,7 +904,7 @@ class Selinux:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class IntelRdt:
     """IntelRdt represents the "intelRdt" field."""
 
@@ -650,6 +932,44 @@ class IntelRdt:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool | None = None,
+        schemata: bool | None = None,
+        monitoring: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enabled = enabled
+        self.schemata = schemata
+        self.monitoring = monitoring
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"enabled={self.enabled!r}"
+            f", schemata={self.schemata!r}"
+            f", monitoring={self.monitoring!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, IntelRdt):
+            return (
+                self.enabled,
+                self.schemata,
+                self.monitoring,
+                self.unknown_fields,
+            ) == (
+                other.enabled,
+                other.schemata,
+                other.monitoring,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -711,7 +1031,7 @@ class IntelRdt:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class MemoryPolicy:
     """MemoryPolicy represents the "memoryPolicy" field."""
 
@@ -731,6 +1051,39 @@ class MemoryPolicy:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        modes: list[str] | None = None,
+        flags: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.modes = modes
+        self.flags = flags
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"modes={self.modes!r}"
+            f", flags={self.flags!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, MemoryPolicy):
+            return (
+                self.modes,
+                self.flags,
+                self.unknown_fields,
+            ) == (
+                other.modes,
+                other.flags,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -793,7 +1146,7 @@ class MemoryPolicy:
         return _json_schema("oci_spec.runtime.features.MemoryPolicy")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class MountExtensions:
     """MountExtensions represents the "mountExtensions" field."""
 
@@ -810,6 +1163,30 @@ class MountExtensions:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        idmap: IDMap | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.idmap = idmap
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"idmap={self.idmap!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, MountExtensions):
+            return (
+                self.idmap,
+                self.unknown_fields,
+            ) == (
+                other.idmap,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -876,7 +1253,7 @@ class MountExtensions:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class IDMap:
     """IDMap."""
 
@@ -895,6 +1272,30 @@ class IDMap:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enabled = enabled
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, IDMap):
+            return (
+                self.enabled,
+                self.unknown_fields,
+            ) == (
+                other.enabled,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -956,7 +1357,7 @@ class IDMap:
         )
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class NetDevices:
     """NetDevices represents the "netDevices" field."""
 
@@ -974,6 +1375,30 @@ class NetDevices:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        enabled: bool | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.enabled = enabled
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, NetDevices):
+            return (
+                self.enabled,
+                self.unknown_fields,
+            ) == (
+                other.enabled,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -1038,7 +1463,14 @@ class NetDevices:
         )
 
 
-_P0 = re.compile("^CAP_[A-Z_]+\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile("^CAP_[A-Z_]+\\Z", re.ASCII).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
 _S0 = frozenset(
     (
         "mount",

@@ -573,8 +573,11 @@ class Timestamp(datetime):
     ``microsecond`` is its truncation, as ``datetime`` needs it.
     """
 
-    __slots__ = ("nanosecond",)
+    __slots__ = ("nanosecond", "_text")
     nanosecond: int
+    # The RFC 3339 text it was parsed from when that is exactly what Go writes
+    # back (to_json then copies it instead of formatting), else None.
+    _text: str | None
 
     def __new__(
         cls,
@@ -607,6 +610,7 @@ class Timestamp(datetime):
             fold=fold,
         )
         self.nanosecond = nanosecond
+        self._text = None
         return self
 
     @classmethod
@@ -643,10 +647,13 @@ def _nanos(t: datetime) -> int:
 
 
 _TZ_CACHE: dict[int, timezone] = {0: timezone.utc}
+# The shape only: datetime.fromisoformat reads the fixed-width fields (in C,
+# several times faster than int() of each group) and checks their ranges.
 _RFC3339 = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:(Z)|([+-])(\d\d):(\d\d))\Z",
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d+))?(?:(Z)|([+-])(\d\d):(\d\d))\Z",
     re.ASCII,
 )
+_from_iso = datetime.fromisoformat
 
 
 def _parse_time(s: str) -> Timestamp | None:
@@ -657,7 +664,8 @@ def _parse_time(s: str) -> Timestamp | None:
     m = _RFC3339.match(s)
     if m is None:
         return None
-    year, month, day, hour, minute, second, frac, z, sign, hh, mm = m.groups()
+    frac, z, sign, hh, mm = m.groups()
+    offset = 0
     if z is None:
         hours, minutes = int(hh), int(mm)
         if hours > 23 or minutes > 59:
@@ -670,17 +678,27 @@ def _parse_time(s: str) -> Timestamp | None:
             tz = _TZ_CACHE.setdefault(offset, timezone(timedelta(minutes=offset)))
     else:
         tz = timezone.utc
-    nanos = int(frac[:9].ljust(9, "0")) if frac else 0
     try:
         # Python's datetime has no year 0; it checks the other ranges (hour 24,
         # second 60 and Feb 30 are errors in Go too).
-        t = datetime.__new__(
-            Timestamp, int(year), int(month), int(day), int(hour), int(minute),
-            int(second), nanos // 1000, tz,
-        )  # fmt: skip
+        d = _from_iso(s[:19])
     except ValueError:
         return None
+    hour = d.hour
+    if hour == 0 and s[11] != "0":
+        return None  # T24:00:00, which newer Pythons read as the next midnight
+    if frac is None:
+        nanos = 0
+        exact = True
+    else:
+        nanos = int(frac[:9].ljust(9, "0"))
+        exact = len(frac) <= 9 and frac[-1] != "0"
+    t = datetime.__new__(
+        Timestamp, d.year, d.month, d.day, hour, d.minute, d.second, nanos // 1000, tz
+    )
     t.nanosecond = nanos
+    # Go writes "Z" for a zero offset and trims the fraction's trailing zeros.
+    t._text = s if exact and (z is not None or offset != 0) else None
     return t
 
 
@@ -701,6 +719,9 @@ def _zone(offset: timedelta) -> str:
 def _format_time(t: datetime) -> str:
     # time.Time.MarshalJSON: RFC3339Nano, trailing zeros of the fraction trimmed,
     # "Z" for a zero offset whatever the zone, else ±hh:mm.
+    text: str | None = getattr(t, "_text", None)
+    if text is not None:
+        return text
     offset = t.utcoffset()
     if offset is None:
         raise ValidationError("expected a timezone-aware datetime, found a naive one")
@@ -716,12 +737,25 @@ def _format_time(t: datetime) -> str:
     return text + zone
 
 
+# The last timestamp parsed: image configs often give many history entries
+# one timestamp.  Timestamps are immutable values, so sharing one is safe.
+_LAST_TIME: tuple[str, Timestamp] = (
+    "0001-01-01T00:00:00Z",
+    Timestamp(1, 1, 1, tzinfo=timezone.utc),
+)
+
+
 def _time(key: str | int | None, v: Any) -> Timestamp:
+    global _LAST_TIME
     if type(v) is not str:
         raise _type(key, "an RFC 3339 timestamp string", v)
+    last = _LAST_TIME
+    if last[0] == v:
+        return last[1]
     t = _parse_time(v)
     if t is None:
         raise ValidationError(f"{_show(v)} is not an RFC 3339 timestamp", key)
+    _LAST_TIME = (v, t)
     return t
 
 
@@ -736,6 +770,8 @@ def _time_is_zero(v: Any) -> bool:
 
 
 def _time_out(v: Any) -> str:
+    if type(v) is Timestamp and v._text is not None:
+        return v._text  # parsed, and already what Go writes
     if not isinstance(v, datetime):
         raise _type(None, "a timezone-aware datetime", v)
     return _format_time(v)

@@ -110,20 +110,26 @@ def _strict_check(walk: _Walk[_T] | None, o: _T) -> None:
 # --- the checks of the rule kinds ---------------------------------------------------
 
 # SemVer 2.0.0 (semver.org, "Is there a suggested regular expression").
-_SEMVER = re.compile(
-    r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
-    r"(?:-((?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
-    r"(?:\.(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*))?"
-    r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\Z"
-)
+_SEMVER: re.Pattern[str] | None = None  # compiled on first use (strict mode only)
+
+
+def _compile_semver() -> re.Pattern[str]:
+    global _SEMVER
+    _SEMVER = re.compile(
+        r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+        r"(?:-((?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+        r"(?:\.(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*))?"
+        r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?\Z"
+    )
+    return _SEMVER
 
 
 def _semver(v: str) -> bool:
-    return _SEMVER.match(v) is not None
+    return (_SEMVER or _compile_semver()).match(v) is not None
 
 
 def _semver_key(v: str) -> tuple[Any, ...] | None:
-    m = _SEMVER.match(v)
+    m = (_SEMVER or _compile_semver()).match(v)
     if m is None:
         return None
     core = (int(m.group(1)), int(m.group(2)), int(m.group(3)))

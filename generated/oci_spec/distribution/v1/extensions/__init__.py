@@ -43,7 +43,7 @@ ERROR_CODE_EXTENSION_UNKNOWN = "EXTENSION_UNKNOWN"
 From the spec text: extensions/README.md#detail."""
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ExtensionList:
     """ExtensionList is the structure returned from discover endpoint defined in /extensions/_oci.md"""
 
@@ -60,6 +60,30 @@ class ExtensionList:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        extensions: list[Extension] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.extensions = extensions
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__qualname__}(" f"extensions={self.extensions!r}" ")"
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, ExtensionList):
+            return (
+                self.extensions,
+                self.unknown_fields,
+            ) == (
+                other.extensions,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -122,7 +146,7 @@ class ExtensionList:
         return _json_schema("oci_spec.distribution.v1.extensions.ExtensionList")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Extension:
     """Extension provides information on extensions provided on a Registry.
     defined further in /extensions/_oci.md"""
@@ -149,6 +173,49 @@ class Extension:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str = "",
+        url: str = "",
+        description: str = "",
+        endpoints: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.url = url
+        self.description = description
+        self.endpoints = endpoints
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", url={self.url!r}"
+            f", description={self.description!r}"
+            f", endpoints={self.endpoints!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Extension):
+            return (
+                self.name,
+                self.url,
+                self.description,
+                self.endpoints,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.url,
+                other.description,
+                other.endpoints,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(

@@ -49,7 +49,7 @@ VERSION_DEV = "-dev"
 """VersionDev indicates development branch. Releases will be empty string."""
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Versioned:
     """Versioned provides a struct with the document's "schemaVersion"."""
 
@@ -66,6 +66,34 @@ class Versioned:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        schema_version: int = 0,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.schema_version = schema_version
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"schema_version={self.schema_version!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Versioned):
+            return (
+                self.schema_version,
+                self.unknown_fields,
+            ) == (
+                other.schema_version,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(

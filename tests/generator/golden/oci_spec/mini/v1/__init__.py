@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping
 
 from ..._runtime import (
     _ABSENT,
@@ -103,7 +103,7 @@ class Kind(str, enum.Enum):
 _M_Kind: dict[str, Kind] = {m.value: m for m in Kind}
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Settings:
     """Settings has an omitzero member of every kind (Go 1.24 encoding/json): each
     is left out only when it holds Go's zero value; no schema describes it."""
@@ -177,6 +177,124 @@ class Settings:
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
+    def __init__(
+        self,
+        *,
+        name: str = "",
+        kind: Kind | str = "",
+        digest: str = "",
+        count: int = 0,
+        offset: int = 0,
+        enabled: bool = False,
+        size: int | None = None,
+        created: datetime | None = None,
+        payload: bytes | None = None,
+        tags: list[str] | None = None,
+        labels: dict[str, str] | None = None,
+        extra: Any | None = None,
+        marker: dict[str, Any] = _ABSENT,
+        owner: Person = _ABSENT,
+        reviewer: Person | None = None,
+        limits: Limits = _ABSENT,
+        aliases: list[str] | None = None,
+        backup: Person = _ABSENT,
+        flag: dict[str, Any] = _ABSENT,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.digest = digest
+        self.count = count
+        self.offset = offset
+        self.enabled = enabled
+        self.size = size
+        self.created = created
+        self.payload = payload
+        self.tags = tags
+        self.labels = labels
+        self.extra = extra
+        self.marker = {} if marker is _ABSENT else marker
+        self.owner = _zero_Person() if owner is _ABSENT else owner
+        self.reviewer = reviewer
+        self.limits = _zero_Limits() if limits is _ABSENT else limits
+        self.aliases = aliases
+        self.backup = _zero_Person() if backup is _ABSENT else backup
+        self.flag = {} if flag is _ABSENT else flag
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", kind={self.kind!r}"
+            f", digest={self.digest!r}"
+            f", count={self.count!r}"
+            f", offset={self.offset!r}"
+            f", enabled={self.enabled!r}"
+            f", size={self.size!r}"
+            f", created={self.created!r}"
+            f", payload={self.payload!r}"
+            f", tags={self.tags!r}"
+            f", labels={self.labels!r}"
+            f", extra={self.extra!r}"
+            f", marker={self.marker!r}"
+            f", owner={self.owner!r}"
+            f", reviewer={self.reviewer!r}"
+            f", limits={self.limits!r}"
+            f", aliases={self.aliases!r}"
+            f", backup={self.backup!r}"
+            f", flag={self.flag!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Settings):
+            return (
+                self.name,
+                self.kind,
+                self.digest,
+                self.count,
+                self.offset,
+                self.enabled,
+                self.size,
+                self.created,
+                self.payload,
+                self.tags,
+                self.labels,
+                self.extra,
+                self.marker,
+                self.owner,
+                self.reviewer,
+                self.limits,
+                self.aliases,
+                self.backup,
+                self.flag,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.kind,
+                other.digest,
+                other.count,
+                other.offset,
+                other.enabled,
+                other.size,
+                other.created,
+                other.payload,
+                other.tags,
+                other.labels,
+                other.extra,
+                other.marker,
+                other.owner,
+                other.reviewer,
+                other.limits,
+                other.aliases,
+                other.backup,
+                other.flag,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
     @classmethod
     def from_json(
         cls, data: bytes | bytearray | memoryview | str, strict: bool = False
@@ -235,7 +353,7 @@ class Settings:
         return _json_schema("oci_spec.mini.v1.Settings")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Limits:
     """Limits is zero when its own fields are, struct values included."""
 
@@ -259,6 +377,44 @@ class Limits:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        max: int = 0,
+        part: Part = _ABSENT,
+        since: datetime | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.max = max
+        self.part = _zero_Part() if part is _ABSENT else part
+        self.since = since
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"max={self.max!r}"
+            f", part={self.part!r}"
+            f", since={self.since!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Limits):
+            return (
+                self.max,
+                self.part,
+                self.since,
+                self.unknown_fields,
+            ) == (
+                other.max,
+                other.part,
+                other.since,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -316,7 +472,7 @@ class Limits:
         return _json_schema("oci_spec.mini.v1.Limits")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Widget:
     """Widget is the root document. Its doc has "double quotes", triple quotes \"\"\"
     in the middle, a backslash escape \\n and a double backslash \\\\ as written.
@@ -387,6 +543,114 @@ class Widget:
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
 
+    def __init__(
+        self,
+        *,
+        schema_version: int,
+        media_type: str,
+        kind: Kind | str,
+        digest: str,
+        size: int | None = None,
+        enabled: bool | None = None,
+        count: int = 0,
+        offset: int = 0,
+        created: datetime | None = None,
+        payload: bytes | None = None,
+        labels: dict[str, str] | None = None,
+        ports: dict[str, dict[str, Any]] | None = None,
+        parts: list[Part],
+        owner: Person = _ABSENT,
+        reviewer: Person | None = None,
+        legacy: str = "",
+        go_only: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.schema_version = schema_version
+        self.media_type = media_type
+        self.kind = kind
+        self.digest = digest
+        self.size = size
+        self.enabled = enabled
+        self.count = count
+        self.offset = offset
+        self.created = created
+        self.payload = payload
+        self.labels = labels
+        self.ports = ports
+        self.parts = parts
+        self.owner = _zero_Person() if owner is _ABSENT else owner
+        self.reviewer = reviewer
+        self.legacy = legacy
+        self.go_only = go_only
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"schema_version={self.schema_version!r}"
+            f", media_type={self.media_type!r}"
+            f", kind={self.kind!r}"
+            f", digest={self.digest!r}"
+            f", size={self.size!r}"
+            f", enabled={self.enabled!r}"
+            f", count={self.count!r}"
+            f", offset={self.offset!r}"
+            f", created={self.created!r}"
+            f", payload={self.payload!r}"
+            f", labels={self.labels!r}"
+            f", ports={self.ports!r}"
+            f", parts={self.parts!r}"
+            f", owner={self.owner!r}"
+            f", reviewer={self.reviewer!r}"
+            f", legacy={self.legacy!r}"
+            f", go_only={self.go_only!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Widget):
+            return (
+                self.schema_version,
+                self.media_type,
+                self.kind,
+                self.digest,
+                self.size,
+                self.enabled,
+                self.count,
+                self.offset,
+                self.created,
+                self.payload,
+                self.labels,
+                self.ports,
+                self.parts,
+                self.owner,
+                self.reviewer,
+                self.legacy,
+                self.go_only,
+                self.unknown_fields,
+            ) == (
+                other.schema_version,
+                other.media_type,
+                other.kind,
+                other.digest,
+                other.size,
+                other.enabled,
+                other.count,
+                other.offset,
+                other.created,
+                other.payload,
+                other.labels,
+                other.ports,
+                other.parts,
+                other.owner,
+                other.reviewer,
+                other.legacy,
+                other.go_only,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
     @classmethod
     def from_json(
         cls, data: bytes | bytearray | memoryview | str, strict: bool = False
@@ -443,7 +707,7 @@ class Widget:
         return _json_schema("mini-spec/widget-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Part:
     """Part is one piece of a widget; this comment ends in a quote: "part\"
 
@@ -465,6 +729,39 @@ class Part:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        kind: Kind | str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", kind={self.kind!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Part):
+            return (
+                self.name,
+                self.kind,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.kind,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -522,7 +819,7 @@ class Part:
         return _json_schema("mini-spec/part-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Person:
     """Person names someone responsible for a widget."""
 
@@ -542,6 +839,39 @@ class Person:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        email: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.email = email
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", email={self.email!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Person):
+            return (
+                self.name,
+                self.email,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.email,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -599,7 +929,7 @@ class Person:
         return _json_schema("mini-spec/defs.json#/definitions/person")
 
 
-@dataclass(kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Blob:
     """Blob is an inline piece of content; no schema describes it."""
 
@@ -619,6 +949,39 @@ class Blob:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        media_type: str = "",
+        data: bytes | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.media_type = media_type
+        self.data = data
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"media_type={self.media_type!r}"
+            f", data={self.data!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Blob):
+            return (
+                self.media_type,
+                self.data,
+                self.unknown_fields,
+            ) == (
+                other.media_type,
+                other.data,
+                other.unknown_fields,
+            )
+        return NotImplemented
 
     @classmethod
     def from_json(
@@ -676,12 +1039,39 @@ class Blob:
         return _json_schema("oci_spec.mini.v1.Blob")
 
 
-_P0 = re.compile(
-    "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
-    re.ASCII,
-).search
-_P1 = re.compile("^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII).search
-_P2 = re.compile("^[a-z][a-z0-9-]*\\Z", re.ASCII).search
+def _compile_P0(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P0 is the bound search.
+    global _P0
+    _P0 = re.compile(
+        "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\\Z",
+        re.ASCII,
+    ).search
+    return _P0(v)
+
+
+_P0: Callable[[str], re.Match[str] | None] = _compile_P0
+
+
+def _compile_P1(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P1 is the bound search.
+    global _P1
+    _P1 = re.compile(
+        "^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\\Z", re.ASCII
+    ).search
+    return _P1(v)
+
+
+_P1: Callable[[str], re.Match[str] | None] = _compile_P1
+
+
+def _compile_P2(v: str) -> re.Match[str] | None:
+    # Compiled on its first use, not at import; then _P2 is the bound search.
+    global _P2
+    _P2 = re.compile("^[a-z][a-z0-9-]*\\Z", re.ASCII).search
+    return _P2(v)
+
+
+_P2: Callable[[str], re.Match[str] | None] = _compile_P2
 _S0 = frozenset(
     (
         "application/vnd.example.widget.v1+json",
