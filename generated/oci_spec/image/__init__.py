@@ -15,7 +15,6 @@ from .._runtime import (
     _dumps,
     _expect_object,
     _load,
-    _new,
     _range,
     _refold,
     _type,
@@ -136,7 +135,7 @@ def _dec_Versioned(d: Any) -> Versioned:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: Versioned = _new(Versioned)
+    o: Versioned = Versioned.__new__(Versioned)
     v: Any
     w: Any
     if len(d) == 0:
@@ -172,7 +171,7 @@ def _dec_Versioned(d: Any) -> Versioned:
 
 def _zero_Versioned() -> Versioned:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Versioned)
+    o: Any = Versioned.__new__(Versioned)
     o.schema_version = 0
     o.unknown_fields = None
     zero: Versioned = o

@@ -25,7 +25,6 @@ from .._runtime import (
     _load,
     _min_items,
     _missing,
-    _new,
     _null,
     _parse_time,
     _pattern,
@@ -7304,7 +7303,7 @@ def _dec_Spec(d: Any) -> Spec:
     # Bound at config-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Spec = _new(Spec)
+    o: Spec = Spec.__new__(Spec)
     v: Any
     w: Any
     try:
@@ -7510,7 +7509,7 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     # Bound at config-schema.json#/properties/process/properties/scheduler
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Scheduler = _new(Scheduler)
+    o: Scheduler = Scheduler.__new__(Scheduler)
     v: Any
     w: Any
     try:
@@ -7663,7 +7662,7 @@ def _dec_Process(d: Any) -> Process:
     # Bound at config-schema.json#/properties/process
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Process = _new(Process)
+    o: Process = Process.__new__(Process)
     v: Any
     w: Any
     try:
@@ -7900,7 +7899,7 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
     # Bound at config-schema.json#/properties/process/properties/capabilities
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxCapabilities = _new(LinuxCapabilities)
+    o: LinuxCapabilities = LinuxCapabilities.__new__(LinuxCapabilities)
     v: Any
     w: Any
     if len(d) == 0:
@@ -8012,7 +8011,7 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     # Bound at config-schema.json#/properties/process/properties/ioPriority
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxIOPriority = _new(LinuxIOPriority)
+    o: LinuxIOPriority = LinuxIOPriority.__new__(LinuxIOPriority)
     v: Any
     w: Any
     try:
@@ -8069,7 +8068,7 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
     # Bound at config-schema.json#/properties/process/properties/execCPUAffinity
     if type(d) is not dict:
         raise _expect_object(d)
-    o: CPUAffinity = _new(CPUAffinity)
+    o: CPUAffinity = CPUAffinity.__new__(CPUAffinity)
     v: Any
     w: Any
     if len(d) == 0:
@@ -8119,7 +8118,7 @@ def _dec_Box(d: Any) -> Box:
     # Bound at config-schema.json#/properties/process/properties/consoleSize
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Box = _new(Box)
+    o: Box = Box.__new__(Box)
     v: Any
     w: Any
     try:
@@ -8161,7 +8160,7 @@ def _dec_User(d: Any) -> User:
     # Bound at config-schema.json#/properties/process/properties/user
     if type(d) is not dict:
         raise _expect_object(d)
-    o: User = _new(User)
+    o: User = User.__new__(User)
     v: Any
     w: Any
     if len(d) == 0:
@@ -8257,7 +8256,7 @@ def _dec_Root(d: Any) -> Root:
     # Bound at config-schema.json#/properties/root
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Root = _new(Root)
+    o: Root = Root.__new__(Root)
     v: Any
     w: Any
     try:
@@ -8301,7 +8300,7 @@ def _dec_Mount(d: Any) -> Mount:
     # Bound at defs.json#/definitions/Mount
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Mount = _new(Mount)
+    o: Mount = Mount.__new__(Mount)
     v: Any
     w: Any
     l1: Any
@@ -8408,7 +8407,7 @@ def _dec_Hook(d: Any) -> Hook:
     # Bound at defs.json#/definitions/Hook
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Hook = _new(Hook)
+    o: Hook = Hook.__new__(Hook)
     v: Any
     w: Any
     try:
@@ -8490,7 +8489,7 @@ def _dec_Hooks(d: Any) -> Hooks:
     # Bound at config-schema.json#/properties/hooks
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Hooks = _new(Hooks)
+    o: Hooks = Hooks.__new__(Hooks)
     v: Any
     w: Any
     l1: Any
@@ -8605,7 +8604,7 @@ def _dec_Linux(d: Any) -> Linux:
     # Bound at config-linux.json#/linux
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Linux = _new(Linux)
+    o: Linux = Linux.__new__(Linux)
     v: Any
     w: Any
     l1: Any
@@ -8899,7 +8898,7 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     # Bound at defs-linux.json#/definitions/NamespaceReference
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxNamespace = _new(LinuxNamespace)
+    o: LinuxNamespace = LinuxNamespace.__new__(LinuxNamespace)
     v: Any
     w: Any
     try:
@@ -8959,7 +8958,7 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     # Bound at defs.json#/definitions/IDMapping
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxIDMapping = _new(LinuxIDMapping)
+    o: LinuxIDMapping = LinuxIDMapping.__new__(LinuxIDMapping)
     v: Any
     w: Any
     try:
@@ -9013,7 +9012,7 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
     # Bound at defs-linux.json#/definitions/TimeOffsets
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxTimeOffset = _new(LinuxTimeOffset)
+    o: LinuxTimeOffset = LinuxTimeOffset.__new__(LinuxTimeOffset)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9064,7 +9063,7 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: LinuxTimeOffset = _new(LinuxTimeOffset)
+    o: LinuxTimeOffset = LinuxTimeOffset.__new__(LinuxTimeOffset)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9114,7 +9113,7 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     # Bound at config-schema.json#/properties/process/properties/rlimits/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: POSIXRlimit = _new(POSIXRlimit)
+    o: POSIXRlimit = POSIXRlimit.__new__(POSIXRlimit)
     v: Any
     w: Any
     try:
@@ -9168,7 +9167,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     # Bound at config-linux.json#/linux/properties/resources/properties/hugepageLimits/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxHugepageLimit = _new(LinuxHugepageLimit)
+    o: LinuxHugepageLimit = LinuxHugepageLimit.__new__(LinuxHugepageLimit)
     v: Any
     w: Any
     try:
@@ -9210,7 +9209,7 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     # Bound at defs-linux.json#/definitions/NetworkInterfacePriority
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxInterfacePriority = _new(LinuxInterfacePriority)
+    o: LinuxInterfacePriority = LinuxInterfacePriority.__new__(LinuxInterfacePriority)
     v: Any
     w: Any
     try:
@@ -9251,7 +9250,7 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: LinuxBlockIODevice = _new(LinuxBlockIODevice)
+    o: LinuxBlockIODevice = LinuxBlockIODevice.__new__(LinuxBlockIODevice)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9301,7 +9300,7 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     # Bound at defs-linux.json#/definitions/blockIODeviceWeight
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxWeightDevice = _new(LinuxWeightDevice)
+    o: LinuxWeightDevice = LinuxWeightDevice.__new__(LinuxWeightDevice)
     v: Any
     w: Any
     try:
@@ -9375,7 +9374,7 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     # Bound at defs-linux.json#/definitions/blockIODeviceThrottle
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxThrottleDevice = _new(LinuxThrottleDevice)
+    o: LinuxThrottleDevice = LinuxThrottleDevice.__new__(LinuxThrottleDevice)
     v: Any
     w: Any
     try:
@@ -9435,7 +9434,7 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
     # Bound at config-linux.json#/linux/properties/resources/properties/blockIO
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxBlockIO = _new(LinuxBlockIO)
+    o: LinuxBlockIO = LinuxBlockIO.__new__(LinuxBlockIO)
     v: Any
     w: Any
     l1: Any
@@ -9575,7 +9574,7 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
     # Bound at config-linux.json#/linux/properties/resources/properties/memory
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxMemory = _new(LinuxMemory)
+    o: LinuxMemory = LinuxMemory.__new__(LinuxMemory)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9719,7 +9718,7 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
     # Bound at config-linux.json#/linux/properties/resources/properties/cpu
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxCPU = _new(LinuxCPU)
+    o: LinuxCPU = LinuxCPU.__new__(LinuxCPU)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9865,7 +9864,7 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     # Bound at config-linux.json#/linux/properties/resources/properties/pids
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxPids = _new(LinuxPids)
+    o: LinuxPids = LinuxPids.__new__(LinuxPids)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9901,7 +9900,7 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
     # Bound at config-linux.json#/linux/properties/resources/properties/network
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxNetwork = _new(LinuxNetwork)
+    o: LinuxNetwork = LinuxNetwork.__new__(LinuxNetwork)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9954,7 +9953,7 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
     # Bound at defs-linux.json#/definitions/Rdma
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxRdma = _new(LinuxRdma)
+    o: LinuxRdma = LinuxRdma.__new__(LinuxRdma)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10004,7 +10003,7 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
     # Bound at config-linux.json#/linux/properties/resources
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxResources = _new(LinuxResources)
+    o: LinuxResources = LinuxResources.__new__(LinuxResources)
     v: Any
     w: Any
     l1: Any
@@ -10163,7 +10162,7 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     # Bound at defs-linux.json#/definitions/Device
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxDevice = _new(LinuxDevice)
+    o: LinuxDevice = LinuxDevice.__new__(LinuxDevice)
     v: Any
     w: Any
     try:
@@ -10277,7 +10276,7 @@ def _dec_LinuxNetDevice(d: Any) -> LinuxNetDevice:
     # Bound at defs-linux.json#/definitions/NetDevice
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxNetDevice = _new(LinuxNetDevice)
+    o: LinuxNetDevice = LinuxNetDevice.__new__(LinuxNetDevice)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10311,7 +10310,7 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     # Bound at defs-linux.json#/definitions/DeviceCgroup
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxDeviceCgroup = _new(LinuxDeviceCgroup)
+    o: LinuxDeviceCgroup = LinuxDeviceCgroup.__new__(LinuxDeviceCgroup)
     v: Any
     w: Any
     try:
@@ -10395,7 +10394,7 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
     # Bound at defs-linux.json#/definitions/Personality
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxPersonality = _new(LinuxPersonality)
+    o: LinuxPersonality = LinuxPersonality.__new__(LinuxPersonality)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10457,7 +10456,7 @@ def _dec_Solaris(d: Any) -> Solaris:
     # Bound at config-solaris.json#/solaris
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Solaris = _new(Solaris)
+    o: Solaris = Solaris.__new__(Solaris)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10556,7 +10555,7 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
     # Bound at config-solaris.json#/solaris/properties/cappedCPU
     if type(d) is not dict:
         raise _expect_object(d)
-    o: SolarisCappedCPU = _new(SolarisCappedCPU)
+    o: SolarisCappedCPU = SolarisCappedCPU.__new__(SolarisCappedCPU)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10590,7 +10589,7 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
     # Bound at config-solaris.json#/solaris/properties/cappedMemory
     if type(d) is not dict:
         raise _expect_object(d)
-    o: SolarisCappedMemory = _new(SolarisCappedMemory)
+    o: SolarisCappedMemory = SolarisCappedMemory.__new__(SolarisCappedMemory)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10636,7 +10635,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     # Bound at config-solaris.json#/solaris/properties/anet/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: SolarisAnet = _new(SolarisAnet)
+    o: SolarisAnet = SolarisAnet.__new__(SolarisAnet)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10742,7 +10741,7 @@ def _dec_Windows(d: Any) -> Windows:
     # Bound at config-windows.json#/windows
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Windows = _new(Windows)
+    o: Windows = Windows.__new__(Windows)
     v: Any
     w: Any
     try:
@@ -10872,7 +10871,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     # Bound at defs-windows.json#/definitions/Device
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsDevice = _new(WindowsDevice)
+    o: WindowsDevice = WindowsDevice.__new__(WindowsDevice)
     v: Any
     w: Any
     try:
@@ -10912,7 +10911,7 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
     # Bound at config-windows.json#/windows/properties/resources
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsResources = _new(WindowsResources)
+    o: WindowsResources = WindowsResources.__new__(WindowsResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10973,7 +10972,7 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
     # Bound at config-windows.json#/windows/properties/resources/properties/memory
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsMemoryResources = _new(WindowsMemoryResources)
+    o: WindowsMemoryResources = WindowsMemoryResources.__new__(WindowsMemoryResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11009,7 +11008,7 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
     # Bound at config-windows.json#/windows/properties/resources/properties/cpu
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsCPUResources = _new(WindowsCPUResources)
+    o: WindowsCPUResources = WindowsCPUResources.__new__(WindowsCPUResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11091,7 +11090,9 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: WindowsCPUGroupAffinity = _new(WindowsCPUGroupAffinity)
+    o: WindowsCPUGroupAffinity = WindowsCPUGroupAffinity.__new__(
+        WindowsCPUGroupAffinity
+    )
     v: Any
     w: Any
     if len(d) == 0:
@@ -11141,7 +11142,9 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
     # Bound at config-windows.json#/windows/properties/resources/properties/storage
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsStorageResources = _new(WindowsStorageResources)
+    o: WindowsStorageResources = WindowsStorageResources.__new__(
+        WindowsStorageResources
+    )
     v: Any
     w: Any
     if len(d) == 0:
@@ -11205,7 +11208,7 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
     # Bound at config-windows.json#/windows/properties/network
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsNetwork = _new(WindowsNetwork)
+    o: WindowsNetwork = WindowsNetwork.__new__(WindowsNetwork)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11299,7 +11302,7 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
     # Bound at config-windows.json#/windows/properties/hyperv
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsHyperV = _new(WindowsHyperV)
+    o: WindowsHyperV = WindowsHyperV.__new__(WindowsHyperV)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11333,7 +11336,7 @@ def _dec_IOMems(d: Any) -> IOMems:
     # Bound at defs-vm.json#/definitions/IOMemEntryFormat
     if type(d) is not dict:
         raise _expect_object(d)
-    o: IOMems = _new(IOMems)
+    o: IOMems = IOMems.__new__(IOMems)
     v: Any
     w: Any
     try:
@@ -11393,7 +11396,7 @@ def _dec_HWConfig(d: Any) -> HWConfig:
     # Bound at config-vm.json#/vm/properties/hwConfig
     if type(d) is not dict:
         raise _expect_object(d)
-    o: HWConfig = _new(HWConfig)
+    o: HWConfig = HWConfig.__new__(HWConfig)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11508,7 +11511,7 @@ def _dec_VM(d: Any) -> VM:
     # Bound at config-vm.json#/vm
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VM = _new(VM)
+    o: VM = VM.__new__(VM)
     v: Any
     w: Any
     try:
@@ -11580,7 +11583,7 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     # Bound at config-vm.json#/vm/properties/hypervisor
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VMHypervisor = _new(VMHypervisor)
+    o: VMHypervisor = VMHypervisor.__new__(VMHypervisor)
     v: Any
     w: Any
     try:
@@ -11630,7 +11633,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     # Bound at config-vm.json#/vm/properties/kernel
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VMKernel = _new(VMKernel)
+    o: VMKernel = VMKernel.__new__(VMKernel)
     v: Any
     w: Any
     try:
@@ -11692,7 +11695,7 @@ def _dec_VMImage(d: Any) -> VMImage:
     # Bound at config-vm.json#/vm/properties/image
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VMImage = _new(VMImage)
+    o: VMImage = VMImage.__new__(VMImage)
     v: Any
     w: Any
     try:
@@ -11742,7 +11745,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     # Bound at config-linux.json#/linux/properties/seccomp
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxSeccomp = _new(LinuxSeccomp)
+    o: LinuxSeccomp = LinuxSeccomp.__new__(LinuxSeccomp)
     v: Any
     w: Any
     l1: Any
@@ -11934,7 +11937,7 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     # Bound at defs-linux.json#/definitions/SyscallArg
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxSeccompArg = _new(LinuxSeccompArg)
+    o: LinuxSeccompArg = LinuxSeccompArg.__new__(LinuxSeccompArg)
     v: Any
     w: Any
     try:
@@ -12019,7 +12022,7 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     # Bound at defs-linux.json#/definitions/Syscall
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxSyscall = _new(LinuxSyscall)
+    o: LinuxSyscall = LinuxSyscall.__new__(LinuxSyscall)
     v: Any
     w: Any
     try:
@@ -12115,7 +12118,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
     # Bound at config-linux.json#/linux/properties/intelRdt
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxIntelRdt = _new(LinuxIntelRdt)
+    o: LinuxIntelRdt = LinuxIntelRdt.__new__(LinuxIntelRdt)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12205,7 +12208,7 @@ def _dec_LinuxMemoryPolicy(d: Any) -> LinuxMemoryPolicy:
     # Bound at config-linux.json#/linux/properties/memoryPolicy
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxMemoryPolicy = _new(LinuxMemoryPolicy)
+    o: LinuxMemoryPolicy = LinuxMemoryPolicy.__new__(LinuxMemoryPolicy)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12298,7 +12301,7 @@ def _dec_ZOS(d: Any) -> ZOS:
     # Bound at config-zos.json#/zos
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ZOS = _new(ZOS)
+    o: ZOS = ZOS.__new__(ZOS)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12335,7 +12338,7 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     # Bound at defs-zos.json#/definitions/NamespaceReference
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ZOSNamespace = _new(ZOSNamespace)
+    o: ZOSNamespace = ZOSNamespace.__new__(ZOSNamespace)
     v: Any
     w: Any
     try:
@@ -12391,7 +12394,7 @@ def _dec_FreeBSD(d: Any) -> FreeBSD:
     # Bound at config-freebsd.json#/freebsd
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSD = _new(FreeBSD)
+    o: FreeBSD = FreeBSD.__new__(FreeBSD)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12441,7 +12444,7 @@ def _dec_FreeBSDDevice(d: Any) -> FreeBSDDevice:
     # Bound at defs-freebsd.json#/definitions/Device
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSDDevice = _new(FreeBSDDevice)
+    o: FreeBSDDevice = FreeBSDDevice.__new__(FreeBSDDevice)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12489,7 +12492,7 @@ def _dec_FreeBSDJail(d: Any) -> FreeBSDJail:
     # Bound at config-freebsd.json#/freebsd/properties/jail
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSDJail = _new(FreeBSDJail)
+    o: FreeBSDJail = FreeBSDJail.__new__(FreeBSDJail)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12775,7 +12778,7 @@ def _dec_FreeBSDJailAllow(d: Any) -> FreeBSDJailAllow:
     # Bound at config-freebsd.json#/freebsd/properties/jail/properties/allow
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSDJailAllow = _new(FreeBSDJailAllow)
+    o: FreeBSDJailAllow = FreeBSDJailAllow.__new__(FreeBSDJailAllow)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12911,7 +12914,7 @@ def _dec_State(d: Any) -> State:
     # Bound at state-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: State = _new(State)
+    o: State = State.__new__(State)
     v: Any
     w: Any
     try:
@@ -13018,7 +13021,7 @@ def _dec_State_2(d: Any) -> State:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: State = _new(State)
+    o: State = State.__new__(State)
     v: Any
     w: Any
     if len(d) == 0:
@@ -13131,7 +13134,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ContainerProcessState = _new(ContainerProcessState)
+    o: ContainerProcessState = ContainerProcessState.__new__(ContainerProcessState)
     v: Any
     w: Any
     if len(d) == 0:
@@ -13226,7 +13229,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
 
 def _zero_Spec() -> Spec:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Spec)
+    o: Any = Spec.__new__(Spec)
     o.oci_version = ""
     o.process = None
     o.root = None
@@ -13298,7 +13301,7 @@ def _enc_Spec(o: Spec) -> dict[str, Any]:
 
 def _zero_Scheduler() -> Scheduler:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Scheduler)
+    o: Any = Scheduler.__new__(Scheduler)
     o.policy = _EMPTY
     o.nice = 0
     o.priority = 0
@@ -13342,7 +13345,7 @@ def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
 
 def _zero_Process() -> Process:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Process)
+    o: Any = Process.__new__(Process)
     o.terminal = False
     o.console_size = None
     o.user = _zero_User()
@@ -13419,7 +13422,7 @@ def _enc_Process(o: Process) -> dict[str, Any]:
 
 def _zero_LinuxCapabilities() -> LinuxCapabilities:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxCapabilities)
+    o: Any = LinuxCapabilities.__new__(LinuxCapabilities)
     o.bounding = None
     o.effective = None
     o.inheritable = None
@@ -13456,7 +13459,7 @@ def _enc_LinuxCapabilities(o: LinuxCapabilities) -> dict[str, Any]:
 
 def _zero_LinuxIOPriority() -> LinuxIOPriority:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxIOPriority)
+    o: Any = LinuxIOPriority.__new__(LinuxIOPriority)
     o.class_ = _EMPTY
     o.priority = 0
     o.unknown_fields = None
@@ -13478,7 +13481,7 @@ def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
 
 def _zero_CPUAffinity() -> CPUAffinity:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(CPUAffinity)
+    o: Any = CPUAffinity.__new__(CPUAffinity)
     o.initial = ""
     o.final = ""
     o.unknown_fields = None
@@ -13503,7 +13506,7 @@ def _enc_CPUAffinity(o: CPUAffinity) -> dict[str, Any]:
 
 def _zero_Box() -> Box:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Box)
+    o: Any = Box.__new__(Box)
     o.height = 0
     o.width = 0
     o.unknown_fields = None
@@ -13525,7 +13528,7 @@ def _enc_Box(o: Box) -> dict[str, Any]:
 
 def _zero_User() -> User:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(User)
+    o: Any = User.__new__(User)
     o.uid = 0
     o.gid = 0
     o.umask = None
@@ -13559,7 +13562,7 @@ def _enc_User(o: User) -> dict[str, Any]:
 
 def _zero_Root() -> Root:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Root)
+    o: Any = Root.__new__(Root)
     o.path = ""
     o.readonly = False
     o.unknown_fields = None
@@ -13583,7 +13586,7 @@ def _enc_Root(o: Root) -> dict[str, Any]:
 
 def _zero_Mount() -> Mount:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Mount)
+    o: Any = Mount.__new__(Mount)
     o.destination = ""
     o.type = ""
     o.source = ""
@@ -13623,7 +13626,7 @@ def _enc_Mount(o: Mount) -> dict[str, Any]:
 
 def _zero_Hook() -> Hook:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Hook)
+    o: Any = Hook.__new__(Hook)
     o.path = ""
     o.args = None
     o.env = None
@@ -13655,7 +13658,7 @@ def _enc_Hook(o: Hook) -> dict[str, Any]:
 
 def _zero_Hooks() -> Hooks:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Hooks)
+    o: Any = Hooks.__new__(Hooks)
     o.prestart = None
     o.create_runtime = None
     o.create_container = None
@@ -13696,7 +13699,7 @@ def _enc_Hooks(o: Hooks) -> dict[str, Any]:
 
 def _zero_Linux() -> Linux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Linux)
+    o: Any = Linux.__new__(Linux)
     o.uid_mappings = None
     o.gid_mappings = None
     o.sysctl = None
@@ -13781,7 +13784,7 @@ def _enc_Linux(o: Linux) -> dict[str, Any]:
 
 def _zero_LinuxNamespace() -> LinuxNamespace:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxNamespace)
+    o: Any = LinuxNamespace.__new__(LinuxNamespace)
     o.type = _EMPTY
     o.path = ""
     o.unknown_fields = None
@@ -13805,7 +13808,7 @@ def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
 
 def _zero_LinuxIDMapping() -> LinuxIDMapping:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxIDMapping)
+    o: Any = LinuxIDMapping.__new__(LinuxIDMapping)
     o.container_id = 0
     o.host_id = 0
     o.size = 0
@@ -13829,7 +13832,7 @@ def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
 
 def _zero_LinuxTimeOffset() -> LinuxTimeOffset:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxTimeOffset)
+    o: Any = LinuxTimeOffset.__new__(LinuxTimeOffset)
     o.secs = 0
     o.nanosecs = 0
     o.unknown_fields = None
@@ -13854,7 +13857,7 @@ def _enc_LinuxTimeOffset(o: LinuxTimeOffset) -> dict[str, Any]:
 
 def _zero_POSIXRlimit() -> POSIXRlimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(POSIXRlimit)
+    o: Any = POSIXRlimit.__new__(POSIXRlimit)
     o.type = ""
     o.hard = 0
     o.soft = 0
@@ -13878,7 +13881,7 @@ def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
 
 def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxHugepageLimit)
+    o: Any = LinuxHugepageLimit.__new__(LinuxHugepageLimit)
     o.page_size = ""
     o.limit = 0
     o.unknown_fields = None
@@ -13900,7 +13903,7 @@ def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
 
 def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxInterfacePriority)
+    o: Any = LinuxInterfacePriority.__new__(LinuxInterfacePriority)
     o.name = ""
     o.priority = 0
     o.unknown_fields = None
@@ -13922,7 +13925,7 @@ def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
 
 def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxBlockIODevice)
+    o: Any = LinuxBlockIODevice.__new__(LinuxBlockIODevice)
     o.major = 0
     o.minor = 0
     o.unknown_fields = None
@@ -13944,7 +13947,7 @@ def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
 
 def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxWeightDevice)
+    o: Any = LinuxWeightDevice.__new__(LinuxWeightDevice)
     o.major = 0
     o.minor = 0
     o.weight = None
@@ -13974,7 +13977,7 @@ def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
 
 def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxThrottleDevice)
+    o: Any = LinuxThrottleDevice.__new__(LinuxThrottleDevice)
     o.major = 0
     o.minor = 0
     o.rate = 0
@@ -13998,7 +14001,7 @@ def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
 
 def _zero_LinuxBlockIO() -> LinuxBlockIO:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxBlockIO)
+    o: Any = LinuxBlockIO.__new__(LinuxBlockIO)
     o.weight = None
     o.leaf_weight = None
     o.weight_device = None
@@ -14043,7 +14046,7 @@ def _enc_LinuxBlockIO(o: LinuxBlockIO) -> dict[str, Any]:
 
 def _zero_LinuxMemory() -> LinuxMemory:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxMemory)
+    o: Any = LinuxMemory.__new__(LinuxMemory)
     o.limit = None
     o.reservation = None
     o.swap = None
@@ -14096,7 +14099,7 @@ def _enc_LinuxMemory(o: LinuxMemory) -> dict[str, Any]:
 
 def _zero_LinuxCPU() -> LinuxCPU:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxCPU)
+    o: Any = LinuxCPU.__new__(LinuxCPU)
     o.shares = None
     o.quota = None
     o.burst = None
@@ -14149,7 +14152,7 @@ def _enc_LinuxCPU(o: LinuxCPU) -> dict[str, Any]:
 
 def _zero_LinuxPids() -> LinuxPids:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxPids)
+    o: Any = LinuxPids.__new__(LinuxPids)
     o.limit = None
     o.unknown_fields = None
     zero: LinuxPids = o
@@ -14170,7 +14173,7 @@ def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
 
 def _zero_LinuxNetwork() -> LinuxNetwork:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxNetwork)
+    o: Any = LinuxNetwork.__new__(LinuxNetwork)
     o.class_id = None
     o.priorities = None
     o.unknown_fields = None
@@ -14195,7 +14198,7 @@ def _enc_LinuxNetwork(o: LinuxNetwork) -> dict[str, Any]:
 
 def _zero_LinuxRdma() -> LinuxRdma:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxRdma)
+    o: Any = LinuxRdma.__new__(LinuxRdma)
     o.hca_handles = None
     o.hca_objects = None
     o.unknown_fields = None
@@ -14220,7 +14223,7 @@ def _enc_LinuxRdma(o: LinuxRdma) -> dict[str, Any]:
 
 def _zero_LinuxResources() -> LinuxResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxResources)
+    o: Any = LinuxResources.__new__(LinuxResources)
     o.devices = None
     o.memory = None
     o.cpu = None
@@ -14273,7 +14276,7 @@ def _enc_LinuxResources(o: LinuxResources) -> dict[str, Any]:
 
 def _zero_LinuxDevice() -> LinuxDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxDevice)
+    o: Any = LinuxDevice.__new__(LinuxDevice)
     o.path = ""
     o.type = ""
     o.major = 0
@@ -14311,7 +14314,7 @@ def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
 
 def _zero_LinuxNetDevice() -> LinuxNetDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxNetDevice)
+    o: Any = LinuxNetDevice.__new__(LinuxNetDevice)
     o.name = ""
     o.unknown_fields = None
     zero: LinuxNetDevice = o
@@ -14332,7 +14335,7 @@ def _enc_LinuxNetDevice(o: LinuxNetDevice) -> dict[str, Any]:
 
 def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxDeviceCgroup)
+    o: Any = LinuxDeviceCgroup.__new__(LinuxDeviceCgroup)
     o.allow = False
     o.type = ""
     o.major = None
@@ -14368,7 +14371,7 @@ def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
 
 def _zero_LinuxPersonality() -> LinuxPersonality:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxPersonality)
+    o: Any = LinuxPersonality.__new__(LinuxPersonality)
     o.domain = _EMPTY
     o.flags = None
     o.unknown_fields = None
@@ -14392,7 +14395,7 @@ def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
 
 def _zero_Solaris() -> Solaris:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Solaris)
+    o: Any = Solaris.__new__(Solaris)
     o.milestone = ""
     o.limitpriv = ""
     o.max_shm_memory = ""
@@ -14433,7 +14436,7 @@ def _enc_Solaris(o: Solaris) -> dict[str, Any]:
 
 def _zero_SolarisCappedCPU() -> SolarisCappedCPU:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(SolarisCappedCPU)
+    o: Any = SolarisCappedCPU.__new__(SolarisCappedCPU)
     o.ncpus = ""
     o.unknown_fields = None
     zero: SolarisCappedCPU = o
@@ -14454,7 +14457,7 @@ def _enc_SolarisCappedCPU(o: SolarisCappedCPU) -> dict[str, Any]:
 
 def _zero_SolarisCappedMemory() -> SolarisCappedMemory:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(SolarisCappedMemory)
+    o: Any = SolarisCappedMemory.__new__(SolarisCappedMemory)
     o.physical = ""
     o.swap = ""
     o.unknown_fields = None
@@ -14479,7 +14482,7 @@ def _enc_SolarisCappedMemory(o: SolarisCappedMemory) -> dict[str, Any]:
 
 def _zero_SolarisAnet() -> SolarisAnet:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(SolarisAnet)
+    o: Any = SolarisAnet.__new__(SolarisAnet)
     o.linkname = ""
     o.lower_link = ""
     o.allowed_address = ""
@@ -14524,7 +14527,7 @@ def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
 
 def _zero_Windows() -> Windows:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Windows)
+    o: Any = Windows.__new__(Windows)
     o.layer_folders = None
     o.devices = None
     o.resources = None
@@ -14572,7 +14575,7 @@ def _enc_Windows(o: Windows) -> dict[str, Any]:
 
 def _zero_WindowsDevice() -> WindowsDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsDevice)
+    o: Any = WindowsDevice.__new__(WindowsDevice)
     o.id = ""
     o.id_type = ""
     o.unknown_fields = None
@@ -14594,7 +14597,7 @@ def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
 
 def _zero_WindowsResources() -> WindowsResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsResources)
+    o: Any = WindowsResources.__new__(WindowsResources)
     o.memory = None
     o.cpu = None
     o.storage = None
@@ -14623,7 +14626,7 @@ def _enc_WindowsResources(o: WindowsResources) -> dict[str, Any]:
 
 def _zero_WindowsMemoryResources() -> WindowsMemoryResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsMemoryResources)
+    o: Any = WindowsMemoryResources.__new__(WindowsMemoryResources)
     o.limit = None
     o.unknown_fields = None
     zero: WindowsMemoryResources = o
@@ -14644,7 +14647,7 @@ def _enc_WindowsMemoryResources(o: WindowsMemoryResources) -> dict[str, Any]:
 
 def _zero_WindowsCPUResources() -> WindowsCPUResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsCPUResources)
+    o: Any = WindowsCPUResources.__new__(WindowsCPUResources)
     o.count = None
     o.shares = None
     o.maximum = None
@@ -14677,7 +14680,7 @@ def _enc_WindowsCPUResources(o: WindowsCPUResources) -> dict[str, Any]:
 
 def _zero_WindowsCPUGroupAffinity() -> WindowsCPUGroupAffinity:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsCPUGroupAffinity)
+    o: Any = WindowsCPUGroupAffinity.__new__(WindowsCPUGroupAffinity)
     o.mask = 0
     o.group = 0
     o.unknown_fields = None
@@ -14702,7 +14705,7 @@ def _enc_WindowsCPUGroupAffinity(o: WindowsCPUGroupAffinity) -> dict[str, Any]:
 
 def _zero_WindowsStorageResources() -> WindowsStorageResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsStorageResources)
+    o: Any = WindowsStorageResources.__new__(WindowsStorageResources)
     o.iops = None
     o.bps = None
     o.sandbox_size = None
@@ -14731,7 +14734,7 @@ def _enc_WindowsStorageResources(o: WindowsStorageResources) -> dict[str, Any]:
 
 def _zero_WindowsNetwork() -> WindowsNetwork:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsNetwork)
+    o: Any = WindowsNetwork.__new__(WindowsNetwork)
     o.endpoint_list = None
     o.allow_unqualified_dns_query = False
     o.dns_search_list = None
@@ -14768,7 +14771,7 @@ def _enc_WindowsNetwork(o: WindowsNetwork) -> dict[str, Any]:
 
 def _zero_WindowsHyperV() -> WindowsHyperV:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(WindowsHyperV)
+    o: Any = WindowsHyperV.__new__(WindowsHyperV)
     o.utility_vm_path = ""
     o.unknown_fields = None
     zero: WindowsHyperV = o
@@ -14789,7 +14792,7 @@ def _enc_WindowsHyperV(o: WindowsHyperV) -> dict[str, Any]:
 
 def _zero_IOMems() -> IOMems:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(IOMems)
+    o: Any = IOMems.__new__(IOMems)
     o.first_gfn = None
     o.first_mfn = None
     o.nr_mfns = None
@@ -14816,7 +14819,7 @@ def _enc_IOMems(o: IOMems) -> dict[str, Any]:
 
 def _zero_HWConfig() -> HWConfig:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(HWConfig)
+    o: Any = HWConfig.__new__(HWConfig)
     o.device_tree = ""
     o.vcpus = None
     o.memory = None
@@ -14857,7 +14860,7 @@ def _enc_HWConfig(o: HWConfig) -> dict[str, Any]:
 
 def _zero_VM() -> VM:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(VM)
+    o: Any = VM.__new__(VM)
     o.hypervisor = _zero_VMHypervisor()
     o.kernel = _zero_VMKernel()
     o.image = _zero_VMImage()
@@ -14885,7 +14888,7 @@ def _enc_VM(o: VM) -> dict[str, Any]:
 
 def _zero_VMHypervisor() -> VMHypervisor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(VMHypervisor)
+    o: Any = VMHypervisor.__new__(VMHypervisor)
     o.path = ""
     o.parameters = None
     o.unknown_fields = None
@@ -14909,7 +14912,7 @@ def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
 
 def _zero_VMKernel() -> VMKernel:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(VMKernel)
+    o: Any = VMKernel.__new__(VMKernel)
     o.path = ""
     o.parameters = None
     o.initrd = ""
@@ -14937,7 +14940,7 @@ def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
 
 def _zero_VMImage() -> VMImage:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(VMImage)
+    o: Any = VMImage.__new__(VMImage)
     o.path = ""
     o.format = ""
     o.unknown_fields = None
@@ -14959,7 +14962,7 @@ def _enc_VMImage(o: VMImage) -> dict[str, Any]:
 
 def _zero_LinuxSeccomp() -> LinuxSeccomp:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxSeccomp)
+    o: Any = LinuxSeccomp.__new__(LinuxSeccomp)
     o.default_action = _EMPTY
     o.default_errno_ret = None
     o.architectures = None
@@ -15003,7 +15006,7 @@ def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
 
 def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxSeccompArg)
+    o: Any = LinuxSeccompArg.__new__(LinuxSeccompArg)
     o.index = 0
     o.value = 0
     o.value_two = 0
@@ -15031,7 +15034,7 @@ def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
 
 def _zero_LinuxSyscall() -> LinuxSyscall:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxSyscall)
+    o: Any = LinuxSyscall.__new__(LinuxSyscall)
     o.names = None
     o.action = _EMPTY
     o.errno_ret = None
@@ -15061,7 +15064,7 @@ def _enc_LinuxSyscall(o: LinuxSyscall) -> dict[str, Any]:
 
 def _zero_LinuxIntelRdt() -> LinuxIntelRdt:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxIntelRdt)
+    o: Any = LinuxIntelRdt.__new__(LinuxIntelRdt)
     o.clos_id = ""
     o.schemata = None
     o.l3_cache_schema = ""
@@ -15098,7 +15101,7 @@ def _enc_LinuxIntelRdt(o: LinuxIntelRdt) -> dict[str, Any]:
 
 def _zero_LinuxMemoryPolicy() -> LinuxMemoryPolicy:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(LinuxMemoryPolicy)
+    o: Any = LinuxMemoryPolicy.__new__(LinuxMemoryPolicy)
     o.mode = _EMPTY
     o.nodes = ""
     o.flags = None
@@ -15124,7 +15127,7 @@ def _enc_LinuxMemoryPolicy(o: LinuxMemoryPolicy) -> dict[str, Any]:
 
 def _zero_ZOS() -> ZOS:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ZOS)
+    o: Any = ZOS.__new__(ZOS)
     o.namespaces = None
     o.unknown_fields = None
     zero: ZOS = o
@@ -15145,7 +15148,7 @@ def _enc_ZOS(o: ZOS) -> dict[str, Any]:
 
 def _zero_ZOSNamespace() -> ZOSNamespace:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ZOSNamespace)
+    o: Any = ZOSNamespace.__new__(ZOSNamespace)
     o.type = _EMPTY
     o.path = ""
     o.unknown_fields = None
@@ -15169,7 +15172,7 @@ def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
 
 def _zero_FreeBSD() -> FreeBSD:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(FreeBSD)
+    o: Any = FreeBSD.__new__(FreeBSD)
     o.devices = None
     o.jail = None
     o.unknown_fields = None
@@ -15194,7 +15197,7 @@ def _enc_FreeBSD(o: FreeBSD) -> dict[str, Any]:
 
 def _zero_FreeBSDDevice() -> FreeBSDDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(FreeBSDDevice)
+    o: Any = FreeBSDDevice.__new__(FreeBSDDevice)
     o.path = ""
     o.mode = None
     o.unknown_fields = None
@@ -15218,7 +15221,7 @@ def _enc_FreeBSDDevice(o: FreeBSDDevice) -> dict[str, Any]:
 
 def _zero_FreeBSDJail() -> FreeBSDJail:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(FreeBSDJail)
+    o: Any = FreeBSDJail.__new__(FreeBSDJail)
     o.parent = ""
     o.host = _EMPTY
     o.ip4 = _EMPTY
@@ -15291,7 +15294,7 @@ def _enc_FreeBSDJail(o: FreeBSDJail) -> dict[str, Any]:
 
 def _zero_FreeBSDJailAllow() -> FreeBSDJailAllow:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(FreeBSDJailAllow)
+    o: Any = FreeBSDJailAllow.__new__(FreeBSDJailAllow)
     o.set_hostname = False
     o.raw_sockets = False
     o.chflags = False
@@ -15344,7 +15347,7 @@ def _enc_FreeBSDJailAllow(o: FreeBSDJailAllow) -> dict[str, Any]:
 
 def _zero_State() -> State:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(State)
+    o: Any = State.__new__(State)
     o.oci_version = ""
     o.id = ""
     o.status = _EMPTY
@@ -15378,7 +15381,7 @@ def _enc_State(o: State) -> dict[str, Any]:
 
 def _zero_ContainerProcessState() -> ContainerProcessState:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ContainerProcessState)
+    o: Any = ContainerProcessState.__new__(ContainerProcessState)
     o.oci_version = ""
     o.fds = None
     o.pid = 0

@@ -18,7 +18,6 @@ from ..._runtime import (
     _index,
     _item_error,
     _load,
-    _new,
     _refold,
     _type,
     _unknown,
@@ -460,7 +459,7 @@ def _dec_ErrorResponse(d: Any) -> ErrorResponse:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ErrorResponse = _new(ErrorResponse)
+    o: ErrorResponse = ErrorResponse.__new__(ErrorResponse)
     v: Any
     w: Any
     if len(d) == 0:
@@ -498,7 +497,7 @@ def _dec_ErrorInfo(d: Any) -> ErrorInfo:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ErrorInfo = _new(ErrorInfo)
+    o: ErrorInfo = ErrorInfo.__new__(ErrorInfo)
     v: Any
     w: Any
     if len(d) == 0:
@@ -557,7 +556,7 @@ def _dec_RepositoryList(d: Any) -> RepositoryList:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: RepositoryList = _new(RepositoryList)
+    o: RepositoryList = RepositoryList.__new__(RepositoryList)
     v: Any
     w: Any
     if len(d) == 0:
@@ -604,7 +603,7 @@ def _dec_TagList(d: Any) -> TagList:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: TagList = _new(TagList)
+    o: TagList = TagList.__new__(TagList)
     v: Any
     w: Any
     if len(d) == 0:
@@ -660,7 +659,7 @@ def _dec_TagList(d: Any) -> TagList:
 
 def _zero_ErrorResponse() -> ErrorResponse:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ErrorResponse)
+    o: Any = ErrorResponse.__new__(ErrorResponse)
     o.errors = None
     o.unknown_fields = None
     zero: ErrorResponse = o
@@ -680,7 +679,7 @@ def _enc_ErrorResponse(o: ErrorResponse) -> dict[str, Any]:
 
 def _zero_ErrorInfo() -> ErrorInfo:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ErrorInfo)
+    o: Any = ErrorInfo.__new__(ErrorInfo)
     o.code = ""
     o.message = ""
     o.detail = ""
@@ -704,7 +703,7 @@ def _enc_ErrorInfo(o: ErrorInfo) -> dict[str, Any]:
 
 def _zero_RepositoryList() -> RepositoryList:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(RepositoryList)
+    o: Any = RepositoryList.__new__(RepositoryList)
     o.repositories = None
     o.unknown_fields = None
     zero: RepositoryList = o
@@ -724,7 +723,7 @@ def _enc_RepositoryList(o: RepositoryList) -> dict[str, Any]:
 
 def _zero_TagList() -> TagList:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(TagList)
+    o: Any = TagList.__new__(TagList)
     o.name = ""
     o.tags = None
     o.unknown_fields = None

@@ -27,7 +27,6 @@ from ..._runtime import (
     _min_items,
     _missing,
     _nested,
-    _new,
     _null,
     _pattern,
     _range,
@@ -1229,7 +1228,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
     # Bound at config-schema.json#/properties/config
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ImageConfig = _new(ImageConfig)
+    o: ImageConfig = ImageConfig.__new__(ImageConfig)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1413,7 +1412,7 @@ def _dec_RootFS(d: Any) -> RootFS:
     # Bound at config-schema.json#/properties/rootfs
     if type(d) is not dict:
         raise _expect_object(d)
-    o: RootFS = _new(RootFS)
+    o: RootFS = RootFS.__new__(RootFS)
     v: Any
     w: Any
     try:
@@ -1462,7 +1461,7 @@ def _dec_History(d: Any) -> History:
     # Bound at config-schema.json#/properties/history/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: History = _new(History)
+    o: History = History.__new__(History)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1542,7 +1541,7 @@ def _dec_Image(d: Any) -> Image:
     # Bound at config-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Image = _new(Image)
+    o: Image = Image.__new__(Image)
     v: Any
     w: Any
     try:
@@ -1687,7 +1686,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     # Bound at content-descriptor.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Descriptor = _new(Descriptor)
+    o: Descriptor = Descriptor.__new__(Descriptor)
     v: Any
     w: Any
     try:
@@ -1833,7 +1832,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     # Bound at image-index-schema.json#/properties/manifests/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Descriptor = _new(Descriptor)
+    o: Descriptor = Descriptor.__new__(Descriptor)
     v: Any
     w: Any
     try:
@@ -1972,7 +1971,7 @@ def _dec_Platform_2(d: Any) -> Platform:
     # Bound at image-index-schema.json#/properties/manifests/items/properties/platform
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Platform = _new(Platform)
+    o: Platform = Platform.__new__(Platform)
     v: Any
     w: Any
     try:
@@ -2057,7 +2056,7 @@ def _dec_Platform(d: Any) -> Platform:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: Platform = _new(Platform)
+    o: Platform = Platform.__new__(Platform)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2151,7 +2150,7 @@ def _dec_Index(d: Any) -> Index:
     # Bound at image-index-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Index = _new(Index)
+    o: Index = Index.__new__(Index)
     v: Any
     w: Any
     try:
@@ -2267,7 +2266,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     # Bound at image-layout-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ImageLayout = _new(ImageLayout)
+    o: ImageLayout = ImageLayout.__new__(ImageLayout)
     v: Any
     w: Any
     try:
@@ -2297,7 +2296,7 @@ def _dec_Manifest(d: Any) -> Manifest:
     # Bound at image-manifest-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Manifest = _new(Manifest)
+    o: Manifest = Manifest.__new__(Manifest)
     v: Any
     w: Any
     try:
@@ -2424,7 +2423,7 @@ def _dec_Manifest(d: Any) -> Manifest:
 
 def _zero_ImageConfig() -> ImageConfig:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ImageConfig)
+    o: Any = ImageConfig.__new__(ImageConfig)
     o.user = ""
     o.exposed_ports = None
     o.env = None
@@ -2481,7 +2480,7 @@ def _enc_ImageConfig(o: ImageConfig) -> dict[str, Any]:
 
 def _zero_RootFS() -> RootFS:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(RootFS)
+    o: Any = RootFS.__new__(RootFS)
     o.type = ""
     o.diff_ids = None
     o.unknown_fields = None
@@ -2504,7 +2503,7 @@ def _enc_RootFS(o: RootFS) -> dict[str, Any]:
 
 def _zero_History() -> History:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(History)
+    o: Any = History.__new__(History)
     o.created = None
     o.created_by = ""
     o.author = ""
@@ -2541,7 +2540,7 @@ def _enc_History(o: History) -> dict[str, Any]:
 
 def _zero_Image() -> Image:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Image)
+    o: Any = Image.__new__(Image)
     o.created = None
     o.author = ""
     o.architecture = ""
@@ -2590,7 +2589,7 @@ def _enc_Image(o: Image) -> dict[str, Any]:
 
 def _zero_Descriptor() -> Descriptor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Descriptor)
+    o: Any = Descriptor.__new__(Descriptor)
     o.media_type = ""
     o.digest = ""
     o.size = 0
@@ -2634,7 +2633,7 @@ def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
 
 def _zero_Platform() -> Platform:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Platform)
+    o: Any = Platform.__new__(Platform)
     o.architecture = ""
     o.os = ""
     o.os_version = ""
@@ -2668,7 +2667,7 @@ def _enc_Platform(o: Platform) -> dict[str, Any]:
 
 def _zero_Index() -> Index:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Index)
+    o: Any = Index.__new__(Index)
     o.schema_version = 0
     o.media_type = ""
     o.artifact_type = ""
@@ -2707,7 +2706,7 @@ def _enc_Index(o: Index) -> dict[str, Any]:
 
 def _zero_ImageLayout() -> ImageLayout:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ImageLayout)
+    o: Any = ImageLayout.__new__(ImageLayout)
     o.image_layout_version = ""
     o.unknown_fields = None
     zero: ImageLayout = o
@@ -2727,7 +2726,7 @@ def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
 
 def _zero_Manifest() -> Manifest:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Manifest)
+    o: Any = Manifest.__new__(Manifest)
     o.schema_version = 0
     o.media_type = ""
     o.artifact_type = ""

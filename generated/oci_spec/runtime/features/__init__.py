@@ -19,7 +19,6 @@ from ..._runtime import (
     _index,
     _load,
     _missing,
-    _new,
     _null,
     _pattern,
     _refold,
@@ -1199,7 +1198,7 @@ def _dec_Features(d: Any) -> Features:
     # Bound at features-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Features = _new(Features)
+    o: Features = Features.__new__(Features)
     v: Any
     w: Any
     try:
@@ -1328,7 +1327,7 @@ def _dec_Linux(d: Any) -> Linux:
     # Bound at features-linux.json#/linux
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Linux = _new(Linux)
+    o: Linux = Linux.__new__(Linux)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1507,7 +1506,7 @@ def _dec_Cgroup(d: Any) -> Cgroup:
     # Bound at features-linux.json#/linux/properties/cgroup
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Cgroup = _new(Cgroup)
+    o: Cgroup = Cgroup.__new__(Cgroup)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1589,7 +1588,7 @@ def _dec_Seccomp(d: Any) -> Seccomp:
     # Bound at features-linux.json#/linux/properties/seccomp
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Seccomp = _new(Seccomp)
+    o: Seccomp = Seccomp.__new__(Seccomp)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1795,7 +1794,7 @@ def _dec_Apparmor(d: Any) -> Apparmor:
     # Bound at features-linux.json#/linux/properties/apparmor
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Apparmor = _new(Apparmor)
+    o: Apparmor = Apparmor.__new__(Apparmor)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1829,7 +1828,7 @@ def _dec_Selinux(d: Any) -> Selinux:
     # Bound at features-linux.json#/linux/properties/selinux
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Selinux = _new(Selinux)
+    o: Selinux = Selinux.__new__(Selinux)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1863,7 +1862,7 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
     # Bound at features-linux.json#/linux/properties/intelRdt
     if type(d) is not dict:
         raise _expect_object(d)
-    o: IntelRdt = _new(IntelRdt)
+    o: IntelRdt = IntelRdt.__new__(IntelRdt)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1922,7 +1921,7 @@ def _dec_MemoryPolicy(d: Any) -> MemoryPolicy:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: MemoryPolicy = _new(MemoryPolicy)
+    o: MemoryPolicy = MemoryPolicy.__new__(MemoryPolicy)
     v: Any
     w: Any
     l1: Any
@@ -1995,7 +1994,7 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     # Bound at features-linux.json#/linux/properties/mountExtensions
     if type(d) is not dict:
         raise _expect_object(d)
-    o: MountExtensions = _new(MountExtensions)
+    o: MountExtensions = MountExtensions.__new__(MountExtensions)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2030,7 +2029,7 @@ def _dec_IDMap(d: Any) -> IDMap:
     # Bound at features-linux.json#/linux/properties/mountExtensions/properties/idmap
     if type(d) is not dict:
         raise _expect_object(d)
-    o: IDMap = _new(IDMap)
+    o: IDMap = IDMap.__new__(IDMap)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2064,7 +2063,7 @@ def _dec_NetDevices(d: Any) -> NetDevices:
     # Bound at features-linux.json#/linux/properties/netDevices
     if type(d) is not dict:
         raise _expect_object(d)
-    o: NetDevices = _new(NetDevices)
+    o: NetDevices = NetDevices.__new__(NetDevices)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2096,7 +2095,7 @@ def _dec_NetDevices(d: Any) -> NetDevices:
 
 def _zero_Features() -> Features:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Features)
+    o: Any = Features.__new__(Features)
     o.oci_version_min = ""
     o.oci_version_max = ""
     o.hooks = None
@@ -2141,7 +2140,7 @@ def _enc_Features(o: Features) -> dict[str, Any]:
 
 def _zero_Linux() -> Linux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Linux)
+    o: Any = Linux.__new__(Linux)
     o.namespaces = None
     o.capabilities = None
     o.cgroup = None
@@ -2198,7 +2197,7 @@ def _enc_Linux(o: Linux) -> dict[str, Any]:
 
 def _zero_Cgroup() -> Cgroup:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Cgroup)
+    o: Any = Cgroup.__new__(Cgroup)
     o.v1 = None
     o.v2 = None
     o.systemd = None
@@ -2235,7 +2234,7 @@ def _enc_Cgroup(o: Cgroup) -> dict[str, Any]:
 
 def _zero_Seccomp() -> Seccomp:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Seccomp)
+    o: Any = Seccomp.__new__(Seccomp)
     o.enabled = None
     o.actions = None
     o.operators = None
@@ -2276,7 +2275,7 @@ def _enc_Seccomp(o: Seccomp) -> dict[str, Any]:
 
 def _zero_Apparmor() -> Apparmor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Apparmor)
+    o: Any = Apparmor.__new__(Apparmor)
     o.enabled = None
     o.unknown_fields = None
     zero: Apparmor = o
@@ -2297,7 +2296,7 @@ def _enc_Apparmor(o: Apparmor) -> dict[str, Any]:
 
 def _zero_Selinux() -> Selinux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Selinux)
+    o: Any = Selinux.__new__(Selinux)
     o.enabled = None
     o.unknown_fields = None
     zero: Selinux = o
@@ -2318,7 +2317,7 @@ def _enc_Selinux(o: Selinux) -> dict[str, Any]:
 
 def _zero_IntelRdt() -> IntelRdt:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(IntelRdt)
+    o: Any = IntelRdt.__new__(IntelRdt)
     o.enabled = None
     o.schemata = None
     o.monitoring = None
@@ -2347,7 +2346,7 @@ def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
 
 def _zero_MemoryPolicy() -> MemoryPolicy:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(MemoryPolicy)
+    o: Any = MemoryPolicy.__new__(MemoryPolicy)
     o.modes = None
     o.flags = None
     o.unknown_fields = None
@@ -2372,7 +2371,7 @@ def _enc_MemoryPolicy(o: MemoryPolicy) -> dict[str, Any]:
 
 def _zero_MountExtensions() -> MountExtensions:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(MountExtensions)
+    o: Any = MountExtensions.__new__(MountExtensions)
     o.idmap = None
     o.unknown_fields = None
     zero: MountExtensions = o
@@ -2393,7 +2392,7 @@ def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
 
 def _zero_IDMap() -> IDMap:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(IDMap)
+    o: Any = IDMap.__new__(IDMap)
     o.enabled = None
     o.unknown_fields = None
     zero: IDMap = o
@@ -2414,7 +2413,7 @@ def _enc_IDMap(o: IDMap) -> dict[str, Any]:
 
 def _zero_NetDevices() -> NetDevices:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(NetDevices)
+    o: Any = NetDevices.__new__(NetDevices)
     o.enabled = None
     o.unknown_fields = None
     zero: NetDevices = o

@@ -17,7 +17,6 @@ from ...._runtime import (
     _index,
     _item_error,
     _load,
-    _new,
     _refold,
     _type,
     _unknown,
@@ -227,7 +226,7 @@ def _dec_ExtensionList(d: Any) -> ExtensionList:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ExtensionList = _new(ExtensionList)
+    o: ExtensionList = ExtensionList.__new__(ExtensionList)
     v: Any
     w: Any
     if len(d) == 0:
@@ -265,7 +264,7 @@ def _dec_Extension(d: Any) -> Extension:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: Extension = _new(Extension)
+    o: Extension = Extension.__new__(Extension)
     v: Any
     w: Any
     if len(d) == 0:
@@ -345,7 +344,7 @@ def _dec_Extension(d: Any) -> Extension:
 
 def _zero_ExtensionList() -> ExtensionList:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(ExtensionList)
+    o: Any = ExtensionList.__new__(ExtensionList)
     o.extensions = None
     o.unknown_fields = None
     zero: ExtensionList = o
@@ -365,7 +364,7 @@ def _enc_ExtensionList(o: ExtensionList) -> dict[str, Any]:
 
 def _zero_Extension() -> Extension:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = _new(Extension)
+    o: Any = Extension.__new__(Extension)
     o.name = ""
     o.url = ""
     o.description = ""
