@@ -19,6 +19,16 @@ from typing import Any, Callable, Mapping, NoReturn, SupportsIndex, TypeVar
 __all__ = ["Timestamp", "ValidationError"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_C = TypeVar("_C", bound=type)
+
+
+def _python_class(cls: _C) -> _C:
+    """No-op in CPython.  mypyc compiles a class with a decorator it does not
+    know into an ordinary Python class, so the compiled build keeps CPython's
+    semantics for the models and Timestamp: any value in any field (as Go's nil
+    slices, or values that validate() then refuses; a native class would raise
+    TypeError on assignment) and datetime's own constructor for Timestamp."""
+    return cls
 
 
 class ValidationError(ValueError):
@@ -572,16 +582,6 @@ def _uri(key: str | int | None, v: str) -> None:
 # --- timestamps -----------------------------------------------------------------
 
 
-_C = TypeVar("_C", bound=type)
-
-
-def _python_class(cls: _C) -> _C:
-    # mypyc compiles a class with a decorator it does not know into an ordinary
-    # Python class: datetime's own constructor (datetime.__new__(Timestamp, ...),
-    # a third of a timestamp's cost) then works on it as in CPython.
-    return cls
-
-
 @_python_class
 class Timestamp(datetime):
     """A timezone-aware ``datetime`` that keeps Go's nanoseconds.
@@ -968,3 +968,6 @@ def _sorted(m: dict[str, Any]) -> dict[str, Any]:
 
 _ABSENT: Any = object()
 _EMPTY: Any = ""
+# An instance without running __init__: decoders set every field.  (Not behind
+# `if TYPE_CHECKING`: mypyc compiles its else branch as unreachable.)
+_new: Callable[[type[Any]], Any] = object.__new__

@@ -15,6 +15,8 @@ from .._runtime import (
     _dumps,
     _expect_object,
     _load,
+    _new,
+    _python_class,
     _range,
     _refold,
     _type,
@@ -48,6 +50,7 @@ VERSION_DEV = ""
 """VersionDev indicates development branch. Releases will be empty string."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Versioned:
     """Versioned provides a struct with the manifest schemaVersion and mediaType.
@@ -135,7 +138,7 @@ def _dec_Versioned(d: Any) -> Versioned:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: Versioned = Versioned.__new__(Versioned)
+    o: Versioned = _new(Versioned)
     v: Any
     w: Any
     if len(d) == 0:
@@ -171,7 +174,7 @@ def _dec_Versioned(d: Any) -> Versioned:
 
 def _zero_Versioned() -> Versioned:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Versioned.__new__(Versioned)
+    o: Any = _new(Versioned)
     o.schema_version = 0
     o.unknown_fields = None
     zero: Versioned = o

@@ -25,10 +25,12 @@ from .._runtime import (
     _load,
     _min_items,
     _missing,
+    _new,
     _null,
     _parse_time,
     _pattern,
     _plain_dict,
+    _python_class,
     _range,
     _refold,
     _sorted,
@@ -506,6 +508,7 @@ class ContainerState(str, enum.Enum):
 _M_ContainerState: dict[str, ContainerState] = {m.value: m for m in ContainerState}
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Spec:
     """Spec is the base configuration for the container.
@@ -649,6 +652,7 @@ class Spec:
         return _json_schema("runtime-spec/config-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Scheduler:
     """Scheduler represents the scheduling attributes for a process. It is based on
@@ -747,6 +751,7 @@ class Scheduler:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Process:
     """Process contains information to start a specific application inside the container."""
@@ -907,6 +912,7 @@ class Process:
         return _json_schema("runtime-spec/config-schema.json#/properties/process")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxCapabilities:
     """LinuxCapabilities specifies the list of allowed capabilities that are kept for a process.
@@ -1021,6 +1027,7 @@ class LinuxCapabilities:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxIOPriority:
     """IOPriority represents I/O priority settings for the container's processes within the process group."""
@@ -1107,6 +1114,7 @@ class LinuxIOPriority:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class CPUAffinity:
     """CPUAffinity specifies process' CPU affinity."""
@@ -1188,6 +1196,7 @@ class CPUAffinity:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Box:
     """Box specifies dimensions of a rectangle. Used for specifying the size of a console."""
@@ -1267,6 +1276,7 @@ class Box:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class User:
     """User specifies specific user (and group) information for the container process."""
@@ -1388,6 +1398,7 @@ class User:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Root:
     """Root contains information about the container's root filesystem on the host."""
@@ -1465,6 +1476,7 @@ class Root:
         return _json_schema("runtime-spec/config-schema.json#/properties/root")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Mount:
     """Mount specifies a mount for a container."""
@@ -1572,6 +1584,7 @@ class Mount:
         return _json_schema("runtime-spec/defs.json#/definitions/Mount")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Hook:
     """Hook specifies a command that is run at a particular event in the lifecycle of a container"""
@@ -1655,6 +1668,7 @@ class Hook:
         return _json_schema("runtime-spec/defs.json#/definitions/Hook")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Hooks:
     """Hooks specifies a command that is run in the container at a particular event in the lifecycle of a container
@@ -1755,6 +1769,7 @@ class Hooks:
         return _json_schema("runtime-spec/config-schema.json#/properties/hooks")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Linux:
     """Linux contains platform-specific configuration for Linux based containers."""
@@ -1881,6 +1896,7 @@ class Linux:
         return _json_schema("runtime-spec/config-linux.json#/linux")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxNamespace:
     """LinuxNamespace is the configuration for a Linux namespace"""
@@ -1966,6 +1982,7 @@ class LinuxNamespace:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxIDMapping:
     """LinuxIDMapping specifies UID/GID mappings"""
@@ -2051,6 +2068,7 @@ class LinuxIDMapping:
         return _json_schema("runtime-spec/defs.json#/definitions/IDMapping")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxTimeOffset:
     """LinuxTimeOffset specifies the offset for Time Namespace"""
@@ -2135,6 +2153,7 @@ class LinuxTimeOffset:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/TimeOffsets")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class POSIXRlimit:
     """POSIXRlimit type and restrictions"""
@@ -2219,6 +2238,7 @@ class POSIXRlimit:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxHugepageLimit:
     """LinuxHugepageLimit structure corresponds to limiting kernel hugepages.
@@ -2308,6 +2328,7 @@ class LinuxHugepageLimit:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxInterfacePriority:
     """LinuxInterfacePriority for network interfaces"""
@@ -2394,6 +2415,7 @@ class LinuxInterfacePriority:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxBlockIODevice:
     """LinuxBlockIODevice holds major:minor format supported in blkio cgroup"""
@@ -2478,6 +2500,7 @@ class LinuxBlockIODevice:
         return _json_schema("oci_spec.runtime.LinuxBlockIODevice")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxWeightDevice:
     """LinuxWeightDevice struct holds a `major:minor weight` pair for weightDevice"""
@@ -2570,6 +2593,7 @@ class LinuxWeightDevice:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxThrottleDevice:
     """LinuxThrottleDevice struct holds a `major:minor rate_per_second` pair"""
@@ -2659,6 +2683,7 @@ class LinuxThrottleDevice:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxBlockIO:
     """LinuxBlockIO for Linux cgroup 'blkio' resource management"""
@@ -2755,6 +2780,7 @@ class LinuxBlockIO:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxMemory:
     """LinuxMemory for Linux cgroup 'memory' resource management"""
@@ -2865,6 +2891,7 @@ class LinuxMemory:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxCPU:
     """LinuxCPU for Linux cgroup 'cpu' resource management"""
@@ -2968,6 +2995,7 @@ class LinuxCPU:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxPids:
     """LinuxPids for Linux cgroup 'pids' resource management (Linux 4.3)"""
@@ -3046,6 +3074,7 @@ class LinuxPids:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxNetwork:
     """LinuxNetwork identification and priority configuration"""
@@ -3127,6 +3156,7 @@ class LinuxNetwork:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxRdma:
     """LinuxRdma for Linux cgroup 'rdma' resource management (Linux 4.11)"""
@@ -3206,6 +3236,7 @@ class LinuxRdma:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Rdma")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxResources:
     """LinuxResources has container runtime resource constraints"""
@@ -3313,6 +3344,7 @@ class LinuxResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxDevice:
     """LinuxDevice represents the mknod information for a Linux special device file"""
@@ -3407,6 +3439,7 @@ class LinuxDevice:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Device")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxNetDevice:
     """LinuxNetDevice represents a single network device to be added to the container's network namespace"""
@@ -3486,6 +3519,7 @@ class LinuxNetDevice:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/NetDevice")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxDeviceCgroup:
     """LinuxDeviceCgroup represents a device rule for the devices specified to
@@ -3580,6 +3614,7 @@ class LinuxDeviceCgroup:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/DeviceCgroup")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxPersonality:
     """LinuxPersonality represents the Linux personality syscall input"""
@@ -3664,6 +3699,7 @@ class LinuxPersonality:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Personality")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Solaris:
     """Solaris contains platform-specific configuration for Solaris application containers."""
@@ -3753,6 +3789,7 @@ class Solaris:
         return _json_schema("runtime-spec/config-solaris.json#/solaris")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class SolarisCappedCPU:
     """SolarisCappedCPU allows users to set limit on the amount of CPU time that can be used by container."""
@@ -3836,6 +3873,7 @@ class SolarisCappedCPU:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class SolarisCappedMemory:
     """SolarisCappedMemory allows users to set the physical and swap caps on the memory that can be used by this container."""
@@ -3922,6 +3960,7 @@ class SolarisCappedMemory:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class SolarisAnet:
     """SolarisAnet provides the specification for automatic creation of network resources for this container."""
@@ -4018,6 +4057,7 @@ class SolarisAnet:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Windows:
     """Windows defines the runtime configuration for Windows based containers, including Hyper-V containers."""
@@ -4113,6 +4153,7 @@ class Windows:
         return _json_schema("runtime-spec/config-windows.json#/windows")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsDevice:
     """WindowsDevice represents information about a host device to be mapped into the container."""
@@ -4195,6 +4236,7 @@ class WindowsDevice:
         return _json_schema("runtime-spec/defs-windows.json#/definitions/Device")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsResources:
     """WindowsResources has container runtime resource constraints for containers running on Windows."""
@@ -4284,6 +4326,7 @@ class WindowsResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsMemoryResources:
     """WindowsMemoryResources contains memory resource management settings."""
@@ -4367,6 +4410,7 @@ class WindowsMemoryResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsCPUResources:
     """WindowsCPUResources contains CPU resource management settings."""
@@ -4469,6 +4513,7 @@ class WindowsCPUResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsCPUGroupAffinity:
     """Similar to _GROUP_AFFINITY struct defined in
@@ -4555,6 +4600,7 @@ class WindowsCPUGroupAffinity:
         return _json_schema("oci_spec.runtime.WindowsCPUGroupAffinity")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsStorageResources:
     """WindowsStorageResources contains storage resource management settings."""
@@ -4644,6 +4690,7 @@ class WindowsStorageResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsNetwork:
     """WindowsNetwork contains network settings for Windows containers."""
@@ -4737,6 +4784,7 @@ class WindowsNetwork:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class WindowsHyperV:
     """WindowsHyperV contains information for configuring a container to run with Hyper-V isolation."""
@@ -4818,6 +4866,7 @@ class WindowsHyperV:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class IOMems:
     """IOMems contains information about iomem addresses that should be passed to the VM."""
@@ -4898,6 +4947,7 @@ class IOMems:
         return _json_schema("runtime-spec/defs-vm.json#/definitions/IOMemEntryFormat")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class HWConfig:
     """Hardware configuration for the VM image"""
@@ -4989,6 +5039,7 @@ class HWConfig:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/hwConfig")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class VM:
     """VM contains information for virtual-machine-based containers."""
@@ -5072,6 +5123,7 @@ class VM:
         return _json_schema("runtime-spec/config-vm.json#/vm")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class VMHypervisor:
     """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
@@ -5151,6 +5203,7 @@ class VMHypervisor:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/hypervisor")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class VMKernel:
     """VMKernel contains information about the kernel to use for a virtual machine."""
@@ -5233,6 +5286,7 @@ class VMKernel:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/kernel")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class VMImage:
     """VMImage contains information about the virtual machine root image."""
@@ -5310,6 +5364,7 @@ class VMImage:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxSeccomp:
     """LinuxSeccomp represents syscall restrictions"""
@@ -5404,6 +5459,7 @@ class LinuxSeccomp:
         return _json_schema("runtime-spec/config-linux.json#/linux/properties/seccomp")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxSeccompArg:
     """LinuxSeccompArg used for matching specific syscall arguments in Seccomp"""
@@ -5494,6 +5550,7 @@ class LinuxSeccompArg:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/SyscallArg")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxSyscall:
     """LinuxSyscall is used to match a syscall in Seccomp"""
@@ -5579,6 +5636,7 @@ class LinuxSyscall:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Syscall")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxIntelRdt:
     """LinuxIntelRdt has container runtime resource constraints for Intel RDT CAT and MBA
@@ -5682,6 +5740,7 @@ class LinuxIntelRdt:
         return _json_schema("runtime-spec/config-linux.json#/linux/properties/intelRdt")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class LinuxMemoryPolicy:
     """LinuxMemoryPolicy represents input for the set_mempolicy syscall."""
@@ -5772,6 +5831,7 @@ class LinuxMemoryPolicy:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ZOS:
     """ZOS contains platform-specific configuration for z/OS based containers."""
@@ -5846,6 +5906,7 @@ class ZOS:
         return _json_schema("runtime-spec/config-zos.json#/zos")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ZOSNamespace:
     """ZOSNamespace is the configuration for a z/OS namespace"""
@@ -5928,6 +5989,7 @@ class ZOSNamespace:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class FreeBSD:
     """FreeBSD contains platform-specific configuration for FreeBSD based containers."""
@@ -6005,6 +6067,7 @@ class FreeBSD:
         return _json_schema("runtime-spec/config-freebsd.json#/freebsd")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class FreeBSDDevice:
     """FreeBSDDevice."""
@@ -6087,6 +6150,7 @@ class FreeBSDDevice:
         return _json_schema("runtime-spec/defs-freebsd.json#/definitions/Device")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class FreeBSDJail:
     """FreeBSDJail describes how to configure the container's jail"""
@@ -6203,6 +6267,7 @@ class FreeBSDJail:
         return _json_schema("runtime-spec/config-freebsd.json#/freebsd/properties/jail")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class FreeBSDJailAllow:
     """FreeBSDJailAllow describes jail capabilities"""
@@ -6310,6 +6375,7 @@ class FreeBSDJailAllow:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class State:
     """State holds information about the runtime state of the container.
@@ -6401,6 +6467,7 @@ class State:
         return _json_schema("runtime-spec/state-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ContainerProcessState:
     """ContainerProcessState holds information about the state of a container process."""
@@ -7303,7 +7370,7 @@ def _dec_Spec(d: Any) -> Spec:
     # Bound at config-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Spec = Spec.__new__(Spec)
+    o: Spec = _new(Spec)
     v: Any
     w: Any
     try:
@@ -7509,7 +7576,7 @@ def _dec_Scheduler(d: Any) -> Scheduler:
     # Bound at config-schema.json#/properties/process/properties/scheduler
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Scheduler = Scheduler.__new__(Scheduler)
+    o: Scheduler = _new(Scheduler)
     v: Any
     w: Any
     try:
@@ -7662,7 +7729,7 @@ def _dec_Process(d: Any) -> Process:
     # Bound at config-schema.json#/properties/process
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Process = Process.__new__(Process)
+    o: Process = _new(Process)
     v: Any
     w: Any
     try:
@@ -7899,7 +7966,7 @@ def _dec_LinuxCapabilities(d: Any) -> LinuxCapabilities:
     # Bound at config-schema.json#/properties/process/properties/capabilities
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxCapabilities = LinuxCapabilities.__new__(LinuxCapabilities)
+    o: LinuxCapabilities = _new(LinuxCapabilities)
     v: Any
     w: Any
     if len(d) == 0:
@@ -8011,7 +8078,7 @@ def _dec_LinuxIOPriority(d: Any) -> LinuxIOPriority:
     # Bound at config-schema.json#/properties/process/properties/ioPriority
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxIOPriority = LinuxIOPriority.__new__(LinuxIOPriority)
+    o: LinuxIOPriority = _new(LinuxIOPriority)
     v: Any
     w: Any
     try:
@@ -8068,7 +8135,7 @@ def _dec_CPUAffinity(d: Any) -> CPUAffinity:
     # Bound at config-schema.json#/properties/process/properties/execCPUAffinity
     if type(d) is not dict:
         raise _expect_object(d)
-    o: CPUAffinity = CPUAffinity.__new__(CPUAffinity)
+    o: CPUAffinity = _new(CPUAffinity)
     v: Any
     w: Any
     if len(d) == 0:
@@ -8118,7 +8185,7 @@ def _dec_Box(d: Any) -> Box:
     # Bound at config-schema.json#/properties/process/properties/consoleSize
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Box = Box.__new__(Box)
+    o: Box = _new(Box)
     v: Any
     w: Any
     try:
@@ -8160,7 +8227,7 @@ def _dec_User(d: Any) -> User:
     # Bound at config-schema.json#/properties/process/properties/user
     if type(d) is not dict:
         raise _expect_object(d)
-    o: User = User.__new__(User)
+    o: User = _new(User)
     v: Any
     w: Any
     if len(d) == 0:
@@ -8256,7 +8323,7 @@ def _dec_Root(d: Any) -> Root:
     # Bound at config-schema.json#/properties/root
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Root = Root.__new__(Root)
+    o: Root = _new(Root)
     v: Any
     w: Any
     try:
@@ -8300,7 +8367,7 @@ def _dec_Mount(d: Any) -> Mount:
     # Bound at defs.json#/definitions/Mount
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Mount = Mount.__new__(Mount)
+    o: Mount = _new(Mount)
     v: Any
     w: Any
     l1: Any
@@ -8407,7 +8474,7 @@ def _dec_Hook(d: Any) -> Hook:
     # Bound at defs.json#/definitions/Hook
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Hook = Hook.__new__(Hook)
+    o: Hook = _new(Hook)
     v: Any
     w: Any
     try:
@@ -8489,7 +8556,7 @@ def _dec_Hooks(d: Any) -> Hooks:
     # Bound at config-schema.json#/properties/hooks
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Hooks = Hooks.__new__(Hooks)
+    o: Hooks = _new(Hooks)
     v: Any
     w: Any
     l1: Any
@@ -8604,7 +8671,7 @@ def _dec_Linux(d: Any) -> Linux:
     # Bound at config-linux.json#/linux
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Linux = Linux.__new__(Linux)
+    o: Linux = _new(Linux)
     v: Any
     w: Any
     l1: Any
@@ -8898,7 +8965,7 @@ def _dec_LinuxNamespace(d: Any) -> LinuxNamespace:
     # Bound at defs-linux.json#/definitions/NamespaceReference
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxNamespace = LinuxNamespace.__new__(LinuxNamespace)
+    o: LinuxNamespace = _new(LinuxNamespace)
     v: Any
     w: Any
     try:
@@ -8958,7 +9025,7 @@ def _dec_LinuxIDMapping(d: Any) -> LinuxIDMapping:
     # Bound at defs.json#/definitions/IDMapping
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxIDMapping = LinuxIDMapping.__new__(LinuxIDMapping)
+    o: LinuxIDMapping = _new(LinuxIDMapping)
     v: Any
     w: Any
     try:
@@ -9012,7 +9079,7 @@ def _dec_LinuxTimeOffset_2(d: Any) -> LinuxTimeOffset:
     # Bound at defs-linux.json#/definitions/TimeOffsets
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxTimeOffset = LinuxTimeOffset.__new__(LinuxTimeOffset)
+    o: LinuxTimeOffset = _new(LinuxTimeOffset)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9063,7 +9130,7 @@ def _dec_LinuxTimeOffset(d: Any) -> LinuxTimeOffset:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: LinuxTimeOffset = LinuxTimeOffset.__new__(LinuxTimeOffset)
+    o: LinuxTimeOffset = _new(LinuxTimeOffset)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9113,7 +9180,7 @@ def _dec_POSIXRlimit(d: Any) -> POSIXRlimit:
     # Bound at config-schema.json#/properties/process/properties/rlimits/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: POSIXRlimit = POSIXRlimit.__new__(POSIXRlimit)
+    o: POSIXRlimit = _new(POSIXRlimit)
     v: Any
     w: Any
     try:
@@ -9167,7 +9234,7 @@ def _dec_LinuxHugepageLimit(d: Any) -> LinuxHugepageLimit:
     # Bound at config-linux.json#/linux/properties/resources/properties/hugepageLimits/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxHugepageLimit = LinuxHugepageLimit.__new__(LinuxHugepageLimit)
+    o: LinuxHugepageLimit = _new(LinuxHugepageLimit)
     v: Any
     w: Any
     try:
@@ -9209,7 +9276,7 @@ def _dec_LinuxInterfacePriority(d: Any) -> LinuxInterfacePriority:
     # Bound at defs-linux.json#/definitions/NetworkInterfacePriority
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxInterfacePriority = LinuxInterfacePriority.__new__(LinuxInterfacePriority)
+    o: LinuxInterfacePriority = _new(LinuxInterfacePriority)
     v: Any
     w: Any
     try:
@@ -9250,7 +9317,7 @@ def _dec_LinuxBlockIODevice(d: Any) -> LinuxBlockIODevice:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: LinuxBlockIODevice = LinuxBlockIODevice.__new__(LinuxBlockIODevice)
+    o: LinuxBlockIODevice = _new(LinuxBlockIODevice)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9300,7 +9367,7 @@ def _dec_LinuxWeightDevice(d: Any) -> LinuxWeightDevice:
     # Bound at defs-linux.json#/definitions/blockIODeviceWeight
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxWeightDevice = LinuxWeightDevice.__new__(LinuxWeightDevice)
+    o: LinuxWeightDevice = _new(LinuxWeightDevice)
     v: Any
     w: Any
     try:
@@ -9374,7 +9441,7 @@ def _dec_LinuxThrottleDevice(d: Any) -> LinuxThrottleDevice:
     # Bound at defs-linux.json#/definitions/blockIODeviceThrottle
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxThrottleDevice = LinuxThrottleDevice.__new__(LinuxThrottleDevice)
+    o: LinuxThrottleDevice = _new(LinuxThrottleDevice)
     v: Any
     w: Any
     try:
@@ -9434,7 +9501,7 @@ def _dec_LinuxBlockIO(d: Any) -> LinuxBlockIO:
     # Bound at config-linux.json#/linux/properties/resources/properties/blockIO
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxBlockIO = LinuxBlockIO.__new__(LinuxBlockIO)
+    o: LinuxBlockIO = _new(LinuxBlockIO)
     v: Any
     w: Any
     l1: Any
@@ -9574,7 +9641,7 @@ def _dec_LinuxMemory(d: Any) -> LinuxMemory:
     # Bound at config-linux.json#/linux/properties/resources/properties/memory
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxMemory = LinuxMemory.__new__(LinuxMemory)
+    o: LinuxMemory = _new(LinuxMemory)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9718,7 +9785,7 @@ def _dec_LinuxCPU(d: Any) -> LinuxCPU:
     # Bound at config-linux.json#/linux/properties/resources/properties/cpu
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxCPU = LinuxCPU.__new__(LinuxCPU)
+    o: LinuxCPU = _new(LinuxCPU)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9864,7 +9931,7 @@ def _dec_LinuxPids(d: Any) -> LinuxPids:
     # Bound at config-linux.json#/linux/properties/resources/properties/pids
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxPids = LinuxPids.__new__(LinuxPids)
+    o: LinuxPids = _new(LinuxPids)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9900,7 +9967,7 @@ def _dec_LinuxNetwork(d: Any) -> LinuxNetwork:
     # Bound at config-linux.json#/linux/properties/resources/properties/network
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxNetwork = LinuxNetwork.__new__(LinuxNetwork)
+    o: LinuxNetwork = _new(LinuxNetwork)
     v: Any
     w: Any
     if len(d) == 0:
@@ -9953,7 +10020,7 @@ def _dec_LinuxRdma(d: Any) -> LinuxRdma:
     # Bound at defs-linux.json#/definitions/Rdma
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxRdma = LinuxRdma.__new__(LinuxRdma)
+    o: LinuxRdma = _new(LinuxRdma)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10003,7 +10070,7 @@ def _dec_LinuxResources(d: Any) -> LinuxResources:
     # Bound at config-linux.json#/linux/properties/resources
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxResources = LinuxResources.__new__(LinuxResources)
+    o: LinuxResources = _new(LinuxResources)
     v: Any
     w: Any
     l1: Any
@@ -10162,7 +10229,7 @@ def _dec_LinuxDevice(d: Any) -> LinuxDevice:
     # Bound at defs-linux.json#/definitions/Device
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxDevice = LinuxDevice.__new__(LinuxDevice)
+    o: LinuxDevice = _new(LinuxDevice)
     v: Any
     w: Any
     try:
@@ -10276,7 +10343,7 @@ def _dec_LinuxNetDevice(d: Any) -> LinuxNetDevice:
     # Bound at defs-linux.json#/definitions/NetDevice
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxNetDevice = LinuxNetDevice.__new__(LinuxNetDevice)
+    o: LinuxNetDevice = _new(LinuxNetDevice)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10310,7 +10377,7 @@ def _dec_LinuxDeviceCgroup(d: Any) -> LinuxDeviceCgroup:
     # Bound at defs-linux.json#/definitions/DeviceCgroup
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxDeviceCgroup = LinuxDeviceCgroup.__new__(LinuxDeviceCgroup)
+    o: LinuxDeviceCgroup = _new(LinuxDeviceCgroup)
     v: Any
     w: Any
     try:
@@ -10394,7 +10461,7 @@ def _dec_LinuxPersonality(d: Any) -> LinuxPersonality:
     # Bound at defs-linux.json#/definitions/Personality
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxPersonality = LinuxPersonality.__new__(LinuxPersonality)
+    o: LinuxPersonality = _new(LinuxPersonality)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10456,7 +10523,7 @@ def _dec_Solaris(d: Any) -> Solaris:
     # Bound at config-solaris.json#/solaris
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Solaris = Solaris.__new__(Solaris)
+    o: Solaris = _new(Solaris)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10555,7 +10622,7 @@ def _dec_SolarisCappedCPU(d: Any) -> SolarisCappedCPU:
     # Bound at config-solaris.json#/solaris/properties/cappedCPU
     if type(d) is not dict:
         raise _expect_object(d)
-    o: SolarisCappedCPU = SolarisCappedCPU.__new__(SolarisCappedCPU)
+    o: SolarisCappedCPU = _new(SolarisCappedCPU)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10589,7 +10656,7 @@ def _dec_SolarisCappedMemory(d: Any) -> SolarisCappedMemory:
     # Bound at config-solaris.json#/solaris/properties/cappedMemory
     if type(d) is not dict:
         raise _expect_object(d)
-    o: SolarisCappedMemory = SolarisCappedMemory.__new__(SolarisCappedMemory)
+    o: SolarisCappedMemory = _new(SolarisCappedMemory)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10635,7 +10702,7 @@ def _dec_SolarisAnet(d: Any) -> SolarisAnet:
     # Bound at config-solaris.json#/solaris/properties/anet/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: SolarisAnet = SolarisAnet.__new__(SolarisAnet)
+    o: SolarisAnet = _new(SolarisAnet)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10741,7 +10808,7 @@ def _dec_Windows(d: Any) -> Windows:
     # Bound at config-windows.json#/windows
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Windows = Windows.__new__(Windows)
+    o: Windows = _new(Windows)
     v: Any
     w: Any
     try:
@@ -10871,7 +10938,7 @@ def _dec_WindowsDevice(d: Any) -> WindowsDevice:
     # Bound at defs-windows.json#/definitions/Device
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsDevice = WindowsDevice.__new__(WindowsDevice)
+    o: WindowsDevice = _new(WindowsDevice)
     v: Any
     w: Any
     try:
@@ -10911,7 +10978,7 @@ def _dec_WindowsResources(d: Any) -> WindowsResources:
     # Bound at config-windows.json#/windows/properties/resources
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsResources = WindowsResources.__new__(WindowsResources)
+    o: WindowsResources = _new(WindowsResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -10972,7 +11039,7 @@ def _dec_WindowsMemoryResources(d: Any) -> WindowsMemoryResources:
     # Bound at config-windows.json#/windows/properties/resources/properties/memory
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsMemoryResources = WindowsMemoryResources.__new__(WindowsMemoryResources)
+    o: WindowsMemoryResources = _new(WindowsMemoryResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11008,7 +11075,7 @@ def _dec_WindowsCPUResources(d: Any) -> WindowsCPUResources:
     # Bound at config-windows.json#/windows/properties/resources/properties/cpu
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsCPUResources = WindowsCPUResources.__new__(WindowsCPUResources)
+    o: WindowsCPUResources = _new(WindowsCPUResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11090,9 +11157,7 @@ def _dec_WindowsCPUGroupAffinity(d: Any) -> WindowsCPUGroupAffinity:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: WindowsCPUGroupAffinity = WindowsCPUGroupAffinity.__new__(
-        WindowsCPUGroupAffinity
-    )
+    o: WindowsCPUGroupAffinity = _new(WindowsCPUGroupAffinity)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11142,9 +11207,7 @@ def _dec_WindowsStorageResources(d: Any) -> WindowsStorageResources:
     # Bound at config-windows.json#/windows/properties/resources/properties/storage
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsStorageResources = WindowsStorageResources.__new__(
-        WindowsStorageResources
-    )
+    o: WindowsStorageResources = _new(WindowsStorageResources)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11208,7 +11271,7 @@ def _dec_WindowsNetwork(d: Any) -> WindowsNetwork:
     # Bound at config-windows.json#/windows/properties/network
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsNetwork = WindowsNetwork.__new__(WindowsNetwork)
+    o: WindowsNetwork = _new(WindowsNetwork)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11302,7 +11365,7 @@ def _dec_WindowsHyperV(d: Any) -> WindowsHyperV:
     # Bound at config-windows.json#/windows/properties/hyperv
     if type(d) is not dict:
         raise _expect_object(d)
-    o: WindowsHyperV = WindowsHyperV.__new__(WindowsHyperV)
+    o: WindowsHyperV = _new(WindowsHyperV)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11336,7 +11399,7 @@ def _dec_IOMems(d: Any) -> IOMems:
     # Bound at defs-vm.json#/definitions/IOMemEntryFormat
     if type(d) is not dict:
         raise _expect_object(d)
-    o: IOMems = IOMems.__new__(IOMems)
+    o: IOMems = _new(IOMems)
     v: Any
     w: Any
     try:
@@ -11396,7 +11459,7 @@ def _dec_HWConfig(d: Any) -> HWConfig:
     # Bound at config-vm.json#/vm/properties/hwConfig
     if type(d) is not dict:
         raise _expect_object(d)
-    o: HWConfig = HWConfig.__new__(HWConfig)
+    o: HWConfig = _new(HWConfig)
     v: Any
     w: Any
     if len(d) == 0:
@@ -11511,7 +11574,7 @@ def _dec_VM(d: Any) -> VM:
     # Bound at config-vm.json#/vm
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VM = VM.__new__(VM)
+    o: VM = _new(VM)
     v: Any
     w: Any
     try:
@@ -11583,7 +11646,7 @@ def _dec_VMHypervisor(d: Any) -> VMHypervisor:
     # Bound at config-vm.json#/vm/properties/hypervisor
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VMHypervisor = VMHypervisor.__new__(VMHypervisor)
+    o: VMHypervisor = _new(VMHypervisor)
     v: Any
     w: Any
     try:
@@ -11633,7 +11696,7 @@ def _dec_VMKernel(d: Any) -> VMKernel:
     # Bound at config-vm.json#/vm/properties/kernel
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VMKernel = VMKernel.__new__(VMKernel)
+    o: VMKernel = _new(VMKernel)
     v: Any
     w: Any
     try:
@@ -11695,7 +11758,7 @@ def _dec_VMImage(d: Any) -> VMImage:
     # Bound at config-vm.json#/vm/properties/image
     if type(d) is not dict:
         raise _expect_object(d)
-    o: VMImage = VMImage.__new__(VMImage)
+    o: VMImage = _new(VMImage)
     v: Any
     w: Any
     try:
@@ -11745,7 +11808,7 @@ def _dec_LinuxSeccomp(d: Any) -> LinuxSeccomp:
     # Bound at config-linux.json#/linux/properties/seccomp
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxSeccomp = LinuxSeccomp.__new__(LinuxSeccomp)
+    o: LinuxSeccomp = _new(LinuxSeccomp)
     v: Any
     w: Any
     l1: Any
@@ -11937,7 +12000,7 @@ def _dec_LinuxSeccompArg(d: Any) -> LinuxSeccompArg:
     # Bound at defs-linux.json#/definitions/SyscallArg
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxSeccompArg = LinuxSeccompArg.__new__(LinuxSeccompArg)
+    o: LinuxSeccompArg = _new(LinuxSeccompArg)
     v: Any
     w: Any
     try:
@@ -12022,7 +12085,7 @@ def _dec_LinuxSyscall(d: Any) -> LinuxSyscall:
     # Bound at defs-linux.json#/definitions/Syscall
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxSyscall = LinuxSyscall.__new__(LinuxSyscall)
+    o: LinuxSyscall = _new(LinuxSyscall)
     v: Any
     w: Any
     try:
@@ -12118,7 +12181,7 @@ def _dec_LinuxIntelRdt(d: Any) -> LinuxIntelRdt:
     # Bound at config-linux.json#/linux/properties/intelRdt
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxIntelRdt = LinuxIntelRdt.__new__(LinuxIntelRdt)
+    o: LinuxIntelRdt = _new(LinuxIntelRdt)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12208,7 +12271,7 @@ def _dec_LinuxMemoryPolicy(d: Any) -> LinuxMemoryPolicy:
     # Bound at config-linux.json#/linux/properties/memoryPolicy
     if type(d) is not dict:
         raise _expect_object(d)
-    o: LinuxMemoryPolicy = LinuxMemoryPolicy.__new__(LinuxMemoryPolicy)
+    o: LinuxMemoryPolicy = _new(LinuxMemoryPolicy)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12301,7 +12364,7 @@ def _dec_ZOS(d: Any) -> ZOS:
     # Bound at config-zos.json#/zos
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ZOS = ZOS.__new__(ZOS)
+    o: ZOS = _new(ZOS)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12338,7 +12401,7 @@ def _dec_ZOSNamespace(d: Any) -> ZOSNamespace:
     # Bound at defs-zos.json#/definitions/NamespaceReference
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ZOSNamespace = ZOSNamespace.__new__(ZOSNamespace)
+    o: ZOSNamespace = _new(ZOSNamespace)
     v: Any
     w: Any
     try:
@@ -12394,7 +12457,7 @@ def _dec_FreeBSD(d: Any) -> FreeBSD:
     # Bound at config-freebsd.json#/freebsd
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSD = FreeBSD.__new__(FreeBSD)
+    o: FreeBSD = _new(FreeBSD)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12444,7 +12507,7 @@ def _dec_FreeBSDDevice(d: Any) -> FreeBSDDevice:
     # Bound at defs-freebsd.json#/definitions/Device
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSDDevice = FreeBSDDevice.__new__(FreeBSDDevice)
+    o: FreeBSDDevice = _new(FreeBSDDevice)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12492,7 +12555,7 @@ def _dec_FreeBSDJail(d: Any) -> FreeBSDJail:
     # Bound at config-freebsd.json#/freebsd/properties/jail
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSDJail = FreeBSDJail.__new__(FreeBSDJail)
+    o: FreeBSDJail = _new(FreeBSDJail)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12778,7 +12841,7 @@ def _dec_FreeBSDJailAllow(d: Any) -> FreeBSDJailAllow:
     # Bound at config-freebsd.json#/freebsd/properties/jail/properties/allow
     if type(d) is not dict:
         raise _expect_object(d)
-    o: FreeBSDJailAllow = FreeBSDJailAllow.__new__(FreeBSDJailAllow)
+    o: FreeBSDJailAllow = _new(FreeBSDJailAllow)
     v: Any
     w: Any
     if len(d) == 0:
@@ -12914,7 +12977,7 @@ def _dec_State(d: Any) -> State:
     # Bound at state-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: State = State.__new__(State)
+    o: State = _new(State)
     v: Any
     w: Any
     try:
@@ -13021,7 +13084,7 @@ def _dec_State_2(d: Any) -> State:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: State = State.__new__(State)
+    o: State = _new(State)
     v: Any
     w: Any
     if len(d) == 0:
@@ -13134,7 +13197,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ContainerProcessState = ContainerProcessState.__new__(ContainerProcessState)
+    o: ContainerProcessState = _new(ContainerProcessState)
     v: Any
     w: Any
     if len(d) == 0:
@@ -13229,7 +13292,7 @@ def _dec_ContainerProcessState(d: Any) -> ContainerProcessState:
 
 def _zero_Spec() -> Spec:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Spec.__new__(Spec)
+    o: Any = _new(Spec)
     o.oci_version = ""
     o.process = None
     o.root = None
@@ -13301,7 +13364,7 @@ def _enc_Spec(o: Spec) -> dict[str, Any]:
 
 def _zero_Scheduler() -> Scheduler:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Scheduler.__new__(Scheduler)
+    o: Any = _new(Scheduler)
     o.policy = _EMPTY
     o.nice = 0
     o.priority = 0
@@ -13345,7 +13408,7 @@ def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
 
 def _zero_Process() -> Process:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Process.__new__(Process)
+    o: Any = _new(Process)
     o.terminal = False
     o.console_size = None
     o.user = _zero_User()
@@ -13422,7 +13485,7 @@ def _enc_Process(o: Process) -> dict[str, Any]:
 
 def _zero_LinuxCapabilities() -> LinuxCapabilities:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxCapabilities.__new__(LinuxCapabilities)
+    o: Any = _new(LinuxCapabilities)
     o.bounding = None
     o.effective = None
     o.inheritable = None
@@ -13459,7 +13522,7 @@ def _enc_LinuxCapabilities(o: LinuxCapabilities) -> dict[str, Any]:
 
 def _zero_LinuxIOPriority() -> LinuxIOPriority:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxIOPriority.__new__(LinuxIOPriority)
+    o: Any = _new(LinuxIOPriority)
     o.class_ = _EMPTY
     o.priority = 0
     o.unknown_fields = None
@@ -13481,7 +13544,7 @@ def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
 
 def _zero_CPUAffinity() -> CPUAffinity:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = CPUAffinity.__new__(CPUAffinity)
+    o: Any = _new(CPUAffinity)
     o.initial = ""
     o.final = ""
     o.unknown_fields = None
@@ -13506,7 +13569,7 @@ def _enc_CPUAffinity(o: CPUAffinity) -> dict[str, Any]:
 
 def _zero_Box() -> Box:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Box.__new__(Box)
+    o: Any = _new(Box)
     o.height = 0
     o.width = 0
     o.unknown_fields = None
@@ -13528,7 +13591,7 @@ def _enc_Box(o: Box) -> dict[str, Any]:
 
 def _zero_User() -> User:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = User.__new__(User)
+    o: Any = _new(User)
     o.uid = 0
     o.gid = 0
     o.umask = None
@@ -13562,7 +13625,7 @@ def _enc_User(o: User) -> dict[str, Any]:
 
 def _zero_Root() -> Root:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Root.__new__(Root)
+    o: Any = _new(Root)
     o.path = ""
     o.readonly = False
     o.unknown_fields = None
@@ -13586,7 +13649,7 @@ def _enc_Root(o: Root) -> dict[str, Any]:
 
 def _zero_Mount() -> Mount:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Mount.__new__(Mount)
+    o: Any = _new(Mount)
     o.destination = ""
     o.type = ""
     o.source = ""
@@ -13626,7 +13689,7 @@ def _enc_Mount(o: Mount) -> dict[str, Any]:
 
 def _zero_Hook() -> Hook:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Hook.__new__(Hook)
+    o: Any = _new(Hook)
     o.path = ""
     o.args = None
     o.env = None
@@ -13658,7 +13721,7 @@ def _enc_Hook(o: Hook) -> dict[str, Any]:
 
 def _zero_Hooks() -> Hooks:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Hooks.__new__(Hooks)
+    o: Any = _new(Hooks)
     o.prestart = None
     o.create_runtime = None
     o.create_container = None
@@ -13699,7 +13762,7 @@ def _enc_Hooks(o: Hooks) -> dict[str, Any]:
 
 def _zero_Linux() -> Linux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Linux.__new__(Linux)
+    o: Any = _new(Linux)
     o.uid_mappings = None
     o.gid_mappings = None
     o.sysctl = None
@@ -13784,7 +13847,7 @@ def _enc_Linux(o: Linux) -> dict[str, Any]:
 
 def _zero_LinuxNamespace() -> LinuxNamespace:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxNamespace.__new__(LinuxNamespace)
+    o: Any = _new(LinuxNamespace)
     o.type = _EMPTY
     o.path = ""
     o.unknown_fields = None
@@ -13808,7 +13871,7 @@ def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
 
 def _zero_LinuxIDMapping() -> LinuxIDMapping:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxIDMapping.__new__(LinuxIDMapping)
+    o: Any = _new(LinuxIDMapping)
     o.container_id = 0
     o.host_id = 0
     o.size = 0
@@ -13832,7 +13895,7 @@ def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
 
 def _zero_LinuxTimeOffset() -> LinuxTimeOffset:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxTimeOffset.__new__(LinuxTimeOffset)
+    o: Any = _new(LinuxTimeOffset)
     o.secs = 0
     o.nanosecs = 0
     o.unknown_fields = None
@@ -13857,7 +13920,7 @@ def _enc_LinuxTimeOffset(o: LinuxTimeOffset) -> dict[str, Any]:
 
 def _zero_POSIXRlimit() -> POSIXRlimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = POSIXRlimit.__new__(POSIXRlimit)
+    o: Any = _new(POSIXRlimit)
     o.type = ""
     o.hard = 0
     o.soft = 0
@@ -13881,7 +13944,7 @@ def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
 
 def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxHugepageLimit.__new__(LinuxHugepageLimit)
+    o: Any = _new(LinuxHugepageLimit)
     o.page_size = ""
     o.limit = 0
     o.unknown_fields = None
@@ -13903,7 +13966,7 @@ def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
 
 def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxInterfacePriority.__new__(LinuxInterfacePriority)
+    o: Any = _new(LinuxInterfacePriority)
     o.name = ""
     o.priority = 0
     o.unknown_fields = None
@@ -13925,7 +13988,7 @@ def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
 
 def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxBlockIODevice.__new__(LinuxBlockIODevice)
+    o: Any = _new(LinuxBlockIODevice)
     o.major = 0
     o.minor = 0
     o.unknown_fields = None
@@ -13947,7 +14010,7 @@ def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
 
 def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxWeightDevice.__new__(LinuxWeightDevice)
+    o: Any = _new(LinuxWeightDevice)
     o.major = 0
     o.minor = 0
     o.weight = None
@@ -13977,7 +14040,7 @@ def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
 
 def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxThrottleDevice.__new__(LinuxThrottleDevice)
+    o: Any = _new(LinuxThrottleDevice)
     o.major = 0
     o.minor = 0
     o.rate = 0
@@ -14001,7 +14064,7 @@ def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
 
 def _zero_LinuxBlockIO() -> LinuxBlockIO:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxBlockIO.__new__(LinuxBlockIO)
+    o: Any = _new(LinuxBlockIO)
     o.weight = None
     o.leaf_weight = None
     o.weight_device = None
@@ -14046,7 +14109,7 @@ def _enc_LinuxBlockIO(o: LinuxBlockIO) -> dict[str, Any]:
 
 def _zero_LinuxMemory() -> LinuxMemory:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxMemory.__new__(LinuxMemory)
+    o: Any = _new(LinuxMemory)
     o.limit = None
     o.reservation = None
     o.swap = None
@@ -14099,7 +14162,7 @@ def _enc_LinuxMemory(o: LinuxMemory) -> dict[str, Any]:
 
 def _zero_LinuxCPU() -> LinuxCPU:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxCPU.__new__(LinuxCPU)
+    o: Any = _new(LinuxCPU)
     o.shares = None
     o.quota = None
     o.burst = None
@@ -14152,7 +14215,7 @@ def _enc_LinuxCPU(o: LinuxCPU) -> dict[str, Any]:
 
 def _zero_LinuxPids() -> LinuxPids:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxPids.__new__(LinuxPids)
+    o: Any = _new(LinuxPids)
     o.limit = None
     o.unknown_fields = None
     zero: LinuxPids = o
@@ -14173,7 +14236,7 @@ def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
 
 def _zero_LinuxNetwork() -> LinuxNetwork:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxNetwork.__new__(LinuxNetwork)
+    o: Any = _new(LinuxNetwork)
     o.class_id = None
     o.priorities = None
     o.unknown_fields = None
@@ -14198,7 +14261,7 @@ def _enc_LinuxNetwork(o: LinuxNetwork) -> dict[str, Any]:
 
 def _zero_LinuxRdma() -> LinuxRdma:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxRdma.__new__(LinuxRdma)
+    o: Any = _new(LinuxRdma)
     o.hca_handles = None
     o.hca_objects = None
     o.unknown_fields = None
@@ -14223,7 +14286,7 @@ def _enc_LinuxRdma(o: LinuxRdma) -> dict[str, Any]:
 
 def _zero_LinuxResources() -> LinuxResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxResources.__new__(LinuxResources)
+    o: Any = _new(LinuxResources)
     o.devices = None
     o.memory = None
     o.cpu = None
@@ -14276,7 +14339,7 @@ def _enc_LinuxResources(o: LinuxResources) -> dict[str, Any]:
 
 def _zero_LinuxDevice() -> LinuxDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxDevice.__new__(LinuxDevice)
+    o: Any = _new(LinuxDevice)
     o.path = ""
     o.type = ""
     o.major = 0
@@ -14314,7 +14377,7 @@ def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
 
 def _zero_LinuxNetDevice() -> LinuxNetDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxNetDevice.__new__(LinuxNetDevice)
+    o: Any = _new(LinuxNetDevice)
     o.name = ""
     o.unknown_fields = None
     zero: LinuxNetDevice = o
@@ -14335,7 +14398,7 @@ def _enc_LinuxNetDevice(o: LinuxNetDevice) -> dict[str, Any]:
 
 def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxDeviceCgroup.__new__(LinuxDeviceCgroup)
+    o: Any = _new(LinuxDeviceCgroup)
     o.allow = False
     o.type = ""
     o.major = None
@@ -14371,7 +14434,7 @@ def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
 
 def _zero_LinuxPersonality() -> LinuxPersonality:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxPersonality.__new__(LinuxPersonality)
+    o: Any = _new(LinuxPersonality)
     o.domain = _EMPTY
     o.flags = None
     o.unknown_fields = None
@@ -14395,7 +14458,7 @@ def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
 
 def _zero_Solaris() -> Solaris:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Solaris.__new__(Solaris)
+    o: Any = _new(Solaris)
     o.milestone = ""
     o.limitpriv = ""
     o.max_shm_memory = ""
@@ -14436,7 +14499,7 @@ def _enc_Solaris(o: Solaris) -> dict[str, Any]:
 
 def _zero_SolarisCappedCPU() -> SolarisCappedCPU:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = SolarisCappedCPU.__new__(SolarisCappedCPU)
+    o: Any = _new(SolarisCappedCPU)
     o.ncpus = ""
     o.unknown_fields = None
     zero: SolarisCappedCPU = o
@@ -14457,7 +14520,7 @@ def _enc_SolarisCappedCPU(o: SolarisCappedCPU) -> dict[str, Any]:
 
 def _zero_SolarisCappedMemory() -> SolarisCappedMemory:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = SolarisCappedMemory.__new__(SolarisCappedMemory)
+    o: Any = _new(SolarisCappedMemory)
     o.physical = ""
     o.swap = ""
     o.unknown_fields = None
@@ -14482,7 +14545,7 @@ def _enc_SolarisCappedMemory(o: SolarisCappedMemory) -> dict[str, Any]:
 
 def _zero_SolarisAnet() -> SolarisAnet:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = SolarisAnet.__new__(SolarisAnet)
+    o: Any = _new(SolarisAnet)
     o.linkname = ""
     o.lower_link = ""
     o.allowed_address = ""
@@ -14527,7 +14590,7 @@ def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
 
 def _zero_Windows() -> Windows:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Windows.__new__(Windows)
+    o: Any = _new(Windows)
     o.layer_folders = None
     o.devices = None
     o.resources = None
@@ -14575,7 +14638,7 @@ def _enc_Windows(o: Windows) -> dict[str, Any]:
 
 def _zero_WindowsDevice() -> WindowsDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsDevice.__new__(WindowsDevice)
+    o: Any = _new(WindowsDevice)
     o.id = ""
     o.id_type = ""
     o.unknown_fields = None
@@ -14597,7 +14660,7 @@ def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
 
 def _zero_WindowsResources() -> WindowsResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsResources.__new__(WindowsResources)
+    o: Any = _new(WindowsResources)
     o.memory = None
     o.cpu = None
     o.storage = None
@@ -14626,7 +14689,7 @@ def _enc_WindowsResources(o: WindowsResources) -> dict[str, Any]:
 
 def _zero_WindowsMemoryResources() -> WindowsMemoryResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsMemoryResources.__new__(WindowsMemoryResources)
+    o: Any = _new(WindowsMemoryResources)
     o.limit = None
     o.unknown_fields = None
     zero: WindowsMemoryResources = o
@@ -14647,7 +14710,7 @@ def _enc_WindowsMemoryResources(o: WindowsMemoryResources) -> dict[str, Any]:
 
 def _zero_WindowsCPUResources() -> WindowsCPUResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsCPUResources.__new__(WindowsCPUResources)
+    o: Any = _new(WindowsCPUResources)
     o.count = None
     o.shares = None
     o.maximum = None
@@ -14680,7 +14743,7 @@ def _enc_WindowsCPUResources(o: WindowsCPUResources) -> dict[str, Any]:
 
 def _zero_WindowsCPUGroupAffinity() -> WindowsCPUGroupAffinity:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsCPUGroupAffinity.__new__(WindowsCPUGroupAffinity)
+    o: Any = _new(WindowsCPUGroupAffinity)
     o.mask = 0
     o.group = 0
     o.unknown_fields = None
@@ -14705,7 +14768,7 @@ def _enc_WindowsCPUGroupAffinity(o: WindowsCPUGroupAffinity) -> dict[str, Any]:
 
 def _zero_WindowsStorageResources() -> WindowsStorageResources:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsStorageResources.__new__(WindowsStorageResources)
+    o: Any = _new(WindowsStorageResources)
     o.iops = None
     o.bps = None
     o.sandbox_size = None
@@ -14734,7 +14797,7 @@ def _enc_WindowsStorageResources(o: WindowsStorageResources) -> dict[str, Any]:
 
 def _zero_WindowsNetwork() -> WindowsNetwork:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsNetwork.__new__(WindowsNetwork)
+    o: Any = _new(WindowsNetwork)
     o.endpoint_list = None
     o.allow_unqualified_dns_query = False
     o.dns_search_list = None
@@ -14771,7 +14834,7 @@ def _enc_WindowsNetwork(o: WindowsNetwork) -> dict[str, Any]:
 
 def _zero_WindowsHyperV() -> WindowsHyperV:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = WindowsHyperV.__new__(WindowsHyperV)
+    o: Any = _new(WindowsHyperV)
     o.utility_vm_path = ""
     o.unknown_fields = None
     zero: WindowsHyperV = o
@@ -14792,7 +14855,7 @@ def _enc_WindowsHyperV(o: WindowsHyperV) -> dict[str, Any]:
 
 def _zero_IOMems() -> IOMems:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = IOMems.__new__(IOMems)
+    o: Any = _new(IOMems)
     o.first_gfn = None
     o.first_mfn = None
     o.nr_mfns = None
@@ -14819,7 +14882,7 @@ def _enc_IOMems(o: IOMems) -> dict[str, Any]:
 
 def _zero_HWConfig() -> HWConfig:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = HWConfig.__new__(HWConfig)
+    o: Any = _new(HWConfig)
     o.device_tree = ""
     o.vcpus = None
     o.memory = None
@@ -14860,7 +14923,7 @@ def _enc_HWConfig(o: HWConfig) -> dict[str, Any]:
 
 def _zero_VM() -> VM:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = VM.__new__(VM)
+    o: Any = _new(VM)
     o.hypervisor = _zero_VMHypervisor()
     o.kernel = _zero_VMKernel()
     o.image = _zero_VMImage()
@@ -14888,7 +14951,7 @@ def _enc_VM(o: VM) -> dict[str, Any]:
 
 def _zero_VMHypervisor() -> VMHypervisor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = VMHypervisor.__new__(VMHypervisor)
+    o: Any = _new(VMHypervisor)
     o.path = ""
     o.parameters = None
     o.unknown_fields = None
@@ -14912,7 +14975,7 @@ def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
 
 def _zero_VMKernel() -> VMKernel:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = VMKernel.__new__(VMKernel)
+    o: Any = _new(VMKernel)
     o.path = ""
     o.parameters = None
     o.initrd = ""
@@ -14940,7 +15003,7 @@ def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
 
 def _zero_VMImage() -> VMImage:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = VMImage.__new__(VMImage)
+    o: Any = _new(VMImage)
     o.path = ""
     o.format = ""
     o.unknown_fields = None
@@ -14962,7 +15025,7 @@ def _enc_VMImage(o: VMImage) -> dict[str, Any]:
 
 def _zero_LinuxSeccomp() -> LinuxSeccomp:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxSeccomp.__new__(LinuxSeccomp)
+    o: Any = _new(LinuxSeccomp)
     o.default_action = _EMPTY
     o.default_errno_ret = None
     o.architectures = None
@@ -15006,7 +15069,7 @@ def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
 
 def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxSeccompArg.__new__(LinuxSeccompArg)
+    o: Any = _new(LinuxSeccompArg)
     o.index = 0
     o.value = 0
     o.value_two = 0
@@ -15034,7 +15097,7 @@ def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
 
 def _zero_LinuxSyscall() -> LinuxSyscall:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxSyscall.__new__(LinuxSyscall)
+    o: Any = _new(LinuxSyscall)
     o.names = None
     o.action = _EMPTY
     o.errno_ret = None
@@ -15064,7 +15127,7 @@ def _enc_LinuxSyscall(o: LinuxSyscall) -> dict[str, Any]:
 
 def _zero_LinuxIntelRdt() -> LinuxIntelRdt:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxIntelRdt.__new__(LinuxIntelRdt)
+    o: Any = _new(LinuxIntelRdt)
     o.clos_id = ""
     o.schemata = None
     o.l3_cache_schema = ""
@@ -15101,7 +15164,7 @@ def _enc_LinuxIntelRdt(o: LinuxIntelRdt) -> dict[str, Any]:
 
 def _zero_LinuxMemoryPolicy() -> LinuxMemoryPolicy:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = LinuxMemoryPolicy.__new__(LinuxMemoryPolicy)
+    o: Any = _new(LinuxMemoryPolicy)
     o.mode = _EMPTY
     o.nodes = ""
     o.flags = None
@@ -15127,7 +15190,7 @@ def _enc_LinuxMemoryPolicy(o: LinuxMemoryPolicy) -> dict[str, Any]:
 
 def _zero_ZOS() -> ZOS:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ZOS.__new__(ZOS)
+    o: Any = _new(ZOS)
     o.namespaces = None
     o.unknown_fields = None
     zero: ZOS = o
@@ -15148,7 +15211,7 @@ def _enc_ZOS(o: ZOS) -> dict[str, Any]:
 
 def _zero_ZOSNamespace() -> ZOSNamespace:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ZOSNamespace.__new__(ZOSNamespace)
+    o: Any = _new(ZOSNamespace)
     o.type = _EMPTY
     o.path = ""
     o.unknown_fields = None
@@ -15172,7 +15235,7 @@ def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
 
 def _zero_FreeBSD() -> FreeBSD:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = FreeBSD.__new__(FreeBSD)
+    o: Any = _new(FreeBSD)
     o.devices = None
     o.jail = None
     o.unknown_fields = None
@@ -15197,7 +15260,7 @@ def _enc_FreeBSD(o: FreeBSD) -> dict[str, Any]:
 
 def _zero_FreeBSDDevice() -> FreeBSDDevice:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = FreeBSDDevice.__new__(FreeBSDDevice)
+    o: Any = _new(FreeBSDDevice)
     o.path = ""
     o.mode = None
     o.unknown_fields = None
@@ -15221,7 +15284,7 @@ def _enc_FreeBSDDevice(o: FreeBSDDevice) -> dict[str, Any]:
 
 def _zero_FreeBSDJail() -> FreeBSDJail:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = FreeBSDJail.__new__(FreeBSDJail)
+    o: Any = _new(FreeBSDJail)
     o.parent = ""
     o.host = _EMPTY
     o.ip4 = _EMPTY
@@ -15294,7 +15357,7 @@ def _enc_FreeBSDJail(o: FreeBSDJail) -> dict[str, Any]:
 
 def _zero_FreeBSDJailAllow() -> FreeBSDJailAllow:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = FreeBSDJailAllow.__new__(FreeBSDJailAllow)
+    o: Any = _new(FreeBSDJailAllow)
     o.set_hostname = False
     o.raw_sockets = False
     o.chflags = False
@@ -15347,7 +15410,7 @@ def _enc_FreeBSDJailAllow(o: FreeBSDJailAllow) -> dict[str, Any]:
 
 def _zero_State() -> State:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = State.__new__(State)
+    o: Any = _new(State)
     o.oci_version = ""
     o.id = ""
     o.status = _EMPTY
@@ -15381,7 +15444,7 @@ def _enc_State(o: State) -> dict[str, Any]:
 
 def _zero_ContainerProcessState() -> ContainerProcessState:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ContainerProcessState.__new__(ContainerProcessState)
+    o: Any = _new(ContainerProcessState)
     o.oci_version = ""
     o.fds = None
     o.pid = 0

@@ -18,6 +18,8 @@ from ..._runtime import (
     _index,
     _item_error,
     _load,
+    _new,
+    _python_class,
     _refold,
     _type,
     _unknown,
@@ -121,6 +123,7 @@ ERROR_CODE_TOO_MANY_REQUESTS = "TOOMANYREQUESTS"
 From the spec text: spec.md#error-codes."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ErrorResponse:
     """ErrorResponse is returned by a registry on an invalid request."""
@@ -200,6 +203,7 @@ class ErrorResponse:
         return _json_schema("oci_spec.distribution.v1.ErrorResponse")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ErrorInfo:
     """ErrorInfo describes a server error returned from a registry."""
@@ -282,6 +286,7 @@ class ErrorInfo:
         return _json_schema("oci_spec.distribution.v1.ErrorInfo")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class RepositoryList:
     """RepositoryList returns a catalog of repositories maintained on the registry."""
@@ -361,6 +366,7 @@ class RepositoryList:
         return _json_schema("oci_spec.distribution.v1.RepositoryList")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class TagList:
     """TagList is a list of tags for a given repository."""
@@ -459,7 +465,7 @@ def _dec_ErrorResponse(d: Any) -> ErrorResponse:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ErrorResponse = ErrorResponse.__new__(ErrorResponse)
+    o: ErrorResponse = _new(ErrorResponse)
     v: Any
     w: Any
     if len(d) == 0:
@@ -497,7 +503,7 @@ def _dec_ErrorInfo(d: Any) -> ErrorInfo:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ErrorInfo = ErrorInfo.__new__(ErrorInfo)
+    o: ErrorInfo = _new(ErrorInfo)
     v: Any
     w: Any
     if len(d) == 0:
@@ -556,7 +562,7 @@ def _dec_RepositoryList(d: Any) -> RepositoryList:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: RepositoryList = RepositoryList.__new__(RepositoryList)
+    o: RepositoryList = _new(RepositoryList)
     v: Any
     w: Any
     if len(d) == 0:
@@ -603,7 +609,7 @@ def _dec_TagList(d: Any) -> TagList:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: TagList = TagList.__new__(TagList)
+    o: TagList = _new(TagList)
     v: Any
     w: Any
     if len(d) == 0:
@@ -659,7 +665,7 @@ def _dec_TagList(d: Any) -> TagList:
 
 def _zero_ErrorResponse() -> ErrorResponse:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ErrorResponse.__new__(ErrorResponse)
+    o: Any = _new(ErrorResponse)
     o.errors = None
     o.unknown_fields = None
     zero: ErrorResponse = o
@@ -679,7 +685,7 @@ def _enc_ErrorResponse(o: ErrorResponse) -> dict[str, Any]:
 
 def _zero_ErrorInfo() -> ErrorInfo:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ErrorInfo.__new__(ErrorInfo)
+    o: Any = _new(ErrorInfo)
     o.code = ""
     o.message = ""
     o.detail = ""
@@ -703,7 +709,7 @@ def _enc_ErrorInfo(o: ErrorInfo) -> dict[str, Any]:
 
 def _zero_RepositoryList() -> RepositoryList:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = RepositoryList.__new__(RepositoryList)
+    o: Any = _new(RepositoryList)
     o.repositories = None
     o.unknown_fields = None
     zero: RepositoryList = o
@@ -723,7 +729,7 @@ def _enc_RepositoryList(o: RepositoryList) -> dict[str, Any]:
 
 def _zero_TagList() -> TagList:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = TagList.__new__(TagList)
+    o: Any = _new(TagList)
     o.name = ""
     o.tags = None
     o.unknown_fields = None

@@ -27,8 +27,10 @@ from ..._runtime import (
     _min_items,
     _missing,
     _nested,
+    _new,
     _null,
     _pattern,
+    _python_class,
     _range,
     _refold,
     _show,
@@ -213,6 +215,7 @@ layers.
 https://github.com/opencontainers/image-spec/pull/965"""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ImageConfig:
     """ImageConfig defines the execution parameters which should be used as a base when running a container using an image."""
@@ -324,6 +327,7 @@ class ImageConfig:
         return _json_schema("image-spec/config-schema.json#/properties/config")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class RootFS:
     """RootFS describes a layer content addresses"""
@@ -401,6 +405,7 @@ class RootFS:
         return _json_schema("image-spec/config-schema.json#/properties/rootfs")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class History:
     """History describes the history of a layer."""
@@ -489,6 +494,7 @@ class History:
         return _json_schema("image-spec/config-schema.json#/properties/history/items")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Image:
     """Image is the JSON structure which describes some basic information about the image.
@@ -597,6 +603,7 @@ class Image:
         return _json_schema("image-spec/config-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Descriptor:
     """Descriptor describes the disposition of targeted content.
@@ -702,6 +709,7 @@ class Descriptor:
         return _json_schema("image-spec/content-descriptor.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Platform:
     """Platform describes the platform which the image in the manifest runs on."""
@@ -796,6 +804,7 @@ class Platform:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Index:
     """Index references manifests for various platforms.
@@ -888,6 +897,7 @@ class Index:
         return _json_schema("image-spec/image-index-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ImageLayout:
     """ImageLayout is the structure in the "oci-layout" file, found in the root
@@ -967,6 +977,7 @@ class ImageLayout:
         return _json_schema("image-spec/image-layout-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Manifest:
     """Manifest provides `application/vnd.oci.image.manifest.v1+json` mediatype structure when marshalled to JSON.
@@ -1228,7 +1239,7 @@ def _dec_ImageConfig(d: Any) -> ImageConfig:
     # Bound at config-schema.json#/properties/config
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ImageConfig = ImageConfig.__new__(ImageConfig)
+    o: ImageConfig = _new(ImageConfig)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1412,7 +1423,7 @@ def _dec_RootFS(d: Any) -> RootFS:
     # Bound at config-schema.json#/properties/rootfs
     if type(d) is not dict:
         raise _expect_object(d)
-    o: RootFS = RootFS.__new__(RootFS)
+    o: RootFS = _new(RootFS)
     v: Any
     w: Any
     try:
@@ -1461,7 +1472,7 @@ def _dec_History(d: Any) -> History:
     # Bound at config-schema.json#/properties/history/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: History = History.__new__(History)
+    o: History = _new(History)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1541,7 +1552,7 @@ def _dec_Image(d: Any) -> Image:
     # Bound at config-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Image = Image.__new__(Image)
+    o: Image = _new(Image)
     v: Any
     w: Any
     try:
@@ -1686,7 +1697,7 @@ def _dec_Descriptor(d: Any) -> Descriptor:
     # Bound at content-descriptor.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Descriptor = Descriptor.__new__(Descriptor)
+    o: Descriptor = _new(Descriptor)
     v: Any
     w: Any
     try:
@@ -1832,7 +1843,7 @@ def _dec_Descriptor_2(d: Any) -> Descriptor:
     # Bound at image-index-schema.json#/properties/manifests/items
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Descriptor = Descriptor.__new__(Descriptor)
+    o: Descriptor = _new(Descriptor)
     v: Any
     w: Any
     try:
@@ -1971,7 +1982,7 @@ def _dec_Platform_2(d: Any) -> Platform:
     # Bound at image-index-schema.json#/properties/manifests/items/properties/platform
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Platform = Platform.__new__(Platform)
+    o: Platform = _new(Platform)
     v: Any
     w: Any
     try:
@@ -2056,7 +2067,7 @@ def _dec_Platform(d: Any) -> Platform:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: Platform = Platform.__new__(Platform)
+    o: Platform = _new(Platform)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2150,7 +2161,7 @@ def _dec_Index(d: Any) -> Index:
     # Bound at image-index-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Index = Index.__new__(Index)
+    o: Index = _new(Index)
     v: Any
     w: Any
     try:
@@ -2266,7 +2277,7 @@ def _dec_ImageLayout(d: Any) -> ImageLayout:
     # Bound at image-layout-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: ImageLayout = ImageLayout.__new__(ImageLayout)
+    o: ImageLayout = _new(ImageLayout)
     v: Any
     w: Any
     try:
@@ -2296,7 +2307,7 @@ def _dec_Manifest(d: Any) -> Manifest:
     # Bound at image-manifest-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Manifest = Manifest.__new__(Manifest)
+    o: Manifest = _new(Manifest)
     v: Any
     w: Any
     try:
@@ -2423,7 +2434,7 @@ def _dec_Manifest(d: Any) -> Manifest:
 
 def _zero_ImageConfig() -> ImageConfig:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ImageConfig.__new__(ImageConfig)
+    o: Any = _new(ImageConfig)
     o.user = ""
     o.exposed_ports = None
     o.env = None
@@ -2480,7 +2491,7 @@ def _enc_ImageConfig(o: ImageConfig) -> dict[str, Any]:
 
 def _zero_RootFS() -> RootFS:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = RootFS.__new__(RootFS)
+    o: Any = _new(RootFS)
     o.type = ""
     o.diff_ids = None
     o.unknown_fields = None
@@ -2503,7 +2514,7 @@ def _enc_RootFS(o: RootFS) -> dict[str, Any]:
 
 def _zero_History() -> History:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = History.__new__(History)
+    o: Any = _new(History)
     o.created = None
     o.created_by = ""
     o.author = ""
@@ -2540,7 +2551,7 @@ def _enc_History(o: History) -> dict[str, Any]:
 
 def _zero_Image() -> Image:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Image.__new__(Image)
+    o: Any = _new(Image)
     o.created = None
     o.author = ""
     o.architecture = ""
@@ -2589,7 +2600,7 @@ def _enc_Image(o: Image) -> dict[str, Any]:
 
 def _zero_Descriptor() -> Descriptor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Descriptor.__new__(Descriptor)
+    o: Any = _new(Descriptor)
     o.media_type = ""
     o.digest = ""
     o.size = 0
@@ -2633,7 +2644,7 @@ def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
 
 def _zero_Platform() -> Platform:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Platform.__new__(Platform)
+    o: Any = _new(Platform)
     o.architecture = ""
     o.os = ""
     o.os_version = ""
@@ -2667,7 +2678,7 @@ def _enc_Platform(o: Platform) -> dict[str, Any]:
 
 def _zero_Index() -> Index:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Index.__new__(Index)
+    o: Any = _new(Index)
     o.schema_version = 0
     o.media_type = ""
     o.artifact_type = ""
@@ -2706,7 +2717,7 @@ def _enc_Index(o: Index) -> dict[str, Any]:
 
 def _zero_ImageLayout() -> ImageLayout:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ImageLayout.__new__(ImageLayout)
+    o: Any = _new(ImageLayout)
     o.image_layout_version = ""
     o.unknown_fields = None
     zero: ImageLayout = o
@@ -2726,7 +2737,7 @@ def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
 
 def _zero_Manifest() -> Manifest:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Manifest.__new__(Manifest)
+    o: Any = _new(Manifest)
     o.schema_version = 0
     o.media_type = ""
     o.artifact_type = ""

@@ -19,8 +19,10 @@ from ..._runtime import (
     _index,
     _load,
     _missing,
+    _new,
     _null,
     _pattern,
+    _python_class,
     _refold,
     _sorted,
     _type,
@@ -52,6 +54,7 @@ __all__ = [
 ]
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Features:
     """Features represents the supported features of the runtime.
@@ -157,6 +160,7 @@ class Features:
         return _json_schema("runtime-spec/features-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Linux:
     """Linux is specific to Linux."""
@@ -262,6 +266,7 @@ class Linux:
         return _json_schema("runtime-spec/features-linux.json#/linux")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Cgroup:
     """Cgroup represents the "cgroup" field."""
@@ -360,6 +365,7 @@ class Cgroup:
         return _json_schema("runtime-spec/features-linux.json#/linux/properties/cgroup")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Seccomp:
     """Seccomp represents the "seccomp" field."""
@@ -461,6 +467,7 @@ class Seccomp:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Apparmor:
     """Apparmor represents the "apparmor" field."""
@@ -541,6 +548,7 @@ class Apparmor:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Selinux:
     """Selinux represents the "selinux" field."""
@@ -621,6 +629,7 @@ class Selinux:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class IntelRdt:
     """IntelRdt represents the "intelRdt" field."""
@@ -710,6 +719,7 @@ class IntelRdt:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class MemoryPolicy:
     """MemoryPolicy represents the "memoryPolicy" field."""
@@ -792,6 +802,7 @@ class MemoryPolicy:
         return _json_schema("oci_spec.runtime.features.MemoryPolicy")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class MountExtensions:
     """MountExtensions represents the "mountExtensions" field."""
@@ -875,6 +886,7 @@ class MountExtensions:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class IDMap:
     """IDMap."""
@@ -955,6 +967,7 @@ class IDMap:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class NetDevices:
     """NetDevices represents the "netDevices" field."""
@@ -1198,7 +1211,7 @@ def _dec_Features(d: Any) -> Features:
     # Bound at features-schema.json#
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Features = Features.__new__(Features)
+    o: Features = _new(Features)
     v: Any
     w: Any
     try:
@@ -1327,7 +1340,7 @@ def _dec_Linux(d: Any) -> Linux:
     # Bound at features-linux.json#/linux
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Linux = Linux.__new__(Linux)
+    o: Linux = _new(Linux)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1506,7 +1519,7 @@ def _dec_Cgroup(d: Any) -> Cgroup:
     # Bound at features-linux.json#/linux/properties/cgroup
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Cgroup = Cgroup.__new__(Cgroup)
+    o: Cgroup = _new(Cgroup)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1588,7 +1601,7 @@ def _dec_Seccomp(d: Any) -> Seccomp:
     # Bound at features-linux.json#/linux/properties/seccomp
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Seccomp = Seccomp.__new__(Seccomp)
+    o: Seccomp = _new(Seccomp)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1794,7 +1807,7 @@ def _dec_Apparmor(d: Any) -> Apparmor:
     # Bound at features-linux.json#/linux/properties/apparmor
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Apparmor = Apparmor.__new__(Apparmor)
+    o: Apparmor = _new(Apparmor)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1828,7 +1841,7 @@ def _dec_Selinux(d: Any) -> Selinux:
     # Bound at features-linux.json#/linux/properties/selinux
     if type(d) is not dict:
         raise _expect_object(d)
-    o: Selinux = Selinux.__new__(Selinux)
+    o: Selinux = _new(Selinux)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1862,7 +1875,7 @@ def _dec_IntelRdt(d: Any) -> IntelRdt:
     # Bound at features-linux.json#/linux/properties/intelRdt
     if type(d) is not dict:
         raise _expect_object(d)
-    o: IntelRdt = IntelRdt.__new__(IntelRdt)
+    o: IntelRdt = _new(IntelRdt)
     v: Any
     w: Any
     if len(d) == 0:
@@ -1921,7 +1934,7 @@ def _dec_MemoryPolicy(d: Any) -> MemoryPolicy:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: MemoryPolicy = MemoryPolicy.__new__(MemoryPolicy)
+    o: MemoryPolicy = _new(MemoryPolicy)
     v: Any
     w: Any
     l1: Any
@@ -1994,7 +2007,7 @@ def _dec_MountExtensions(d: Any) -> MountExtensions:
     # Bound at features-linux.json#/linux/properties/mountExtensions
     if type(d) is not dict:
         raise _expect_object(d)
-    o: MountExtensions = MountExtensions.__new__(MountExtensions)
+    o: MountExtensions = _new(MountExtensions)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2029,7 +2042,7 @@ def _dec_IDMap(d: Any) -> IDMap:
     # Bound at features-linux.json#/linux/properties/mountExtensions/properties/idmap
     if type(d) is not dict:
         raise _expect_object(d)
-    o: IDMap = IDMap.__new__(IDMap)
+    o: IDMap = _new(IDMap)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2063,7 +2076,7 @@ def _dec_NetDevices(d: Any) -> NetDevices:
     # Bound at features-linux.json#/linux/properties/netDevices
     if type(d) is not dict:
         raise _expect_object(d)
-    o: NetDevices = NetDevices.__new__(NetDevices)
+    o: NetDevices = _new(NetDevices)
     v: Any
     w: Any
     if len(d) == 0:
@@ -2095,7 +2108,7 @@ def _dec_NetDevices(d: Any) -> NetDevices:
 
 def _zero_Features() -> Features:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Features.__new__(Features)
+    o: Any = _new(Features)
     o.oci_version_min = ""
     o.oci_version_max = ""
     o.hooks = None
@@ -2140,7 +2153,7 @@ def _enc_Features(o: Features) -> dict[str, Any]:
 
 def _zero_Linux() -> Linux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Linux.__new__(Linux)
+    o: Any = _new(Linux)
     o.namespaces = None
     o.capabilities = None
     o.cgroup = None
@@ -2197,7 +2210,7 @@ def _enc_Linux(o: Linux) -> dict[str, Any]:
 
 def _zero_Cgroup() -> Cgroup:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Cgroup.__new__(Cgroup)
+    o: Any = _new(Cgroup)
     o.v1 = None
     o.v2 = None
     o.systemd = None
@@ -2234,7 +2247,7 @@ def _enc_Cgroup(o: Cgroup) -> dict[str, Any]:
 
 def _zero_Seccomp() -> Seccomp:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Seccomp.__new__(Seccomp)
+    o: Any = _new(Seccomp)
     o.enabled = None
     o.actions = None
     o.operators = None
@@ -2275,7 +2288,7 @@ def _enc_Seccomp(o: Seccomp) -> dict[str, Any]:
 
 def _zero_Apparmor() -> Apparmor:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Apparmor.__new__(Apparmor)
+    o: Any = _new(Apparmor)
     o.enabled = None
     o.unknown_fields = None
     zero: Apparmor = o
@@ -2296,7 +2309,7 @@ def _enc_Apparmor(o: Apparmor) -> dict[str, Any]:
 
 def _zero_Selinux() -> Selinux:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Selinux.__new__(Selinux)
+    o: Any = _new(Selinux)
     o.enabled = None
     o.unknown_fields = None
     zero: Selinux = o
@@ -2317,7 +2330,7 @@ def _enc_Selinux(o: Selinux) -> dict[str, Any]:
 
 def _zero_IntelRdt() -> IntelRdt:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = IntelRdt.__new__(IntelRdt)
+    o: Any = _new(IntelRdt)
     o.enabled = None
     o.schemata = None
     o.monitoring = None
@@ -2346,7 +2359,7 @@ def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
 
 def _zero_MemoryPolicy() -> MemoryPolicy:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = MemoryPolicy.__new__(MemoryPolicy)
+    o: Any = _new(MemoryPolicy)
     o.modes = None
     o.flags = None
     o.unknown_fields = None
@@ -2371,7 +2384,7 @@ def _enc_MemoryPolicy(o: MemoryPolicy) -> dict[str, Any]:
 
 def _zero_MountExtensions() -> MountExtensions:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = MountExtensions.__new__(MountExtensions)
+    o: Any = _new(MountExtensions)
     o.idmap = None
     o.unknown_fields = None
     zero: MountExtensions = o
@@ -2392,7 +2405,7 @@ def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
 
 def _zero_IDMap() -> IDMap:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = IDMap.__new__(IDMap)
+    o: Any = _new(IDMap)
     o.enabled = None
     o.unknown_fields = None
     zero: IDMap = o
@@ -2413,7 +2426,7 @@ def _enc_IDMap(o: IDMap) -> dict[str, Any]:
 
 def _zero_NetDevices() -> NetDevices:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = NetDevices.__new__(NetDevices)
+    o: Any = _new(NetDevices)
     o.enabled = None
     o.unknown_fields = None
     zero: NetDevices = o

@@ -47,7 +47,7 @@ def _feed(
         if readinto is not None:
             k = readinto(view) or 0
         else:
-            chunk = stream.read(_CHUNK)
+            chunk: object = stream.read(_CHUNK)  # checked: mypyc would cast to bytes
             if not isinstance(chunk, (bytes, bytearray)):
                 raise TypeError("expected a binary stream (read() returned text)")
             k = len(chunk)

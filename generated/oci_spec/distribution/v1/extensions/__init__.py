@@ -17,6 +17,8 @@ from ...._runtime import (
     _index,
     _item_error,
     _load,
+    _new,
+    _python_class,
     _refold,
     _type,
     _unknown,
@@ -42,6 +44,7 @@ ERROR_CODE_EXTENSION_UNKNOWN = "EXTENSION_UNKNOWN"
 From the spec text: extensions/README.md#detail."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class ExtensionList:
     """ExtensionList is the structure returned from discover endpoint defined in /extensions/_oci.md"""
@@ -121,6 +124,7 @@ class ExtensionList:
         return _json_schema("oci_spec.distribution.v1.extensions.ExtensionList")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Extension:
     """Extension provides information on extensions provided on a Registry.
@@ -226,7 +230,7 @@ def _dec_ExtensionList(d: Any) -> ExtensionList:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: ExtensionList = ExtensionList.__new__(ExtensionList)
+    o: ExtensionList = _new(ExtensionList)
     v: Any
     w: Any
     if len(d) == 0:
@@ -264,7 +268,7 @@ def _dec_Extension(d: Any) -> Extension:
         if d is not None:
             raise _expect_object(d)
         d = {}  # no schema: Go decodes null as a no-op, leaving the zero value
-    o: Extension = Extension.__new__(Extension)
+    o: Extension = _new(Extension)
     v: Any
     w: Any
     if len(d) == 0:
@@ -344,7 +348,7 @@ def _dec_Extension(d: Any) -> Extension:
 
 def _zero_ExtensionList() -> ExtensionList:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = ExtensionList.__new__(ExtensionList)
+    o: Any = _new(ExtensionList)
     o.extensions = None
     o.unknown_fields = None
     zero: ExtensionList = o
@@ -364,7 +368,7 @@ def _enc_ExtensionList(o: ExtensionList) -> dict[str, Any]:
 
 def _zero_Extension() -> Extension:
     # Go's zero value: what encoding/json leaves after decoding null or nothing.
-    o: Any = Extension.__new__(Extension)
+    o: Any = _new(Extension)
     o.name = ""
     o.url = ""
     o.description = ""

@@ -16,6 +16,7 @@ from .._runtime import (
     _expect_object,
     _load,
     _new,
+    _python_class,
     _range,
     _refold,
     _type,
@@ -49,6 +50,7 @@ VERSION_DEV = "-dev"
 """VersionDev indicates development branch. Releases will be empty string."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Versioned:
     """Versioned provides a struct with the document's "schemaVersion"."""

@@ -35,6 +35,7 @@ from ..._runtime import (
     _null,
     _pattern,
     _plain_dict,
+    _python_class,
     _range,
     _refold,
     _sorted,
@@ -103,6 +104,7 @@ class Kind(str, enum.Enum):
 _M_Kind: dict[str, Kind] = {m.value: m for m in Kind}
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Settings:
     """Settings has an omitzero member of every kind (Go 1.24 encoding/json): each
@@ -235,6 +237,7 @@ class Settings:
         return _json_schema("oci_spec.mini.v1.Settings")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Limits:
     """Limits is zero when its own fields are, struct values included."""
@@ -316,6 +319,7 @@ class Limits:
         return _json_schema("oci_spec.mini.v1.Limits")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Widget:
     """Widget is the root document. Its doc has "double quotes", triple quotes \"\"\"
@@ -443,6 +447,7 @@ class Widget:
         return _json_schema("mini-spec/widget-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Part:
     """Part is one piece of a widget; this comment ends in a quote: "part\"
@@ -522,6 +527,7 @@ class Part:
         return _json_schema("mini-spec/part-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Person:
     """Person names someone responsible for a widget."""
@@ -599,6 +605,7 @@ class Person:
         return _json_schema("mini-spec/defs.json#/definitions/person")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True)
 class Blob:
     """Blob is an inline piece of content; no schema describes it."""
