@@ -51,6 +51,7 @@ TARGETS = {
 
 JSON = "json (floor)"
 OCI = "oci_spec"
+OCIC = "oci_spec (mypyc)"  # the compiled build of the same source (tools/compiled.py)
 PYD = {"default": "pydantic (dcg default)", "best": "pydantic (dcg best)"}
 MSGSPEC = "msgspec (hand-written)"
 
@@ -196,6 +197,76 @@ def build_alternatives(ws: rivals.Workspace) -> dict[str, dict[str, Alt]]:
             alts[name] = (lambda raw, c=check: c(json.loads(raw)), None)
         out[kind] = alts
     return out
+
+
+def add_compiled(alts: dict[str, dict[str, Alt]], errors: list[str]) -> Path | None:
+    """Add the mypyc build (OCIC) beside the pure package: built or reused by
+    tools/compiled.py, imported under the same package name after the pure
+    modules are set aside (they keep working: their imports are bound), then
+    the pure modules are put back for the rest of the run."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import compiled as build
+
+    try:
+        _wheel, unpacked = build.build()
+    except SystemExit as e:
+        errors.append(f"the mypyc build failed: {e}")
+        return None
+    pure = {k: v for k, v in sys.modules.items() if k == "oci_spec" or k.startswith("oci_spec.")}
+    for k in pure:
+        del sys.modules[k]
+    sys.path.insert(0, str(unpacked))
+    try:
+        from oci_spec.image.v1 import Image, Index, Manifest
+        from oci_spec.runtime import Spec
+
+        import importlib.machinery
+
+        if not str(sys.modules["oci_spec._runtime"].__file__).endswith(
+                tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            errors.append("the mypyc build imported as Python, not as extension modules")
+        for kind, model in (("manifest", Manifest), ("index", Index), ("config", Image),
+                            ("runtime", Spec)):
+            alts[kind][OCIC] = (model.from_json, lambda o: o.to_json())
+    finally:
+        sys.path.remove(str(unpacked))
+        for k in [k for k in sys.modules if k == "oci_spec" or k.startswith("oci_spec.")]:
+            del sys.modules[k]
+        sys.modules.update(pure)
+    return unpacked
+
+
+def compiled_imports(unpacked: Path | None) -> list[tuple[str, str, list[Path]]]:
+    if unpacked is None:
+        return []
+    return [(f"{m} (mypyc)", m, [unpacked]) for m in ("oci_spec.image.v1", "oci_spec.runtime")]
+
+
+def compiled_targets(docs, dec, enc, imports) -> list[list[str]]:
+    """The compiled build's targets (issue 16): decode faster than pydantic's best
+    preset and msgspec, encode <= json.dumps, import no slower than the pure package."""
+    if not any(OCIC in d for d in dec.values()):
+        return []
+    rows = []
+    rivals_ = [PYD["best"], MSGSPEC]
+    for doc in ("manifest-200", "index-10", "config-30"):
+        d = dec[doc]
+        if OCIC not in d:
+            continue
+        best = min((d[a], a) for a in rivals_ if a in d)
+        rows.append([f"mypyc: decode {doc} faster than pydantic (best) and msgspec",
+                     "< both", f"{fmt_ns(d[OCIC])} vs {fmt_ns(best[0])} ({best[1]})",
+                     verdict(d[OCIC] < best[0])])
+    ratios = {doc: enc[doc][OCIC] / enc[doc][JSON] for doc in docs if OCIC in enc[doc]}
+    rows.append(["mypyc: encode, every document vs `json.dumps`", "≤ 1.0×",
+                 ", ".join(f"{doc} {r:.2f}×" for doc, r in ratios.items()),
+                 verdict(max(ratios.values()) <= 1.0)])
+    for m in ("oci_spec.image.v1", "oci_spec.runtime"):
+        if f"{m} (mypyc)" in imports and m in imports:
+            c, p = statistics.median(imports[f"{m} (mypyc)"]), statistics.median(imports[m])
+            rows.append([f"mypyc: `import {m}` vs the pure package", "≤ pure",
+                         f"{c:.1f} ms vs {p:.1f} ms", verdict(c <= p)])
+    return rows
 
 
 # -- sections -----------------------------------------------------------------------
@@ -379,6 +450,8 @@ def main() -> int:
         errors += ws.errors
         docs = documents.all_documents()
         alts = build_alternatives(ws)
+        progress("the mypyc build of oci_spec (tools/compiled.py; cached per content)")
+        compiled = add_compiled(alts, errors)
         errors += [e for e in ws.errors if e not in errors]
         # Everything loaded so far (rival libraries, generated models) is static:
         # keep it out of the collections run between samples.
@@ -408,6 +481,7 @@ def main() -> int:
         for label, mod, paths in (
             ("oci_spec.image.v1", "oci_spec.image.v1", [GENERATED]),
             ("oci_spec.runtime", "oci_spec.runtime", [GENERATED]),
+            *compiled_imports(compiled),
             ("pydantic (the library alone)", "pydantic", []),
             *((f"{PYD[f]}: image_manifest_schema", f"dcg_{f}.image.image_manifest_schema",
                [tmp]) for f in PYD),
@@ -591,6 +665,10 @@ def write_report(rep: Report, stamp: str, source: str, docs, dec, enc, same, sca
     rep(f"Run: {stamp}, {elapsed:.0f} s{' (--quick: fewer repetitions)' if quick else ''}; "
         f"measured {source} (a snapshot taken at start).", "")
     rep(*machine(), "")
+    if any(OCIC in d for d in dec.values()):
+        rep(f"`{OCIC}` is the same generated source compiled with mypyc (`make "
+            "wheel-compiled`, `tools/compiled.py`), imported from its unpacked wheel "
+            "in the same process; its targets are the `mypyc:` rows.", "")
 
     others_dec = {d: dec[d][OCI] / dec[d][JSON] for d in docs
                   if d != "manifest-200" and OCI in dec[d]}
@@ -628,6 +706,7 @@ def write_report(rep: Report, stamp: str, source: str, docs, dec, enc, same, sca
             f"≥ {hashing.TARGET:.0%}",
             f"{blob['worst']:.0%} (worst of the two), peak {blob['peak'] / (1 << 20):.1f} MiB",
             verdict(blob["ok"])]] if blob else []),
+        *compiled_targets(docs, dec, enc, imports),
     ])
 
     if blob:
@@ -639,7 +718,7 @@ def write_report(rep: Report, stamp: str, source: str, docs, dec, enc, same, sca
         "msgspec, `validator(json.loads(raw))` for the schema validators (they build no "
         "model). Median time per document; the ratio is to `json.loads` on the same bytes.",
         "")
-    names = [a for a in [JSON, OCI, *PYD.values(), MSGSPEC, "jsonschema-rs",
+    names = [a for a in [JSON, OCI, OCIC, *PYD.values(), MSGSPEC, "jsonschema-rs",
                          "python-jsonschema", "fastjsonschema"]
              if any(a in d for d in dec.values())]
     rows = []
