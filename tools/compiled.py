@@ -38,7 +38,8 @@ SOURCE_ONLY = {
     "tests/output/test_runtime.py::test_platform_docstrings":
         "class docstrings (mypyc drops them)",
     "tests/output/test_api_reference.py::test_page_agrees_with_the_package":
-        "dataclasses.fields(T)[i].type, a string in CPython, is evaluated by mypyc",
+        "dataclasses.fields(T)[i].type: CPython keeps the annotation's text, mypyc "
+        "evaluates it",
 }
 
 SETUP = '''\
@@ -49,6 +50,7 @@ from mypyc.build import mypycify
 from setuptools import setup
 
 setup(
+    # separate: one library per module, compiled in parallel.
     ext_modules=mypycify({modules!r}, opt_level="3", separate=True),
     options={{"build_ext": {{"parallel": os.cpu_count() or 1}}}},
 )

@@ -753,6 +753,128 @@ class Scheduler:
 
 @_python_class
 @dataclass(kw_only=True, slots=True)
+class User:
+    """User specifies specific user (and group) information for the container process."""
+
+    uid: int = 0
+    """``uid`` (Go ``UID uint32``): UID is the user id.
+
+    Platforms: linux, solaris, zos."""
+    gid: int = 0
+    """``gid`` (Go ``GID uint32``): GID is the group id.
+
+    Platforms: linux, solaris, zos."""
+    umask: int | None = None
+    """``umask`` (Go ``Umask *uint32``): Umask is the umask for the init process.
+
+    Platforms: linux, solaris, zos."""
+    additional_gids: list[int] | None = None
+    """``additionalGids`` (Go ``AdditionalGids []uint32``): AdditionalGids are additional group ids set for the container's process.
+
+    Platforms: linux, solaris."""
+    username: str = ""
+    """``username`` (Go ``Username string``): Username is the user name.
+
+    Platforms: windows."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "uid": "uid",
+            "gid": "gid",
+            "umask": "umask",
+            "additional_gids": "additionalGids",
+            "username": "username",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "uid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "gid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "umask": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "additional_gids": (
+                "linux",
+                "solaris",
+            ),
+            "username": ("windows",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> User:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_User, None, data)
+        return _dec_User(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> User:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_User, None, data)
+        return _dec_User(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_User(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_User(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_User(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_User(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_User, _enc_User, "oci_spec.runtime.User")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/user"
+        )
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True)
 class Process:
     """Process contains information to start a specific application inside the container."""
 
@@ -1273,128 +1395,6 @@ class Box:
         """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
         return _json_schema(
             "runtime-spec/config-schema.json#/properties/process/properties/consoleSize"
-        )
-
-
-@_python_class
-@dataclass(kw_only=True, slots=True)
-class User:
-    """User specifies specific user (and group) information for the container process."""
-
-    uid: int = 0
-    """``uid`` (Go ``UID uint32``): UID is the user id.
-
-    Platforms: linux, solaris, zos."""
-    gid: int = 0
-    """``gid`` (Go ``GID uint32``): GID is the group id.
-
-    Platforms: linux, solaris, zos."""
-    umask: int | None = None
-    """``umask`` (Go ``Umask *uint32``): Umask is the umask for the init process.
-
-    Platforms: linux, solaris, zos."""
-    additional_gids: list[int] | None = None
-    """``additionalGids`` (Go ``AdditionalGids []uint32``): AdditionalGids are additional group ids set for the container's process.
-
-    Platforms: linux, solaris."""
-    username: str = ""
-    """``username`` (Go ``Username string``): Username is the user name.
-
-    Platforms: windows."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "uid": "uid",
-            "gid": "gid",
-            "umask": "umask",
-            "additional_gids": "additionalGids",
-            "username": "username",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-        {
-            "uid": (
-                "linux",
-                "solaris",
-                "zos",
-            ),
-            "gid": (
-                "linux",
-                "solaris",
-                "zos",
-            ),
-            "umask": (
-                "linux",
-                "solaris",
-                "zos",
-            ),
-            "additional_gids": (
-                "linux",
-                "solaris",
-            ),
-            "username": ("windows",),
-        }
-    )
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> User:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_User, None, data)
-        return _dec_User(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> User:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_User, None, data)
-        return _dec_User(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_User(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_User(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_User(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_User(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_User, _enc_User, "oci_spec.runtime.User")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema(
-            "runtime-spec/config-schema.json#/properties/process/properties/user"
         )
 
 
@@ -5041,90 +5041,6 @@ class HWConfig:
 
 @_python_class
 @dataclass(kw_only=True, slots=True)
-class VM:
-    """VM contains information for virtual-machine-based containers."""
-
-    hypervisor: VMHypervisor = field(default_factory=lambda: _zero_VMHypervisor())
-    """``hypervisor`` (Go ``Hypervisor VMHypervisor``): Hypervisor specifies hypervisor-related configuration for virtual-machine-based containers."""
-    kernel: VMKernel
-    """``kernel`` (Go ``Kernel VMKernel``): Kernel specifies kernel-related configuration for virtual-machine-based containers."""
-    image: VMImage = field(default_factory=lambda: _zero_VMImage())
-    """``image`` (Go ``Image VMImage``): Image specifies guest image related configuration for virtual-machine-based containers."""
-    hwconfig: HWConfig | None = None
-    """``hwconfig`` (Go ``HwConfig *HWConfig``): Hardware configuration that should be passed to the VM."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "hypervisor": "hypervisor",
-            "kernel": "kernel",
-            "image": "image",
-            "hwconfig": "hwconfig",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> VM:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_VM, _strict_VM, data)
-        return _dec_VM(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VM:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_VM, _strict_VM, data)
-        return _dec_VM(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_VM(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_VM(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_VM(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_VM(_load(text))
-        if strict:
-            _strict_check(_strict_VM, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_VM, _enc_VM, "oci_spec.runtime.VM")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("runtime-spec/config-vm.json#/vm")
-
-
-@_python_class
-@dataclass(kw_only=True, slots=True)
 class VMHypervisor:
     """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
 
@@ -5362,6 +5278,90 @@ class VMImage:
     ) -> dict[str, Any]:
         """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True)
+class VM:
+    """VM contains information for virtual-machine-based containers."""
+
+    hypervisor: VMHypervisor = field(default_factory=lambda: _zero_VMHypervisor())
+    """``hypervisor`` (Go ``Hypervisor VMHypervisor``): Hypervisor specifies hypervisor-related configuration for virtual-machine-based containers."""
+    kernel: VMKernel
+    """``kernel`` (Go ``Kernel VMKernel``): Kernel specifies kernel-related configuration for virtual-machine-based containers."""
+    image: VMImage = field(default_factory=lambda: _zero_VMImage())
+    """``image`` (Go ``Image VMImage``): Image specifies guest image related configuration for virtual-machine-based containers."""
+    hwconfig: HWConfig | None = None
+    """``hwconfig`` (Go ``HwConfig *HWConfig``): Hardware configuration that should be passed to the VM."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "hypervisor": "hypervisor",
+            "kernel": "kernel",
+            "image": "image",
+            "hwconfig": "hwconfig",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VM:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VM, _strict_VM, data)
+        return _dec_VM(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VM:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VM, _strict_VM, data)
+        return _dec_VM(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_VM(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_VM(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_VM(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_VM(_load(text))
+        if strict:
+            _strict_check(_strict_VM, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_VM, _enc_VM, "oci_spec.runtime.VM")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm")
 
 
 @_python_class

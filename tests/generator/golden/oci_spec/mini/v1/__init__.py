@@ -106,6 +106,246 @@ _M_Kind: dict[str, Kind] = {m.value: m for m in Kind}
 
 @_python_class
 @dataclass(kw_only=True, slots=True)
+class Person:
+    """Person names someone responsible for a widget."""
+
+    name: str
+    """``name`` (Go ``Name string``): Name is the person's name."""
+    email: str = ""
+    """``email`` (Go ``Email string``): Email is where to reach them."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "email": "email",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Person:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Person, None, data)
+        return _dec_Person(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Person:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Person, None, data)
+        return _dec_Person(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Person(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Person(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Person(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Person(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Person, _enc_Person, "oci_spec.mini.v1.Person")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/defs.json#/definitions/person")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True)
+class Part:
+    """Part is one piece of a widget; this comment ends in a quote: "part\"
+
+    Schema: ``part-schema.json``."""
+
+    name: str
+    """``name`` (Go ``Name string``): Name of the part; the schema gives it a pattern."""
+    kind: Kind | str = ""
+    """``kind`` (Go ``Kind Kind``): Kind of the part, if it differs from the widget's."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "kind": "kind",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Part:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Part, None, data)
+        return _dec_Part(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Part:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Part, None, data)
+        return _dec_Part(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Part(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Part(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Part(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Part(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Part, _enc_Part, "oci_spec.mini.v1.Part")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/part-schema.json#")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True)
+class Limits:
+    """Limits is zero when its own fields are, struct values included."""
+
+    max: int = 0
+    """``max`` (Go ``Max int64``): Max is a plain number."""
+    part: Part = field(default_factory=lambda: _zero_Part())
+    """``part`` (Go ``Part Part``): Part is a struct value: zero when its fields are."""
+    since: datetime | None = None
+    """``since`` (Go ``Since *time.Time``): Since is a *time.Time inside a struct: reflect.Value.IsZero asks no
+    IsZero method, so only nil is zero here."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "max": "max",
+            "part": "part",
+            "since": "since",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Limits:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Limits, None, data)
+        return _dec_Limits(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Limits:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Limits, None, data)
+        return _dec_Limits(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Limits(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Limits(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Limits(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Limits(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Limits, _enc_Limits, "oci_spec.mini.v1.Limits")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.mini.v1.Limits")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True)
 class Settings:
     """Settings has an omitzero member of every kind (Go 1.24 encoding/json): each
     is left out only when it holds Go's zero value; no schema describes it."""
@@ -239,88 +479,6 @@ class Settings:
 
 @_python_class
 @dataclass(kw_only=True, slots=True)
-class Limits:
-    """Limits is zero when its own fields are, struct values included."""
-
-    max: int = 0
-    """``max`` (Go ``Max int64``): Max is a plain number."""
-    part: Part = field(default_factory=lambda: _zero_Part())
-    """``part`` (Go ``Part Part``): Part is a struct value: zero when its fields are."""
-    since: datetime | None = None
-    """``since`` (Go ``Since *time.Time``): Since is a *time.Time inside a struct: reflect.Value.IsZero asks no
-    IsZero method, so only nil is zero here."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "max": "max",
-            "part": "part",
-            "since": "since",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> Limits:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_Limits, None, data)
-        return _dec_Limits(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Limits:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_Limits, None, data)
-        return _dec_Limits(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Limits(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_Limits(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_Limits(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_Limits(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_Limits, _enc_Limits, "oci_spec.mini.v1.Limits")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("oci_spec.mini.v1.Limits")
-
-
-@_python_class
-@dataclass(kw_only=True, slots=True)
 class Widget:
     """Widget is the root document. Its doc has "double quotes", triple quotes \"\"\"
     in the middle, a backslash escape \\n and a double backslash \\\\ as written.
@@ -445,164 +603,6 @@ class Widget:
     ) -> dict[str, Any]:
         """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
         return _json_schema("mini-spec/widget-schema.json#")
-
-
-@_python_class
-@dataclass(kw_only=True, slots=True)
-class Part:
-    """Part is one piece of a widget; this comment ends in a quote: "part\"
-
-    Schema: ``part-schema.json``."""
-
-    name: str
-    """``name`` (Go ``Name string``): Name of the part; the schema gives it a pattern."""
-    kind: Kind | str = ""
-    """``kind`` (Go ``Kind Kind``): Kind of the part, if it differs from the widget's."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "name": "name",
-            "kind": "kind",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> Part:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_Part, None, data)
-        return _dec_Part(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Part:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_Part, None, data)
-        return _dec_Part(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Part(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_Part(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_Part(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_Part(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_Part, _enc_Part, "oci_spec.mini.v1.Part")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("mini-spec/part-schema.json#")
-
-
-@_python_class
-@dataclass(kw_only=True, slots=True)
-class Person:
-    """Person names someone responsible for a widget."""
-
-    name: str
-    """``name`` (Go ``Name string``): Name is the person's name."""
-    email: str = ""
-    """``email`` (Go ``Email string``): Email is where to reach them."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "name": "name",
-            "email": "email",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> Person:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_Person, None, data)
-        return _dec_Person(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Person:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_Person, None, data)
-        return _dec_Person(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Person(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_Person(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_Person(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_Person(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_Person, _enc_Person, "oci_spec.mini.v1.Person")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("mini-spec/defs.json#/definitions/person")
 
 
 @_python_class
