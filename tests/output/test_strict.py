@@ -784,18 +784,15 @@ def test_default_path_does_not_reach_strict_code() -> None:
     """The default parse is the decoder over _runtime._load, after one test of
     the flag; the strict loader is a separate function."""
     import ast
-    import sys
+
+    from support.source import class_node, source_file
 
     for cls in (Manifest, Descriptor, Spec, Features, State):
-        # From the module's source file, not inspect.getsource: the mypyc build
-        # (make test-compiled) has no code objects, and installs the same source.
-        file = sys.modules[cls.__module__].__file__ or ""
-        text = Path(file.split(".cpython-")[0].removesuffix(".py") + ".py").read_text("utf-8")
-        method = next(
-            f for c in ast.parse(text).body if isinstance(c, ast.ClassDef) and c.name == cls.__name__
-            for f in c.body if isinstance(f, ast.FunctionDef) and f.name == "from_json"
-        )
-        source = "\n".join(text.splitlines()[method.lineno - 1 : method.end_lineno])
+        # Not inspect.getsource: the mypyc build (make test-compiled) has no code objects.
+        method = next(f for f in class_node(cls).body
+                      if isinstance(f, ast.FunctionDef) and f.name == "from_json")
+        lines = source_file(cls.__module__).read_text("utf-8").splitlines()
+        source = "\n".join(lines[method.lineno - 1 : method.end_lineno])
         body = source.split('"""')[-1]  # after the docstring
         strict_branch, _, default = body.rpartition("\n        return ")
         assert strict_branch.split() [:2] == ["if", "strict:"], body
