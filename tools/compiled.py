@@ -40,6 +40,13 @@ SOURCE_ONLY = {
     "tests/output/test_api_reference.py::test_page_agrees_with_the_package":
         "dataclasses.fields(T)[i].type: CPython keeps the annotation's text, mypyc "
         "evaluates it",
+    "tests/fuzz/test_fuzz_linear.py::test_parse_operations_grow_linearly":
+        "counts Python line events (sys.settrace); compiled code has none (the "
+        "time-based linearity test runs)",
+    "tests/fuzz/test_fuzz_linear.py::test_write_and_validate_operations_grow_linearly":
+        "the same, for to_json and validate",
+    "tests/fuzz/test_fuzz_no_dynamic_code.py::test_every_function_comes_from_a_package_file":
+        "reads the code objects of Python functions; compiled ones have none",
 }
 
 SETUP = '''\

@@ -31,10 +31,11 @@ def _hasher(algorithm: str) -> Any:
 
 
 def _feed(
-    h: Any, stream: IO[bytes], limit: int, progress: Callable[[int], None] | None = None
+    h: Any, stream: Any, limit: int, progress: Callable[[int], None] | None = None
 ) -> int:
-    """Hash ``stream`` to its end, or until more than ``limit`` bytes were read
-    (``limit < 0``: no limit); the number of bytes read."""
+    """Hash ``stream`` (IO[bytes]) to its end, or until more than ``limit`` bytes
+    were read (``limit < 0``: no limit); the number of bytes read.  Typed Any:
+    what read() returns is checked here (mypyc would cast it to bytes first)."""
     if not hasattr(stream, "read"):
         raise TypeError(
             f"expected bytes or a binary stream, found {type(stream).__name__}"
@@ -47,7 +48,7 @@ def _feed(
         if readinto is not None:
             k = readinto(view) or 0
         else:
-            chunk: object = stream.read(_CHUNK)  # checked: mypyc would cast to bytes
+            chunk = stream.read(_CHUNK)
             if not isinstance(chunk, (bytes, bytearray)):
                 raise TypeError("expected a binary stream (read() returned text)")
             k = len(chunk)

@@ -13312,7 +13312,9 @@ def _zero_Spec() -> Spec:
     return zero
 
 
-def _enc_Spec(o: Spec) -> dict[str, Any]:
+def _enc_Spec(o: Any) -> dict[str, Any]:
+    # o: Spec, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
     }
@@ -13377,7 +13379,9 @@ def _zero_Scheduler() -> Scheduler:
     return zero
 
 
-def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
+def _enc_Scheduler(o: Any) -> dict[str, Any]:
+    # o: Scheduler, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "policy": o.policy,
     }
@@ -13430,7 +13434,9 @@ def _zero_Process() -> Process:
     return zero
 
 
-def _enc_Process(o: Process) -> dict[str, Any]:
+def _enc_Process(o: Any) -> dict[str, Any]:
+    # o: Process, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.terminal
@@ -13496,7 +13502,9 @@ def _zero_LinuxCapabilities() -> LinuxCapabilities:
     return zero
 
 
-def _enc_LinuxCapabilities(o: LinuxCapabilities) -> dict[str, Any]:
+def _enc_LinuxCapabilities(o: Any) -> dict[str, Any]:
+    # o: LinuxCapabilities, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.bounding
@@ -13530,7 +13538,9 @@ def _zero_LinuxIOPriority() -> LinuxIOPriority:
     return zero
 
 
-def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
+def _enc_LinuxIOPriority(o: Any) -> dict[str, Any]:
+    # o: LinuxIOPriority, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "class": o.class_,
         "priority": o.priority,
@@ -13552,7 +13562,9 @@ def _zero_CPUAffinity() -> CPUAffinity:
     return zero
 
 
-def _enc_CPUAffinity(o: CPUAffinity) -> dict[str, Any]:
+def _enc_CPUAffinity(o: Any) -> dict[str, Any]:
+    # o: CPUAffinity, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.initial
@@ -13577,7 +13589,9 @@ def _zero_Box() -> Box:
     return zero
 
 
-def _enc_Box(o: Box) -> dict[str, Any]:
+def _enc_Box(o: Any) -> dict[str, Any]:
+    # o: Box, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "height": o.height,
         "width": o.width,
@@ -13602,7 +13616,9 @@ def _zero_User() -> User:
     return zero
 
 
-def _enc_User(o: User) -> dict[str, Any]:
+def _enc_User(o: Any) -> dict[str, Any]:
+    # o: User, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "uid": o.uid,
         "gid": o.gid,
@@ -13633,7 +13649,9 @@ def _zero_Root() -> Root:
     return zero
 
 
-def _enc_Root(o: Root) -> dict[str, Any]:
+def _enc_Root(o: Any) -> dict[str, Any]:
+    # o: Root, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -13661,7 +13679,9 @@ def _zero_Mount() -> Mount:
     return zero
 
 
-def _enc_Mount(o: Mount) -> dict[str, Any]:
+def _enc_Mount(o: Any) -> dict[str, Any]:
+    # o: Mount, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "destination": o.destination,
     }
@@ -13699,7 +13719,9 @@ def _zero_Hook() -> Hook:
     return zero
 
 
-def _enc_Hook(o: Hook) -> dict[str, Any]:
+def _enc_Hook(o: Any) -> dict[str, Any]:
+    # o: Hook, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -13733,7 +13755,9 @@ def _zero_Hooks() -> Hooks:
     return zero
 
 
-def _enc_Hooks(o: Hooks) -> dict[str, Any]:
+def _enc_Hooks(o: Any) -> dict[str, Any]:
+    # o: Hooks, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.prestart
@@ -13785,7 +13809,9 @@ def _zero_Linux() -> Linux:
     return zero
 
 
-def _enc_Linux(o: Linux) -> dict[str, Any]:
+def _enc_Linux(o: Any) -> dict[str, Any]:
+    # o: Linux, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.uid_mappings
@@ -13855,7 +13881,9 @@ def _zero_LinuxNamespace() -> LinuxNamespace:
     return zero
 
 
-def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
+def _enc_LinuxNamespace(o: Any) -> dict[str, Any]:
+    # o: LinuxNamespace, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -13880,7 +13908,9 @@ def _zero_LinuxIDMapping() -> LinuxIDMapping:
     return zero
 
 
-def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
+def _enc_LinuxIDMapping(o: Any) -> dict[str, Any]:
+    # o: LinuxIDMapping, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "containerID": o.container_id,
         "hostID": o.host_id,
@@ -13903,7 +13933,9 @@ def _zero_LinuxTimeOffset() -> LinuxTimeOffset:
     return zero
 
 
-def _enc_LinuxTimeOffset(o: LinuxTimeOffset) -> dict[str, Any]:
+def _enc_LinuxTimeOffset(o: Any) -> dict[str, Any]:
+    # o: LinuxTimeOffset, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.secs
@@ -13929,7 +13961,9 @@ def _zero_POSIXRlimit() -> POSIXRlimit:
     return zero
 
 
-def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
+def _enc_POSIXRlimit(o: Any) -> dict[str, Any]:
+    # o: POSIXRlimit, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
         "hard": o.hard,
@@ -13952,7 +13986,9 @@ def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     return zero
 
 
-def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
+def _enc_LinuxHugepageLimit(o: Any) -> dict[str, Any]:
+    # o: LinuxHugepageLimit, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "pageSize": o.page_size,
         "limit": o.limit,
@@ -13974,7 +14010,9 @@ def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
     return zero
 
 
-def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
+def _enc_LinuxInterfacePriority(o: Any) -> dict[str, Any]:
+    # o: LinuxInterfacePriority, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
         "priority": o.priority,
@@ -13996,7 +14034,9 @@ def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
     return zero
 
 
-def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
+def _enc_LinuxBlockIODevice(o: Any) -> dict[str, Any]:
+    # o: LinuxBlockIODevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -14020,7 +14060,9 @@ def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
     return zero
 
 
-def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
+def _enc_LinuxWeightDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxWeightDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -14049,7 +14091,9 @@ def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
     return zero
 
 
-def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
+def _enc_LinuxThrottleDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxThrottleDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -14077,7 +14121,9 @@ def _zero_LinuxBlockIO() -> LinuxBlockIO:
     return zero
 
 
-def _enc_LinuxBlockIO(o: LinuxBlockIO) -> dict[str, Any]:
+def _enc_LinuxBlockIO(o: Any) -> dict[str, Any]:
+    # o: LinuxBlockIO, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.weight
@@ -14124,7 +14170,9 @@ def _zero_LinuxMemory() -> LinuxMemory:
     return zero
 
 
-def _enc_LinuxMemory(o: LinuxMemory) -> dict[str, Any]:
+def _enc_LinuxMemory(o: Any) -> dict[str, Any]:
+    # o: LinuxMemory, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -14177,7 +14225,9 @@ def _zero_LinuxCPU() -> LinuxCPU:
     return zero
 
 
-def _enc_LinuxCPU(o: LinuxCPU) -> dict[str, Any]:
+def _enc_LinuxCPU(o: Any) -> dict[str, Any]:
+    # o: LinuxCPU, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.shares
@@ -14222,7 +14272,9 @@ def _zero_LinuxPids() -> LinuxPids:
     return zero
 
 
-def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
+def _enc_LinuxPids(o: Any) -> dict[str, Any]:
+    # o: LinuxPids, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -14244,7 +14296,9 @@ def _zero_LinuxNetwork() -> LinuxNetwork:
     return zero
 
 
-def _enc_LinuxNetwork(o: LinuxNetwork) -> dict[str, Any]:
+def _enc_LinuxNetwork(o: Any) -> dict[str, Any]:
+    # o: LinuxNetwork, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.class_id
@@ -14269,7 +14323,9 @@ def _zero_LinuxRdma() -> LinuxRdma:
     return zero
 
 
-def _enc_LinuxRdma(o: LinuxRdma) -> dict[str, Any]:
+def _enc_LinuxRdma(o: Any) -> dict[str, Any]:
+    # o: LinuxRdma, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.hca_handles
@@ -14301,7 +14357,9 @@ def _zero_LinuxResources() -> LinuxResources:
     return zero
 
 
-def _enc_LinuxResources(o: LinuxResources) -> dict[str, Any]:
+def _enc_LinuxResources(o: Any) -> dict[str, Any]:
+    # o: LinuxResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.devices
@@ -14352,7 +14410,9 @@ def _zero_LinuxDevice() -> LinuxDevice:
     return zero
 
 
-def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
+def _enc_LinuxDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
         "type": o.type,
@@ -14384,7 +14444,9 @@ def _zero_LinuxNetDevice() -> LinuxNetDevice:
     return zero
 
 
-def _enc_LinuxNetDevice(o: LinuxNetDevice) -> dict[str, Any]:
+def _enc_LinuxNetDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxNetDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.name
@@ -14409,7 +14471,9 @@ def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
     return zero
 
 
-def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
+def _enc_LinuxDeviceCgroup(o: Any) -> dict[str, Any]:
+    # o: LinuxDeviceCgroup, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "allow": o.allow,
     }
@@ -14442,7 +14506,9 @@ def _zero_LinuxPersonality() -> LinuxPersonality:
     return zero
 
 
-def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
+def _enc_LinuxPersonality(o: Any) -> dict[str, Any]:
+    # o: LinuxPersonality, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "domain": o.domain,
     }
@@ -14470,7 +14536,9 @@ def _zero_Solaris() -> Solaris:
     return zero
 
 
-def _enc_Solaris(o: Solaris) -> dict[str, Any]:
+def _enc_Solaris(o: Any) -> dict[str, Any]:
+    # o: Solaris, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.milestone
@@ -14506,7 +14574,9 @@ def _zero_SolarisCappedCPU() -> SolarisCappedCPU:
     return zero
 
 
-def _enc_SolarisCappedCPU(o: SolarisCappedCPU) -> dict[str, Any]:
+def _enc_SolarisCappedCPU(o: Any) -> dict[str, Any]:
+    # o: SolarisCappedCPU, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.ncpus
@@ -14528,7 +14598,9 @@ def _zero_SolarisCappedMemory() -> SolarisCappedMemory:
     return zero
 
 
-def _enc_SolarisCappedMemory(o: SolarisCappedMemory) -> dict[str, Any]:
+def _enc_SolarisCappedMemory(o: Any) -> dict[str, Any]:
+    # o: SolarisCappedMemory, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.physical
@@ -14558,7 +14630,9 @@ def _zero_SolarisAnet() -> SolarisAnet:
     return zero
 
 
-def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
+def _enc_SolarisAnet(o: Any) -> dict[str, Any]:
+    # o: SolarisAnet, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.linkname
@@ -14604,7 +14678,9 @@ def _zero_Windows() -> Windows:
     return zero
 
 
-def _enc_Windows(o: Windows) -> dict[str, Any]:
+def _enc_Windows(o: Any) -> dict[str, Any]:
+    # o: Windows, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.layer_folders
@@ -14646,7 +14722,9 @@ def _zero_WindowsDevice() -> WindowsDevice:
     return zero
 
 
-def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
+def _enc_WindowsDevice(o: Any) -> dict[str, Any]:
+    # o: WindowsDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "id": o.id,
         "idType": o.id_type,
@@ -14669,7 +14747,9 @@ def _zero_WindowsResources() -> WindowsResources:
     return zero
 
 
-def _enc_WindowsResources(o: WindowsResources) -> dict[str, Any]:
+def _enc_WindowsResources(o: Any) -> dict[str, Any]:
+    # o: WindowsResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.memory
@@ -14696,7 +14776,9 @@ def _zero_WindowsMemoryResources() -> WindowsMemoryResources:
     return zero
 
 
-def _enc_WindowsMemoryResources(o: WindowsMemoryResources) -> dict[str, Any]:
+def _enc_WindowsMemoryResources(o: Any) -> dict[str, Any]:
+    # o: WindowsMemoryResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -14720,7 +14802,9 @@ def _zero_WindowsCPUResources() -> WindowsCPUResources:
     return zero
 
 
-def _enc_WindowsCPUResources(o: WindowsCPUResources) -> dict[str, Any]:
+def _enc_WindowsCPUResources(o: Any) -> dict[str, Any]:
+    # o: WindowsCPUResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.count
@@ -14751,7 +14835,9 @@ def _zero_WindowsCPUGroupAffinity() -> WindowsCPUGroupAffinity:
     return zero
 
 
-def _enc_WindowsCPUGroupAffinity(o: WindowsCPUGroupAffinity) -> dict[str, Any]:
+def _enc_WindowsCPUGroupAffinity(o: Any) -> dict[str, Any]:
+    # o: WindowsCPUGroupAffinity, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.mask
@@ -14777,7 +14863,9 @@ def _zero_WindowsStorageResources() -> WindowsStorageResources:
     return zero
 
 
-def _enc_WindowsStorageResources(o: WindowsStorageResources) -> dict[str, Any]:
+def _enc_WindowsStorageResources(o: Any) -> dict[str, Any]:
+    # o: WindowsStorageResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.iops
@@ -14808,7 +14896,9 @@ def _zero_WindowsNetwork() -> WindowsNetwork:
     return zero
 
 
-def _enc_WindowsNetwork(o: WindowsNetwork) -> dict[str, Any]:
+def _enc_WindowsNetwork(o: Any) -> dict[str, Any]:
+    # o: WindowsNetwork, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.endpoint_list
@@ -14841,7 +14931,9 @@ def _zero_WindowsHyperV() -> WindowsHyperV:
     return zero
 
 
-def _enc_WindowsHyperV(o: WindowsHyperV) -> dict[str, Any]:
+def _enc_WindowsHyperV(o: Any) -> dict[str, Any]:
+    # o: WindowsHyperV, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.utility_vm_path
@@ -14864,7 +14956,9 @@ def _zero_IOMems() -> IOMems:
     return zero
 
 
-def _enc_IOMems(o: IOMems) -> dict[str, Any]:
+def _enc_IOMems(o: Any) -> dict[str, Any]:
+    # o: IOMems, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.first_gfn
@@ -14894,7 +14988,9 @@ def _zero_HWConfig() -> HWConfig:
     return zero
 
 
-def _enc_HWConfig(o: HWConfig) -> dict[str, Any]:
+def _enc_HWConfig(o: Any) -> dict[str, Any]:
+    # o: HWConfig, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.device_tree
@@ -14933,7 +15029,9 @@ def _zero_VM() -> VM:
     return zero
 
 
-def _enc_VM(o: VM) -> dict[str, Any]:
+def _enc_VM(o: Any) -> dict[str, Any]:
+    # o: VM, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "hypervisor": _enc_VMHypervisor(o.hypervisor),
         "kernel": _enc_VMKernel(o.kernel),
@@ -14959,7 +15057,9 @@ def _zero_VMHypervisor() -> VMHypervisor:
     return zero
 
 
-def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
+def _enc_VMHypervisor(o: Any) -> dict[str, Any]:
+    # o: VMHypervisor, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -14984,7 +15084,9 @@ def _zero_VMKernel() -> VMKernel:
     return zero
 
 
-def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
+def _enc_VMKernel(o: Any) -> dict[str, Any]:
+    # o: VMKernel, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -15011,7 +15113,9 @@ def _zero_VMImage() -> VMImage:
     return zero
 
 
-def _enc_VMImage(o: VMImage) -> dict[str, Any]:
+def _enc_VMImage(o: Any) -> dict[str, Any]:
+    # o: VMImage, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
         "format": o.format,
@@ -15038,7 +15142,9 @@ def _zero_LinuxSeccomp() -> LinuxSeccomp:
     return zero
 
 
-def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
+def _enc_LinuxSeccomp(o: Any) -> dict[str, Any]:
+    # o: LinuxSeccomp, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "defaultAction": o.default_action,
     }
@@ -15079,7 +15185,9 @@ def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
     return zero
 
 
-def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
+def _enc_LinuxSeccompArg(o: Any) -> dict[str, Any]:
+    # o: LinuxSeccompArg, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "index": o.index,
         "value": o.value,
@@ -15107,7 +15215,9 @@ def _zero_LinuxSyscall() -> LinuxSyscall:
     return zero
 
 
-def _enc_LinuxSyscall(o: LinuxSyscall) -> dict[str, Any]:
+def _enc_LinuxSyscall(o: Any) -> dict[str, Any]:
+    # o: LinuxSyscall, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.names
@@ -15138,7 +15248,9 @@ def _zero_LinuxIntelRdt() -> LinuxIntelRdt:
     return zero
 
 
-def _enc_LinuxIntelRdt(o: LinuxIntelRdt) -> dict[str, Any]:
+def _enc_LinuxIntelRdt(o: Any) -> dict[str, Any]:
+    # o: LinuxIntelRdt, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.clos_id
@@ -15173,7 +15285,9 @@ def _zero_LinuxMemoryPolicy() -> LinuxMemoryPolicy:
     return zero
 
 
-def _enc_LinuxMemoryPolicy(o: LinuxMemoryPolicy) -> dict[str, Any]:
+def _enc_LinuxMemoryPolicy(o: Any) -> dict[str, Any]:
+    # o: LinuxMemoryPolicy, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mode": o.mode,
         "nodes": o.nodes,
@@ -15197,7 +15311,9 @@ def _zero_ZOS() -> ZOS:
     return zero
 
 
-def _enc_ZOS(o: ZOS) -> dict[str, Any]:
+def _enc_ZOS(o: Any) -> dict[str, Any]:
+    # o: ZOS, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.namespaces
@@ -15219,7 +15335,9 @@ def _zero_ZOSNamespace() -> ZOSNamespace:
     return zero
 
 
-def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
+def _enc_ZOSNamespace(o: Any) -> dict[str, Any]:
+    # o: ZOSNamespace, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -15243,7 +15361,9 @@ def _zero_FreeBSD() -> FreeBSD:
     return zero
 
 
-def _enc_FreeBSD(o: FreeBSD) -> dict[str, Any]:
+def _enc_FreeBSD(o: Any) -> dict[str, Any]:
+    # o: FreeBSD, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.devices
@@ -15268,7 +15388,9 @@ def _zero_FreeBSDDevice() -> FreeBSDDevice:
     return zero
 
 
-def _enc_FreeBSDDevice(o: FreeBSDDevice) -> dict[str, Any]:
+def _enc_FreeBSDDevice(o: Any) -> dict[str, Any]:
+    # o: FreeBSDDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -15304,7 +15426,9 @@ def _zero_FreeBSDJail() -> FreeBSDJail:
     return zero
 
 
-def _enc_FreeBSDJail(o: FreeBSDJail) -> dict[str, Any]:
+def _enc_FreeBSDJail(o: Any) -> dict[str, Any]:
+    # o: FreeBSDJail, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.parent
@@ -15372,7 +15496,9 @@ def _zero_FreeBSDJailAllow() -> FreeBSDJailAllow:
     return zero
 
 
-def _enc_FreeBSDJailAllow(o: FreeBSDJailAllow) -> dict[str, Any]:
+def _enc_FreeBSDJailAllow(o: Any) -> dict[str, Any]:
+    # o: FreeBSDJailAllow, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.set_hostname
@@ -15422,7 +15548,9 @@ def _zero_State() -> State:
     return zero
 
 
-def _enc_State(o: State) -> dict[str, Any]:
+def _enc_State(o: Any) -> dict[str, Any]:
+    # o: State, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
         "id": o.id,
@@ -15455,7 +15583,9 @@ def _zero_ContainerProcessState() -> ContainerProcessState:
     return zero
 
 
-def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
+def _enc_ContainerProcessState(o: Any) -> dict[str, Any]:
+    # o: ContainerProcessState, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
     }

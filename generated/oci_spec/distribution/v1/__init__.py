@@ -672,7 +672,9 @@ def _zero_ErrorResponse() -> ErrorResponse:
     return zero
 
 
-def _enc_ErrorResponse(o: ErrorResponse) -> dict[str, Any]:
+def _enc_ErrorResponse(o: Any) -> dict[str, Any]:
+    # o: ErrorResponse, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.errors
@@ -694,7 +696,9 @@ def _zero_ErrorInfo() -> ErrorInfo:
     return zero
 
 
-def _enc_ErrorInfo(o: ErrorInfo) -> dict[str, Any]:
+def _enc_ErrorInfo(o: Any) -> dict[str, Any]:
+    # o: ErrorInfo, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "code": o.code,
         "message": o.message,
@@ -716,7 +720,9 @@ def _zero_RepositoryList() -> RepositoryList:
     return zero
 
 
-def _enc_RepositoryList(o: RepositoryList) -> dict[str, Any]:
+def _enc_RepositoryList(o: Any) -> dict[str, Any]:
+    # o: RepositoryList, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.repositories
@@ -737,7 +743,9 @@ def _zero_TagList() -> TagList:
     return zero
 
 
-def _enc_TagList(o: TagList) -> dict[str, Any]:
+def _enc_TagList(o: Any) -> dict[str, Any]:
+    # o: TagList, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }

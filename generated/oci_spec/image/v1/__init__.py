@@ -2450,7 +2450,9 @@ def _zero_ImageConfig() -> ImageConfig:
     return zero
 
 
-def _enc_ImageConfig(o: ImageConfig) -> dict[str, Any]:
+def _enc_ImageConfig(o: Any) -> dict[str, Any]:
+    # o: ImageConfig, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.user
@@ -2499,7 +2501,9 @@ def _zero_RootFS() -> RootFS:
     return zero
 
 
-def _enc_RootFS(o: RootFS) -> dict[str, Any]:
+def _enc_RootFS(o: Any) -> dict[str, Any]:
+    # o: RootFS, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -2525,7 +2529,9 @@ def _zero_History() -> History:
     return zero
 
 
-def _enc_History(o: History) -> dict[str, Any]:
+def _enc_History(o: Any) -> dict[str, Any]:
+    # o: History, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.created
@@ -2567,7 +2573,9 @@ def _zero_Image() -> Image:
     return zero
 
 
-def _enc_Image(o: Image) -> dict[str, Any]:
+def _enc_Image(o: Any) -> dict[str, Any]:
+    # o: Image, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.created
@@ -2614,7 +2622,9 @@ def _zero_Descriptor() -> Descriptor:
     return zero
 
 
-def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
+def _enc_Descriptor(o: Any) -> dict[str, Any]:
+    # o: Descriptor, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mediaType": o.media_type,
         "digest": o.digest,
@@ -2655,7 +2665,9 @@ def _zero_Platform() -> Platform:
     return zero
 
 
-def _enc_Platform(o: Platform) -> dict[str, Any]:
+def _enc_Platform(o: Any) -> dict[str, Any]:
+    # o: Platform, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "architecture": o.architecture,
         "os": o.os,
@@ -2690,7 +2702,9 @@ def _zero_Index() -> Index:
     return zero
 
 
-def _enc_Index(o: Index) -> dict[str, Any]:
+def _enc_Index(o: Any) -> dict[str, Any]:
+    # o: Index, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }
@@ -2724,7 +2738,9 @@ def _zero_ImageLayout() -> ImageLayout:
     return zero
 
 
-def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
+def _enc_ImageLayout(o: Any) -> dict[str, Any]:
+    # o: ImageLayout, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "imageLayoutVersion": o.image_layout_version,
     }
@@ -2750,7 +2766,9 @@ def _zero_Manifest() -> Manifest:
     return zero
 
 
-def _enc_Manifest(o: Manifest) -> dict[str, Any]:
+def _enc_Manifest(o: Any) -> dict[str, Any]:
+    # o: Manifest, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }

@@ -2121,7 +2121,9 @@ def _zero_Features() -> Features:
     return zero
 
 
-def _enc_Features(o: Features) -> dict[str, Any]:
+def _enc_Features(o: Any) -> dict[str, Any]:
+    # o: Features, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.oci_version_min
@@ -2169,7 +2171,9 @@ def _zero_Linux() -> Linux:
     return zero
 
 
-def _enc_Linux(o: Linux) -> dict[str, Any]:
+def _enc_Linux(o: Any) -> dict[str, Any]:
+    # o: Linux, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.namespaces
@@ -2221,7 +2225,9 @@ def _zero_Cgroup() -> Cgroup:
     return zero
 
 
-def _enc_Cgroup(o: Cgroup) -> dict[str, Any]:
+def _enc_Cgroup(o: Any) -> dict[str, Any]:
+    # o: Cgroup, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.v1
@@ -2259,7 +2265,9 @@ def _zero_Seccomp() -> Seccomp:
     return zero
 
 
-def _enc_Seccomp(o: Seccomp) -> dict[str, Any]:
+def _enc_Seccomp(o: Any) -> dict[str, Any]:
+    # o: Seccomp, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2295,7 +2303,9 @@ def _zero_Apparmor() -> Apparmor:
     return zero
 
 
-def _enc_Apparmor(o: Apparmor) -> dict[str, Any]:
+def _enc_Apparmor(o: Any) -> dict[str, Any]:
+    # o: Apparmor, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2316,7 +2326,9 @@ def _zero_Selinux() -> Selinux:
     return zero
 
 
-def _enc_Selinux(o: Selinux) -> dict[str, Any]:
+def _enc_Selinux(o: Any) -> dict[str, Any]:
+    # o: Selinux, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2339,7 +2351,9 @@ def _zero_IntelRdt() -> IntelRdt:
     return zero
 
 
-def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
+def _enc_IntelRdt(o: Any) -> dict[str, Any]:
+    # o: IntelRdt, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2367,7 +2381,9 @@ def _zero_MemoryPolicy() -> MemoryPolicy:
     return zero
 
 
-def _enc_MemoryPolicy(o: MemoryPolicy) -> dict[str, Any]:
+def _enc_MemoryPolicy(o: Any) -> dict[str, Any]:
+    # o: MemoryPolicy, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.modes
@@ -2391,7 +2407,9 @@ def _zero_MountExtensions() -> MountExtensions:
     return zero
 
 
-def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
+def _enc_MountExtensions(o: Any) -> dict[str, Any]:
+    # o: MountExtensions, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.idmap
@@ -2412,7 +2430,9 @@ def _zero_IDMap() -> IDMap:
     return zero
 
 
-def _enc_IDMap(o: IDMap) -> dict[str, Any]:
+def _enc_IDMap(o: Any) -> dict[str, Any]:
+    # o: IDMap, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2433,7 +2453,9 @@ def _zero_NetDevices() -> NetDevices:
     return zero
 
 
-def _enc_NetDevices(o: NetDevices) -> dict[str, Any]:
+def _enc_NetDevices(o: Any) -> dict[str, Any]:
+    # o: NetDevices, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled

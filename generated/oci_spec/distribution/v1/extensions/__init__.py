@@ -355,7 +355,9 @@ def _zero_ExtensionList() -> ExtensionList:
     return zero
 
 
-def _enc_ExtensionList(o: ExtensionList) -> dict[str, Any]:
+def _enc_ExtensionList(o: Any) -> dict[str, Any]:
+    # o: ExtensionList, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.extensions
@@ -378,7 +380,9 @@ def _zero_Extension() -> Extension:
     return zero
 
 
-def _enc_Extension(o: Extension) -> dict[str, Any]:
+def _enc_Extension(o: Any) -> dict[str, Any]:
+    # o: Extension, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
         "url": o.url,

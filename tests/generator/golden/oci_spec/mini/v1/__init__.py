@@ -1709,7 +1709,9 @@ def _zero_Settings() -> Settings:
     return zero
 
 
-def _enc_Settings(o: Settings) -> dict[str, Any]:
+def _enc_Settings(o: Any) -> dict[str, Any]:
+    # o: Settings, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.name
@@ -1784,7 +1786,9 @@ def _zero_Limits() -> Limits:
     return zero
 
 
-def _enc_Limits(o: Limits) -> dict[str, Any]:
+def _enc_Limits(o: Any) -> dict[str, Any]:
+    # o: Limits, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.max
@@ -1825,7 +1829,9 @@ def _zero_Widget() -> Widget:
     return zero
 
 
-def _enc_Widget(o: Widget) -> dict[str, Any]:
+def _enc_Widget(o: Any) -> dict[str, Any]:
+    # o: Widget, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }
@@ -1887,7 +1893,9 @@ def _zero_Part() -> Part:
     return zero
 
 
-def _enc_Part(o: Part) -> dict[str, Any]:
+def _enc_Part(o: Any) -> dict[str, Any]:
+    # o: Part, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }
@@ -1911,7 +1919,9 @@ def _zero_Person() -> Person:
     return zero
 
 
-def _enc_Person(o: Person) -> dict[str, Any]:
+def _enc_Person(o: Any) -> dict[str, Any]:
+    # o: Person, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }
@@ -1935,7 +1945,9 @@ def _zero_Blob() -> Blob:
     return zero
 
 
-def _enc_Blob(o: Blob) -> dict[str, Any]:
+def _enc_Blob(o: Any) -> dict[str, Any]:
+    # o: Blob, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mediaType": o.media_type,
     }
@@ -1949,7 +1961,7 @@ def _enc_Blob(o: Blob) -> dict[str, Any]:
     return d
 
 
-def _is_zero_Limits(o: Limits) -> bool:
+def _is_zero_Limits(o: Any) -> bool:  # o: Limits (Any: see the encoders)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return (
@@ -1957,13 +1969,13 @@ def _is_zero_Limits(o: Limits) -> bool:
     )
 
 
-def _is_zero_Part(o: Part) -> bool:
+def _is_zero_Part(o: Any) -> bool:  # o: Part (Any: see the encoders)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return not o.name and not o.kind and not o.unknown_fields
 
 
-def _is_zero_Person(o: Person) -> bool:
+def _is_zero_Person(o: Any) -> bool:  # o: Person (Any: see the encoders)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return not o.name and not o.email and not o.unknown_fields
