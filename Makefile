@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check lint test fuzz bench clean
+.PHONY: generate check lint test test-compiled wheel-compiled fuzz bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,15 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# The optional mypyc build of generated/oci_spec (docs/packaging.md): a platform
+# wheel in dist/, and the output, fuzz and differential suites run against it.
+# Built once per content of generated/ under .cache/compiled/ (a few minutes).
+wheel-compiled: $(STAMP)
+	$(PY) tools/compiled.py wheel dist
+
+test-compiled: $(STAMP)
+	$(PY) tools/compiled.py test
 
 # The hostile-input suites at 50x the examples `make test` runs (5-10 minutes);
 # prints how many inputs were tried.  FUZZ_EXAMPLES=n to change the size.

@@ -8,7 +8,6 @@ a temporary folder.
 from __future__ import annotations
 
 import importlib
-import os
 import shlex
 import subprocess
 import sys

@@ -44,6 +44,7 @@ import timing  # noqa: E402
 
 JSON = "json (floor)"
 OCI = "oci_spec"
+OCIC = targets.COMPILED  # the compiled build of the same source (tools/compiled.py)
 PYD = {"default": "pydantic (dcg default)", "best": "pydantic (dcg best)"}
 MSGSPEC = "msgspec (hand-written)"
 
@@ -194,6 +195,49 @@ def build_alternatives(ws: rivals.Workspace) -> dict[str, dict[str, Alt]]:
             alts[name] = (lambda raw, c=check: c(json.loads(raw)), None)
         out[kind] = alts
     return out
+
+
+def add_compiled(alts: dict[str, dict[str, Alt]], errors: list[str]) -> Path | None:
+    """Add the mypyc build (OCIC) beside the pure package: built or reused by
+    tools/compiled.py, imported under the same package name after the pure
+    modules are set aside (they keep working: their imports are bound), then
+    the pure modules are put back for the rest of the run."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import compiled as build
+
+    try:
+        _wheel, unpacked = build.build()
+    except SystemExit as e:
+        errors.append(f"the mypyc build failed: {e}")
+        return None
+    pure = {k: v for k, v in sys.modules.items() if k == "oci_spec" or k.startswith("oci_spec.")}
+    for k in pure:
+        del sys.modules[k]
+    sys.path.insert(0, str(unpacked))
+    try:
+        from oci_spec.image.v1 import Image, Index, Manifest
+        from oci_spec.runtime import Spec
+
+        import importlib.machinery
+
+        if not str(sys.modules["oci_spec._runtime"].__file__).endswith(
+                tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            errors.append("the mypyc build imported as Python, not as extension modules")
+        for kind, model in (("manifest", Manifest), ("index", Index), ("config", Image),
+                            ("runtime", Spec)):
+            alts[kind][OCIC] = (model.from_json, lambda o: o.to_json())
+    finally:
+        sys.path.remove(str(unpacked))
+        for k in [k for k in sys.modules if k == "oci_spec" or k.startswith("oci_spec.")]:
+            del sys.modules[k]
+        sys.modules.update(pure)
+    return unpacked
+
+
+def compiled_imports(unpacked: Path | None) -> list[tuple[str, str, list[Path]]]:
+    if unpacked is None:
+        return []
+    return [(f"{m} (compiled)", m, [unpacked]) for m in ("oci_spec.image.v1", "oci_spec.runtime")]
 
 
 # -- sections -----------------------------------------------------------------------
@@ -379,6 +423,8 @@ def main() -> int:
         errors += ws.errors
         docs = documents.all_documents()
         alts = build_alternatives(ws)
+        progress("the mypyc build of oci_spec (tools/compiled.py; cached per content)")
+        compiled = add_compiled(alts, errors)
         errors += [e for e in ws.errors if e not in errors]
         # Everything loaded so far (rival libraries, generated models) is static:
         # keep it out of the collections run between samples.
@@ -407,6 +453,7 @@ def main() -> int:
         imports: dict[str, list[float]] = {}
         for label, mod, paths in (
             *((m, m, [GENERATED]) for m in targets.IMPORT_MS),
+            *compiled_imports(compiled),
             ("pydantic (the library alone)", "pydantic", []),
             *((f"{PYD[f]}: image_manifest_schema", f"dcg_{f}.image.image_manifest_schema",
                [tmp]) for f in PYD),
@@ -591,6 +638,10 @@ def write_report(rep: Report, stamp: str, source: str, docs, dec, enc, same, sca
     rep(f"Run: {stamp}, {elapsed:.0f} s{' (--quick: fewer repetitions)' if quick else ''}; "
         f"measured {source} (a snapshot taken at start).", "")
     rep(*machine(), "")
+    if any(OCIC in d for d in dec.values()):
+        rep(f"`{OCIC}` is the same generated source compiled with mypyc (`make "
+            "wheel-compiled`, `tools/compiled.py`), imported from its unpacked wheel "
+            "in the same process; its targets are the `mypyc:` rows.", "")
 
     rep("Documents (built deterministically by `bench/documents.py`, Go's bytes: struct "
         "field order, sorted maps, HTML escapes): `manifest-5` / `manifest-200` (gzip "
@@ -616,7 +667,7 @@ def write_report(rep: Report, stamp: str, source: str, docs, dec, enc, same, sca
         "msgspec, `validator(json.loads(raw))` for the schema validators (they build no "
         "model). Median time per document; the ratio is to `json.loads` on the same bytes.",
         "")
-    names = [a for a in [JSON, OCI, *PYD.values(), MSGSPEC, "jsonschema-rs",
+    names = [a for a in [JSON, OCI, OCIC, *PYD.values(), MSGSPEC, "jsonschema-rs",
                          "python-jsonschema", "fastjsonschema"]
              if any(a in d for d in dec.values())]
     rows = []

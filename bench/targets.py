@@ -16,7 +16,7 @@ from typing import Callable
 
 PURE = "pure Python"
 COMPILED_BUILD = "compiled (mypyc)"
-COMPILED = "oci_spec (compiled)"  # the alternative's label in the decode/encode results
+COMPILED = "oci_spec (mypyc)"  # the alternative's label in the decode/encode results
 
 # Pure Python: decode+validate / json.loads, per document.
 DECODE = {"manifest-200": 2.4, "config-30": 2.5, "runtime": 2.0}

@@ -93,6 +93,32 @@ def py_type(f: Field) -> str:
     return base
 
 
+def defined_first(structs: Iterable[Struct]) -> list[Struct]:
+    """Declaration order, except that a struct another one holds by value (a
+    bare class annotation, as ``user: User``) is defined before it.  CPython
+    keeps annotations as text (``from __future__ import annotations``); mypyc
+    evaluates this kind when it creates the class, and a class not yet defined
+    is a crash at import.  Go structs cannot hold themselves by value: no cycles."""
+    listed = list(structs)
+    by_name = {s.py_name: s for s in listed}
+    out: list[Struct] = []
+    placed: set[str] = set()
+
+    def place(s: Struct) -> None:
+        if s.py_name in placed:
+            return
+        placed.add(s.py_name)
+        for f in s.fields:
+            t = f.type
+            if isinstance(t, StructType) and t.name in by_name and py_type(f) == t.name:
+                place(by_name[t.name])
+        out.append(s)
+
+    for s in listed:
+        place(s)
+    return out
+
+
 def zero_value(f: Field) -> str:
     """Go's zero value of the field, as a Python expression."""
     if f.nullable:
@@ -375,6 +401,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "converts": converts,
     "plain_out": plain_out,
     "py_type": py_type,
+    "defined_first": defined_first,
     "py_default": py_default,
     "zero_value": zero_value,
     "null_zero": null_zero,

@@ -31,10 +31,11 @@ def _hasher(algorithm: str) -> Any:
 
 
 def _feed(
-    h: Any, stream: IO[bytes], limit: int, progress: Callable[[int], None] | None = None
+    h: Any, stream: Any, limit: int, progress: Callable[[int], None] | None = None
 ) -> int:
-    """Hash ``stream`` to its end, or until more than ``limit`` bytes were read
-    (``limit < 0``: no limit); the number of bytes read."""
+    """Hash ``stream`` (IO[bytes]) to its end, or until more than ``limit`` bytes
+    were read (``limit < 0``: no limit); the number of bytes read.  Typed Any:
+    what read() returns is checked here (mypyc would cast it to bytes first)."""
     if not hasattr(stream, "read"):
         raise TypeError(
             f"expected bytes or a binary stream, found {type(stream).__name__}"

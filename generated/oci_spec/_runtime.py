@@ -14,11 +14,21 @@ import json
 import os
 import re
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, Mapping, NoReturn, TypeVar
+from typing import Any, Callable, Mapping, NoReturn, SupportsIndex, TypeVar
 
 __all__ = ["Timestamp", "ValidationError"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_C = TypeVar("_C", bound=type)
+
+
+def _python_class(cls: _C) -> _C:
+    """No-op in CPython.  mypyc compiles a class with a decorator it does not
+    know into an ordinary Python class, so the compiled build keeps CPython's
+    semantics for the models and Timestamp: any value in any field (as Go's nil
+    slices, or values that validate() then refuses; a native class would raise
+    TypeError on assignment) and datetime's own constructor for Timestamp."""
+    return cls
 
 
 class ValidationError(ValueError):
@@ -311,7 +321,8 @@ def _load(
 
 # A \uD800-\uDFFF escape; the JSON text may then decode to a lone surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Spelled as a regex escape: a lone surrogate in a literal is refused by mypyc.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _no_surrogates(v: Any) -> Any:
@@ -571,6 +582,7 @@ def _uri(key: str | int | None, v: str) -> None:
 # --- timestamps -----------------------------------------------------------------
 
 
+@_python_class
 class Timestamp(datetime):
     """A timezone-aware ``datetime`` that keeps Go's nanoseconds.
 
@@ -644,6 +656,18 @@ class Timestamp(datetime):
 
     def __repr__(self) -> str:
         return f"Timestamp.parse({_format_time(self)!r})"
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        # copy and pickle: datetime's reduction calls Timestamp(state, tzinfo),
+        # which this constructor does not take, and would drop the nanoseconds.
+        state = datetime.__reduce_ex__(self, protocol)[1]
+        return (_rebuild_time, (state, self.nanosecond))
+
+
+def _rebuild_time(state: tuple[Any, ...], nanosecond: int) -> Timestamp:
+    t = datetime.__new__(Timestamp, *state)
+    t.nanosecond = nanosecond
+    return t
 
 
 def _nanos(t: datetime) -> int:
@@ -980,13 +1004,6 @@ def _sorted(m: dict[str, Any]) -> dict[str, Any]:
 
 _ABSENT: Any = object()
 _EMPTY: Any = ""
-_T = TypeVar("_T")
-
-
-if TYPE_CHECKING:
-
-    def _new(cls: type[_T]) -> _T:
-        """An instance without running __init__: decoders set every slot."""
-
-else:
-    _new = object.__new__
+# An instance without running __init__: decoders set every field.  (Not behind
+# `if TYPE_CHECKING`: mypyc compiles its else branch as unreachable.)
+_new: Callable[[type[Any]], Any] = object.__new__

@@ -734,6 +734,25 @@ def _is_tar(path: str) -> bool:
     return len(head) == 512 and head[257:262] == b"ustar"
 
 
+# The module docstring again: a module compiled by mypyc has no __doc__.
+_HELP = """``python -m oci_spec validate PATH...``: validate documents, layouts
+and bundles with this package alone (standard library only; works vendored).
+
+A PATH is
+- a directory with ``oci-layout``: a layout; ``index.json`` and every
+  descriptor reachable from it exist under ``blobs/`` and match their size and
+  digest (streamed), and every blob of a known media type validates as that type;
+- an (uncompressed) tar of such a directory, read in place, never extracted;
+- a directory with ``config.json``: a bundle; the configuration validates and
+  its root filesystem path exists;
+- any other file: a JSON document, its type from ``--type``, else its media type,
+  else the required members it has.
+
+Prints one line per problem, ``PATH: LOCATION: message`` (``--json``: one JSON
+object); exits 0 when every PATH is valid, 1 when one is not, 2 on a usage or
+I/O error.  Never writes a file."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m oci_spec",
@@ -743,7 +762,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser(
         "validate",
         help="validate documents, layouts (directories or tars) and bundles",
-        description=__doc__,
+        description=_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate.add_argument("paths", nargs="+", metavar="PATH")

@@ -38,6 +38,7 @@ except ImportError:  # not installed: use the committed output
     sys.path.insert(0, str(REPO / "generated"))
 
 from oci_spec import Timestamp, ValidationError  # noqa: E402
+from support.source import type_hints  # noqa: E402
 
 MODULES = (
     "image", "image.v1", "runtime", "runtime.features",
@@ -74,7 +75,7 @@ def go_name(cls: type) -> str:
 
 @cache
 def hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    return type_hints(cls)  # typing.get_type_hints, for either build
 
 
 @cache

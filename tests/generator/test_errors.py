@@ -275,8 +275,8 @@ def template_syntax(templates: Path) -> tuple[str, int, str]:
     line = break_template(
         templates,
         "module.py.j2",
-        "{% for s in module.structs %}\n\n\n@dataclass",
-        "{% for s in module.structs %}{% if %}\n\n\n@dataclass",
+        "{% for s in module.structs|defined_first %}\n\n\n@_python_class",
+        "{% for s in module.structs|defined_first %}{% if %}\n\n\n@_python_class",
     )
     return "module.py.j2", line, "Expected an expression"
 

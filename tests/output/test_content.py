@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import subprocess
 import sys
 import tracemalloc
@@ -223,7 +224,7 @@ def test_public_mappings_are_read_only() -> None:
 
 def test_importing_the_models_loads_no_hashing_schemas_or_pydantic() -> None:
     probe = (
-        f"import sys; sys.path.insert(0, {str(GENERATED)!r}); "
+        f"import sys; sys.path.insert(0, {os.environ.get('OCIGEN_PACKAGE_DIR') or str(GENERATED)!r}); "
         "import oci_spec.image.v1, oci_spec.runtime, oci_spec.distribution.v1.extensions; "
         "print(sorted(m for m in ('hashlib', 'tarfile', 'argparse', 'pydantic', 'pydantic_core', "
         "'oci_spec._schemas', 'oci_spec._validate') if m in sys.modules))"

@@ -460,7 +460,8 @@ def test_exit_status_is_the_worst(layout: Layout, tmp_path: Path) -> None:
 
 
 def test_as_users_run_it(layout: Layout, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(GENERATED)}
+    # The package under test (tests/conftest.py): the compiled build's __main__ too.
+    env = {**os.environ, "PYTHONPATH": os.environ.get("OCIGEN_PACKAGE_DIR") or str(GENERATED)}
     ok = subprocess.run([sys.executable, "-m", "oci_spec", "validate", str(layout.root)],
                         capture_output=True, text=True, env=env)  # fmt: skip
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "", "")

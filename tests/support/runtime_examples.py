@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from support.mdexamples import Fence, spec_fences
+from support.source import type_hints
 
 from oci_spec.runtime import ContainerProcessState, Spec, State
 from oci_spec.runtime.features import Features
@@ -100,7 +101,7 @@ def _struct(tp: Any) -> type | None:
 
 def _members(cls: type) -> dict[str, tuple[str, Any]]:
     """JSON name -> (Python name, type) of each member of a model class."""
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)  # typing.get_type_hints, for either build
     names: dict[str, str] = dict(cls.JSON_NAMES)  # type: ignore[attr-defined]
     return {wire: (py, hints[py]) for py, wire in names.items()}
 

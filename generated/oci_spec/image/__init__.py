@@ -16,6 +16,7 @@ from .._runtime import (
     _expect_object,
     _load,
     _new,
+    _python_class,
     _range,
     _refold,
     _type,
@@ -49,6 +50,7 @@ VERSION_DEV = ""
 """VersionDev indicates development branch. Releases will be empty string."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Versioned:
     """Versioned provides a struct with the manifest schemaVersion and mediaType.
@@ -207,7 +209,9 @@ def _zero_Versioned() -> Versioned:
     return zero
 
 
-def _enc_Versioned(o: Versioned) -> dict[str, Any]:
+def _enc_Versioned(o: Any) -> dict[str, Any]:
+    # o: Versioned, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }

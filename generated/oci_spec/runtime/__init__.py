@@ -30,6 +30,7 @@ from .._runtime import (
     _parse_time,
     _pattern,
     _plain_dict,
+    _python_class,
     _range,
     _refold,
     _sorted,
@@ -507,6 +508,7 @@ class ContainerState(str, enum.Enum):
 _M_ContainerState: dict[str, ContainerState] = {m.value: m for m in ContainerState}
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Spec:
     """Spec is the base configuration for the container.
@@ -743,6 +745,7 @@ class Spec:
         return _json_schema("runtime-spec/config-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Scheduler:
     """Scheduler represents the scheduling attributes for a process. It is based on
@@ -899,6 +902,177 @@ class Scheduler:
         )
 
 
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class User:
+    """User specifies specific user (and group) information for the container process."""
+
+    uid: int = 0
+    """``uid`` (Go ``UID uint32``): UID is the user id.
+
+    Platforms: linux, solaris, zos."""
+    gid: int = 0
+    """``gid`` (Go ``GID uint32``): GID is the group id.
+
+    Platforms: linux, solaris, zos."""
+    umask: int | None = None
+    """``umask`` (Go ``Umask *uint32``): Umask is the umask for the init process.
+
+    Platforms: linux, solaris, zos."""
+    additional_gids: list[int] | None = None
+    """``additionalGids`` (Go ``AdditionalGids []uint32``): AdditionalGids are additional group ids set for the container's process.
+
+    Platforms: linux, solaris."""
+    username: str = ""
+    """``username`` (Go ``Username string``): Username is the user name.
+
+    Platforms: windows."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "uid": "uid",
+            "gid": "gid",
+            "umask": "umask",
+            "additional_gids": "additionalGids",
+            "username": "username",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+        {
+            "uid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "gid": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "umask": (
+                "linux",
+                "solaris",
+                "zos",
+            ),
+            "additional_gids": (
+                "linux",
+                "solaris",
+            ),
+            "username": ("windows",),
+        }
+    )
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        uid: int = 0,
+        gid: int = 0,
+        umask: int | None = None,
+        additional_gids: list[int] | None = None,
+        username: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.uid = uid
+        self.gid = gid
+        self.umask = umask
+        self.additional_gids = additional_gids
+        self.username = username
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"uid={self.uid!r}"
+            f", gid={self.gid!r}"
+            f", umask={self.umask!r}"
+            f", additional_gids={self.additional_gids!r}"
+            f", username={self.username!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, User):
+            return (
+                self.uid,
+                self.gid,
+                self.umask,
+                self.additional_gids,
+                self.username,
+                self.unknown_fields,
+            ) == (
+                other.uid,
+                other.gid,
+                other.umask,
+                other.additional_gids,
+                other.username,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> User:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_User, None, data)
+        return _dec_User(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> User:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_User, None, data)
+        return _dec_User(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_User(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_User(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_User(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_User(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_User, _enc_User, "oci_spec.runtime.User")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema(
+            "runtime-spec/config-schema.json#/properties/process/properties/user"
+        )
+
+
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Process:
     """Process contains information to start a specific application inside the container."""
@@ -1162,6 +1336,7 @@ class Process:
         return _json_schema("runtime-spec/config-schema.json#/properties/process")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxCapabilities:
     """LinuxCapabilities specifies the list of allowed capabilities that are kept for a process.
@@ -1324,6 +1499,7 @@ class LinuxCapabilities:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxIOPriority:
     """IOPriority represents I/O priority settings for the container's processes within the process group."""
@@ -1443,6 +1619,7 @@ class LinuxIOPriority:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class CPUAffinity:
     """CPUAffinity specifies process' CPU affinity."""
@@ -1557,6 +1734,7 @@ class CPUAffinity:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Box:
     """Box specifies dimensions of a rectangle. Used for specifying the size of a console."""
@@ -1669,175 +1847,7 @@ class Box:
         )
 
 
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class User:
-    """User specifies specific user (and group) information for the container process."""
-
-    uid: int = 0
-    """``uid`` (Go ``UID uint32``): UID is the user id.
-
-    Platforms: linux, solaris, zos."""
-    gid: int = 0
-    """``gid`` (Go ``GID uint32``): GID is the group id.
-
-    Platforms: linux, solaris, zos."""
-    umask: int | None = None
-    """``umask`` (Go ``Umask *uint32``): Umask is the umask for the init process.
-
-    Platforms: linux, solaris, zos."""
-    additional_gids: list[int] | None = None
-    """``additionalGids`` (Go ``AdditionalGids []uint32``): AdditionalGids are additional group ids set for the container's process.
-
-    Platforms: linux, solaris."""
-    username: str = ""
-    """``username`` (Go ``Username string``): Username is the user name.
-
-    Platforms: windows."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "uid": "uid",
-            "gid": "gid",
-            "umask": "umask",
-            "additional_gids": "additionalGids",
-            "username": "username",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-        {
-            "uid": (
-                "linux",
-                "solaris",
-                "zos",
-            ),
-            "gid": (
-                "linux",
-                "solaris",
-                "zos",
-            ),
-            "umask": (
-                "linux",
-                "solaris",
-                "zos",
-            ),
-            "additional_gids": (
-                "linux",
-                "solaris",
-            ),
-            "username": ("windows",),
-        }
-    )
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        uid: int = 0,
-        gid: int = 0,
-        umask: int | None = None,
-        additional_gids: list[int] | None = None,
-        username: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uid = uid
-        self.gid = gid
-        self.umask = umask
-        self.additional_gids = additional_gids
-        self.username = username
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"uid={self.uid!r}"
-            f", gid={self.gid!r}"
-            f", umask={self.umask!r}"
-            f", additional_gids={self.additional_gids!r}"
-            f", username={self.username!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, User):
-            return (
-                self.uid,
-                self.gid,
-                self.umask,
-                self.additional_gids,
-                self.username,
-                self.unknown_fields,
-            ) == (
-                other.uid,
-                other.gid,
-                other.umask,
-                other.additional_gids,
-                other.username,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> User:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_User, None, data)
-        return _dec_User(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> User:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_User, None, data)
-        return _dec_User(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_User(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_User(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_User(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_User(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_User, _enc_User, "oci_spec.runtime.User")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema(
-            "runtime-spec/config-schema.json#/properties/process/properties/user"
-        )
-
-
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Root:
     """Root contains information about the container's root filesystem on the host."""
@@ -1948,6 +1958,7 @@ class Root:
         return _json_schema("runtime-spec/config-schema.json#/properties/root")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Mount:
     """Mount specifies a mount for a container."""
@@ -2108,6 +2119,7 @@ class Mount:
         return _json_schema("runtime-spec/defs.json#/definitions/Mount")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Hook:
     """Hook specifies a command that is run at a particular event in the lifecycle of a container"""
@@ -2234,6 +2246,7 @@ class Hook:
         return _json_schema("runtime-spec/defs.json#/definitions/Hook")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Hooks:
     """Hooks specifies a command that is run in the container at a particular event in the lifecycle of a container
@@ -2387,6 +2400,7 @@ class Hooks:
         return _json_schema("runtime-spec/config-schema.json#/properties/hooks")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Linux:
     """Linux contains platform-specific configuration for Linux based containers."""
@@ -2621,6 +2635,7 @@ class Linux:
         return _json_schema("runtime-spec/config-linux.json#/linux")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxNamespace:
     """LinuxNamespace is the configuration for a Linux namespace"""
@@ -2739,6 +2754,7 @@ class LinuxNamespace:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxIDMapping:
     """LinuxIDMapping specifies UID/GID mappings"""
@@ -2862,6 +2878,7 @@ class LinuxIDMapping:
         return _json_schema("runtime-spec/defs.json#/definitions/IDMapping")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxTimeOffset:
     """LinuxTimeOffset specifies the offset for Time Namespace"""
@@ -2979,6 +2996,7 @@ class LinuxTimeOffset:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/TimeOffsets")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class POSIXRlimit:
     """POSIXRlimit type and restrictions"""
@@ -3101,6 +3119,7 @@ class POSIXRlimit:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxHugepageLimit:
     """LinuxHugepageLimit structure corresponds to limiting kernel hugepages.
@@ -3223,6 +3242,7 @@ class LinuxHugepageLimit:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxInterfacePriority:
     """LinuxInterfacePriority for network interfaces"""
@@ -3344,6 +3364,7 @@ class LinuxInterfacePriority:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxBlockIODevice:
     """LinuxBlockIODevice holds major:minor format supported in blkio cgroup"""
@@ -3461,6 +3482,7 @@ class LinuxBlockIODevice:
         return _json_schema("oci_spec.runtime.LinuxBlockIODevice")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxWeightDevice:
     """LinuxWeightDevice struct holds a `major:minor weight` pair for weightDevice"""
@@ -3596,6 +3618,7 @@ class LinuxWeightDevice:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxThrottleDevice:
     """LinuxThrottleDevice struct holds a `major:minor rate_per_second` pair"""
@@ -3723,6 +3746,7 @@ class LinuxThrottleDevice:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxBlockIO:
     """LinuxBlockIO for Linux cgroup 'blkio' resource management"""
@@ -3877,6 +3901,7 @@ class LinuxBlockIO:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxMemory:
     """LinuxMemory for Linux cgroup 'memory' resource management"""
@@ -4055,6 +4080,7 @@ class LinuxMemory:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxCPU:
     """LinuxCPU for Linux cgroup 'cpu' resource management"""
@@ -4226,6 +4252,7 @@ class LinuxCPU:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxPids:
     """LinuxPids for Linux cgroup 'pids' resource management (Linux 4.3)"""
@@ -4328,6 +4355,7 @@ class LinuxPids:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxNetwork:
     """LinuxNetwork identification and priority configuration"""
@@ -4442,6 +4470,7 @@ class LinuxNetwork:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxRdma:
     """LinuxRdma for Linux cgroup 'rdma' resource management (Linux 4.11)"""
@@ -4554,6 +4583,7 @@ class LinuxRdma:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Rdma")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxResources:
     """LinuxResources has container runtime resource constraints"""
@@ -4729,6 +4759,7 @@ class LinuxResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxDevice:
     """LinuxDevice represents the mknod information for a Linux special device file"""
@@ -4881,6 +4912,7 @@ class LinuxDevice:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Device")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxNetDevice:
     """LinuxNetDevice represents a single network device to be added to the container's network namespace"""
@@ -4984,6 +5016,7 @@ class LinuxNetDevice:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/NetDevice")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxDeviceCgroup:
     """LinuxDeviceCgroup represents a device rule for the devices specified to
@@ -5126,6 +5159,7 @@ class LinuxDeviceCgroup:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/DeviceCgroup")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxPersonality:
     """LinuxPersonality represents the Linux personality syscall input"""
@@ -5243,6 +5277,7 @@ class LinuxPersonality:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Personality")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Solaris:
     """Solaris contains platform-specific configuration for Solaris application containers."""
@@ -5385,6 +5420,7 @@ class Solaris:
         return _json_schema("runtime-spec/config-solaris.json#/solaris")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class SolarisCappedCPU:
     """SolarisCappedCPU allows users to set limit on the amount of CPU time that can be used by container."""
@@ -5492,6 +5528,7 @@ class SolarisCappedCPU:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class SolarisCappedMemory:
     """SolarisCappedMemory allows users to set the physical and swap caps on the memory that can be used by this container."""
@@ -5611,6 +5648,7 @@ class SolarisCappedMemory:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class SolarisAnet:
     """SolarisAnet provides the specification for automatic creation of network resources for this container."""
@@ -5765,6 +5803,7 @@ class SolarisAnet:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Windows:
     """Windows defines the runtime configuration for Windows based containers, including Hyper-V containers."""
@@ -5923,6 +5962,7 @@ class Windows:
         return _json_schema("runtime-spec/config-windows.json#/windows")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsDevice:
     """WindowsDevice represents information about a host device to be mapped into the container."""
@@ -6038,6 +6078,7 @@ class WindowsDevice:
         return _json_schema("runtime-spec/defs-windows.json#/definitions/Device")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsResources:
     """WindowsResources has container runtime resource constraints for containers running on Windows."""
@@ -6165,6 +6206,7 @@ class WindowsResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsMemoryResources:
     """WindowsMemoryResources contains memory resource management settings."""
@@ -6274,6 +6316,7 @@ class WindowsMemoryResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsCPUResources:
     """WindowsCPUResources contains CPU resource management settings."""
@@ -6419,6 +6462,7 @@ class WindowsCPUResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsCPUGroupAffinity:
     """Similar to _GROUP_AFFINITY struct defined in
@@ -6540,6 +6584,7 @@ class WindowsCPUGroupAffinity:
         return _json_schema("oci_spec.runtime.WindowsCPUGroupAffinity")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsStorageResources:
     """WindowsStorageResources contains storage resource management settings."""
@@ -6669,6 +6714,7 @@ class WindowsStorageResources:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsNetwork:
     """WindowsNetwork contains network settings for Windows containers."""
@@ -6810,6 +6856,7 @@ class WindowsNetwork:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class WindowsHyperV:
     """WindowsHyperV contains information for configuring a container to run with Hyper-V isolation."""
@@ -6919,6 +6966,7 @@ class WindowsHyperV:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class IOMems:
     """IOMems contains information about iomem addresses that should be passed to the VM."""
@@ -7037,6 +7085,7 @@ class IOMems:
         return _json_schema("runtime-spec/defs-vm.json#/definitions/IOMemEntryFormat")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class HWConfig:
     """Hardware configuration for the VM image"""
@@ -7181,6 +7230,352 @@ class HWConfig:
         return _json_schema("runtime-spec/config-vm.json#/vm/properties/hwConfig")
 
 
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class VMHypervisor:
+    """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
+
+    path: str
+    """``path`` (Go ``Path string``): Path is the host path to the hypervisor used to manage the virtual machine."""
+    parameters: list[str] | None = None
+    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the hypervisor."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "parameters": "parameters",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        parameters: list[str] | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.parameters = parameters
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", parameters={self.parameters!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VMHypervisor):
+            return (
+                self.path,
+                self.parameters,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.parameters,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VMHypervisor:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VMHypervisor, _strict_VMHypervisor, data)
+        return _dec_VMHypervisor(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMHypervisor:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VMHypervisor, _strict_VMHypervisor, data)
+        return _dec_VMHypervisor(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_VMHypervisor(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_VMHypervisor(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_VMHypervisor(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_VMHypervisor(_load(text))
+        if strict:
+            _strict_check(_strict_VMHypervisor, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_VMHypervisor, _enc_VMHypervisor, "oci_spec.runtime.VMHypervisor"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/hypervisor")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class VMKernel:
+    """VMKernel contains information about the kernel to use for a virtual machine."""
+
+    path: str
+    """``path`` (Go ``Path string``): Path is the host path to the kernel used to boot the virtual machine."""
+    parameters: list[str] | None = None
+    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the kernel."""
+    initrd: str = ""
+    """``initrd`` (Go ``InitRD string``): InitRD is the host path to an initial ramdisk to be used by the kernel."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "parameters": "parameters",
+            "initrd": "initrd",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        parameters: list[str] | None = None,
+        initrd: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.parameters = parameters
+        self.initrd = initrd
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", parameters={self.parameters!r}"
+            f", initrd={self.initrd!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VMKernel):
+            return (
+                self.path,
+                self.parameters,
+                self.initrd,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.parameters,
+                other.initrd,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VMKernel:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VMKernel, _strict_VMKernel, data)
+        return _dec_VMKernel(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMKernel:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VMKernel, _strict_VMKernel, data)
+        return _dec_VMKernel(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_VMKernel(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_VMKernel(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_VMKernel(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_VMKernel(_load(text))
+        if strict:
+            _strict_check(_strict_VMKernel, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(
+            cls, _dec_VMKernel, _enc_VMKernel, "oci_spec.runtime.VMKernel"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/kernel")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class VMImage:
+    """VMImage contains information about the virtual machine root image."""
+
+    path: str
+    """``path`` (Go ``Path string``): Path is the host path to the root image that the VM kernel would boot into."""
+    format: str
+    """``format`` (Go ``Format string``): Format is the root image format type (e.g. "qcow2", "raw", "vhd", etc)."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "path": "path",
+            "format": "format",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        format: str,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.format = format
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"path={self.path!r}"
+            f", format={self.format!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, VMImage):
+            return (
+                self.path,
+                self.format,
+                self.unknown_fields,
+            ) == (
+                other.path,
+                other.format,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> VMImage:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_VMImage, _strict_VMImage, data)
+        return _dec_VMImage(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMImage:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_VMImage, _strict_VMImage, data)
+        return _dec_VMImage(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_VMImage(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_VMImage(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_VMImage(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_VMImage(_load(text))
+        if strict:
+            _strict_check(_strict_VMImage, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_VMImage, _enc_VMImage, "oci_spec.runtime.VMImage")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
+
+
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class VM:
     """VM contains information for virtual-machine-based containers."""
@@ -7307,348 +7702,7 @@ class VM:
         return _json_schema("runtime-spec/config-vm.json#/vm")
 
 
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class VMHypervisor:
-    """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
-
-    path: str
-    """``path`` (Go ``Path string``): Path is the host path to the hypervisor used to manage the virtual machine."""
-    parameters: list[str] | None = None
-    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the hypervisor."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "path": "path",
-            "parameters": "parameters",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        parameters: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.parameters = parameters
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"path={self.path!r}"
-            f", parameters={self.parameters!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, VMHypervisor):
-            return (
-                self.path,
-                self.parameters,
-                self.unknown_fields,
-            ) == (
-                other.path,
-                other.parameters,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> VMHypervisor:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_VMHypervisor, _strict_VMHypervisor, data)
-        return _dec_VMHypervisor(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMHypervisor:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_VMHypervisor, _strict_VMHypervisor, data)
-        return _dec_VMHypervisor(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_VMHypervisor(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_VMHypervisor(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_VMHypervisor(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_VMHypervisor(_load(text))
-        if strict:
-            _strict_check(_strict_VMHypervisor, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(
-            cls, _dec_VMHypervisor, _enc_VMHypervisor, "oci_spec.runtime.VMHypervisor"
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("runtime-spec/config-vm.json#/vm/properties/hypervisor")
-
-
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class VMKernel:
-    """VMKernel contains information about the kernel to use for a virtual machine."""
-
-    path: str
-    """``path`` (Go ``Path string``): Path is the host path to the kernel used to boot the virtual machine."""
-    parameters: list[str] | None = None
-    """``parameters`` (Go ``Parameters []string``): Parameters specifies parameters to pass to the kernel."""
-    initrd: str = ""
-    """``initrd`` (Go ``InitRD string``): InitRD is the host path to an initial ramdisk to be used by the kernel."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "path": "path",
-            "parameters": "parameters",
-            "initrd": "initrd",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        parameters: list[str] | None = None,
-        initrd: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.parameters = parameters
-        self.initrd = initrd
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"path={self.path!r}"
-            f", parameters={self.parameters!r}"
-            f", initrd={self.initrd!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, VMKernel):
-            return (
-                self.path,
-                self.parameters,
-                self.initrd,
-                self.unknown_fields,
-            ) == (
-                other.path,
-                other.parameters,
-                other.initrd,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> VMKernel:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_VMKernel, _strict_VMKernel, data)
-        return _dec_VMKernel(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMKernel:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_VMKernel, _strict_VMKernel, data)
-        return _dec_VMKernel(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_VMKernel(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_VMKernel(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_VMKernel(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_VMKernel(_load(text))
-        if strict:
-            _strict_check(_strict_VMKernel, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(
-            cls, _dec_VMKernel, _enc_VMKernel, "oci_spec.runtime.VMKernel"
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("runtime-spec/config-vm.json#/vm/properties/kernel")
-
-
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class VMImage:
-    """VMImage contains information about the virtual machine root image."""
-
-    path: str
-    """``path`` (Go ``Path string``): Path is the host path to the root image that the VM kernel would boot into."""
-    format: str
-    """``format`` (Go ``Format string``): Format is the root image format type (e.g. "qcow2", "raw", "vhd", etc)."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "path": "path",
-            "format": "format",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        format: str,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.format = format
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"path={self.path!r}"
-            f", format={self.format!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, VMImage):
-            return (
-                self.path,
-                self.format,
-                self.unknown_fields,
-            ) == (
-                other.path,
-                other.format,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> VMImage:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_VMImage, _strict_VMImage, data)
-        return _dec_VMImage(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> VMImage:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_VMImage, _strict_VMImage, data)
-        return _dec_VMImage(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_VMImage(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_VMImage(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_VMImage(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_VMImage(_load(text))
-        if strict:
-            _strict_check(_strict_VMImage, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_VMImage, _enc_VMImage, "oci_spec.runtime.VMImage")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("runtime-spec/config-vm.json#/vm/properties/image")
-
-
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxSeccomp:
     """LinuxSeccomp represents syscall restrictions"""
@@ -7801,6 +7855,7 @@ class LinuxSeccomp:
         return _json_schema("runtime-spec/config-linux.json#/linux/properties/seccomp")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxSeccompArg:
     """LinuxSeccompArg used for matching specific syscall arguments in Seccomp"""
@@ -7934,6 +7989,7 @@ class LinuxSeccompArg:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/SyscallArg")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxSyscall:
     """LinuxSyscall is used to match a syscall in Seccomp"""
@@ -8062,6 +8118,7 @@ class LinuxSyscall:
         return _json_schema("runtime-spec/defs-linux.json#/definitions/Syscall")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxIntelRdt:
     """LinuxIntelRdt has container runtime resource constraints for Intel RDT CAT and MBA
@@ -8213,6 +8270,7 @@ class LinuxIntelRdt:
         return _json_schema("runtime-spec/config-linux.json#/linux/properties/intelRdt")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class LinuxMemoryPolicy:
     """LinuxMemoryPolicy represents input for the set_mempolicy syscall."""
@@ -8341,6 +8399,7 @@ class LinuxMemoryPolicy:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ZOS:
     """ZOS contains platform-specific configuration for z/OS based containers."""
@@ -8439,6 +8498,7 @@ class ZOS:
         return _json_schema("runtime-spec/config-zos.json#/zos")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ZOSNamespace:
     """ZOSNamespace is the configuration for a z/OS namespace"""
@@ -8554,6 +8614,7 @@ class ZOSNamespace:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSD:
     """FreeBSD contains platform-specific configuration for FreeBSD based containers."""
@@ -8664,6 +8725,7 @@ class FreeBSD:
         return _json_schema("runtime-spec/config-freebsd.json#/freebsd")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSDDevice:
     """FreeBSDDevice."""
@@ -8779,6 +8841,7 @@ class FreeBSDDevice:
         return _json_schema("runtime-spec/defs-freebsd.json#/definitions/Device")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSDJail:
     """FreeBSDJail describes how to configure the container's jail"""
@@ -8988,6 +9051,7 @@ class FreeBSDJail:
         return _json_schema("runtime-spec/config-freebsd.json#/freebsd/properties/jail")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class FreeBSDJailAllow:
     """FreeBSDJailAllow describes jail capabilities"""
@@ -9163,6 +9227,7 @@ class FreeBSDJailAllow:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class State:
     """State holds information about the runtime state of the container.
@@ -9307,6 +9372,7 @@ class State:
         return _json_schema("runtime-spec/state-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ContainerProcessState:
     """ContainerProcessState holds information about the state of a container process."""
@@ -16244,7 +16310,9 @@ def _zero_Spec() -> Spec:
     return zero
 
 
-def _enc_Spec(o: Spec) -> dict[str, Any]:
+def _enc_Spec(o: Any) -> dict[str, Any]:
+    # o: Spec, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
     }
@@ -16309,7 +16377,9 @@ def _zero_Scheduler() -> Scheduler:
     return zero
 
 
-def _enc_Scheduler(o: Scheduler) -> dict[str, Any]:
+def _enc_Scheduler(o: Any) -> dict[str, Any]:
+    # o: Scheduler, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "policy": o.policy,
     }
@@ -16362,7 +16432,9 @@ def _zero_Process() -> Process:
     return zero
 
 
-def _enc_Process(o: Process) -> dict[str, Any]:
+def _enc_Process(o: Any) -> dict[str, Any]:
+    # o: Process, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.terminal
@@ -16428,7 +16500,9 @@ def _zero_LinuxCapabilities() -> LinuxCapabilities:
     return zero
 
 
-def _enc_LinuxCapabilities(o: LinuxCapabilities) -> dict[str, Any]:
+def _enc_LinuxCapabilities(o: Any) -> dict[str, Any]:
+    # o: LinuxCapabilities, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.bounding
@@ -16462,7 +16536,9 @@ def _zero_LinuxIOPriority() -> LinuxIOPriority:
     return zero
 
 
-def _enc_LinuxIOPriority(o: LinuxIOPriority) -> dict[str, Any]:
+def _enc_LinuxIOPriority(o: Any) -> dict[str, Any]:
+    # o: LinuxIOPriority, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "class": o.class_,
         "priority": o.priority,
@@ -16484,7 +16560,9 @@ def _zero_CPUAffinity() -> CPUAffinity:
     return zero
 
 
-def _enc_CPUAffinity(o: CPUAffinity) -> dict[str, Any]:
+def _enc_CPUAffinity(o: Any) -> dict[str, Any]:
+    # o: CPUAffinity, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.initial
@@ -16509,7 +16587,9 @@ def _zero_Box() -> Box:
     return zero
 
 
-def _enc_Box(o: Box) -> dict[str, Any]:
+def _enc_Box(o: Any) -> dict[str, Any]:
+    # o: Box, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "height": o.height,
         "width": o.width,
@@ -16534,7 +16614,9 @@ def _zero_User() -> User:
     return zero
 
 
-def _enc_User(o: User) -> dict[str, Any]:
+def _enc_User(o: Any) -> dict[str, Any]:
+    # o: User, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "uid": o.uid,
         "gid": o.gid,
@@ -16565,7 +16647,9 @@ def _zero_Root() -> Root:
     return zero
 
 
-def _enc_Root(o: Root) -> dict[str, Any]:
+def _enc_Root(o: Any) -> dict[str, Any]:
+    # o: Root, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -16593,7 +16677,9 @@ def _zero_Mount() -> Mount:
     return zero
 
 
-def _enc_Mount(o: Mount) -> dict[str, Any]:
+def _enc_Mount(o: Any) -> dict[str, Any]:
+    # o: Mount, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "destination": o.destination,
     }
@@ -16631,7 +16717,9 @@ def _zero_Hook() -> Hook:
     return zero
 
 
-def _enc_Hook(o: Hook) -> dict[str, Any]:
+def _enc_Hook(o: Any) -> dict[str, Any]:
+    # o: Hook, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -16665,7 +16753,9 @@ def _zero_Hooks() -> Hooks:
     return zero
 
 
-def _enc_Hooks(o: Hooks) -> dict[str, Any]:
+def _enc_Hooks(o: Any) -> dict[str, Any]:
+    # o: Hooks, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.prestart
@@ -16717,7 +16807,9 @@ def _zero_Linux() -> Linux:
     return zero
 
 
-def _enc_Linux(o: Linux) -> dict[str, Any]:
+def _enc_Linux(o: Any) -> dict[str, Any]:
+    # o: Linux, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.uid_mappings
@@ -16787,7 +16879,9 @@ def _zero_LinuxNamespace() -> LinuxNamespace:
     return zero
 
 
-def _enc_LinuxNamespace(o: LinuxNamespace) -> dict[str, Any]:
+def _enc_LinuxNamespace(o: Any) -> dict[str, Any]:
+    # o: LinuxNamespace, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -16812,7 +16906,9 @@ def _zero_LinuxIDMapping() -> LinuxIDMapping:
     return zero
 
 
-def _enc_LinuxIDMapping(o: LinuxIDMapping) -> dict[str, Any]:
+def _enc_LinuxIDMapping(o: Any) -> dict[str, Any]:
+    # o: LinuxIDMapping, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "containerID": o.container_id,
         "hostID": o.host_id,
@@ -16835,7 +16931,9 @@ def _zero_LinuxTimeOffset() -> LinuxTimeOffset:
     return zero
 
 
-def _enc_LinuxTimeOffset(o: LinuxTimeOffset) -> dict[str, Any]:
+def _enc_LinuxTimeOffset(o: Any) -> dict[str, Any]:
+    # o: LinuxTimeOffset, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.secs
@@ -16861,7 +16959,9 @@ def _zero_POSIXRlimit() -> POSIXRlimit:
     return zero
 
 
-def _enc_POSIXRlimit(o: POSIXRlimit) -> dict[str, Any]:
+def _enc_POSIXRlimit(o: Any) -> dict[str, Any]:
+    # o: POSIXRlimit, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
         "hard": o.hard,
@@ -16884,7 +16984,9 @@ def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
     return zero
 
 
-def _enc_LinuxHugepageLimit(o: LinuxHugepageLimit) -> dict[str, Any]:
+def _enc_LinuxHugepageLimit(o: Any) -> dict[str, Any]:
+    # o: LinuxHugepageLimit, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "pageSize": o.page_size,
         "limit": o.limit,
@@ -16906,7 +17008,9 @@ def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
     return zero
 
 
-def _enc_LinuxInterfacePriority(o: LinuxInterfacePriority) -> dict[str, Any]:
+def _enc_LinuxInterfacePriority(o: Any) -> dict[str, Any]:
+    # o: LinuxInterfacePriority, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
         "priority": o.priority,
@@ -16928,7 +17032,9 @@ def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
     return zero
 
 
-def _enc_LinuxBlockIODevice(o: LinuxBlockIODevice) -> dict[str, Any]:
+def _enc_LinuxBlockIODevice(o: Any) -> dict[str, Any]:
+    # o: LinuxBlockIODevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -16952,7 +17058,9 @@ def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
     return zero
 
 
-def _enc_LinuxWeightDevice(o: LinuxWeightDevice) -> dict[str, Any]:
+def _enc_LinuxWeightDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxWeightDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -16981,7 +17089,9 @@ def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
     return zero
 
 
-def _enc_LinuxThrottleDevice(o: LinuxThrottleDevice) -> dict[str, Any]:
+def _enc_LinuxThrottleDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxThrottleDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -17009,7 +17119,9 @@ def _zero_LinuxBlockIO() -> LinuxBlockIO:
     return zero
 
 
-def _enc_LinuxBlockIO(o: LinuxBlockIO) -> dict[str, Any]:
+def _enc_LinuxBlockIO(o: Any) -> dict[str, Any]:
+    # o: LinuxBlockIO, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.weight
@@ -17056,7 +17168,9 @@ def _zero_LinuxMemory() -> LinuxMemory:
     return zero
 
 
-def _enc_LinuxMemory(o: LinuxMemory) -> dict[str, Any]:
+def _enc_LinuxMemory(o: Any) -> dict[str, Any]:
+    # o: LinuxMemory, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -17109,7 +17223,9 @@ def _zero_LinuxCPU() -> LinuxCPU:
     return zero
 
 
-def _enc_LinuxCPU(o: LinuxCPU) -> dict[str, Any]:
+def _enc_LinuxCPU(o: Any) -> dict[str, Any]:
+    # o: LinuxCPU, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.shares
@@ -17154,7 +17270,9 @@ def _zero_LinuxPids() -> LinuxPids:
     return zero
 
 
-def _enc_LinuxPids(o: LinuxPids) -> dict[str, Any]:
+def _enc_LinuxPids(o: Any) -> dict[str, Any]:
+    # o: LinuxPids, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -17176,7 +17294,9 @@ def _zero_LinuxNetwork() -> LinuxNetwork:
     return zero
 
 
-def _enc_LinuxNetwork(o: LinuxNetwork) -> dict[str, Any]:
+def _enc_LinuxNetwork(o: Any) -> dict[str, Any]:
+    # o: LinuxNetwork, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.class_id
@@ -17201,7 +17321,9 @@ def _zero_LinuxRdma() -> LinuxRdma:
     return zero
 
 
-def _enc_LinuxRdma(o: LinuxRdma) -> dict[str, Any]:
+def _enc_LinuxRdma(o: Any) -> dict[str, Any]:
+    # o: LinuxRdma, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.hca_handles
@@ -17233,7 +17355,9 @@ def _zero_LinuxResources() -> LinuxResources:
     return zero
 
 
-def _enc_LinuxResources(o: LinuxResources) -> dict[str, Any]:
+def _enc_LinuxResources(o: Any) -> dict[str, Any]:
+    # o: LinuxResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.devices
@@ -17284,7 +17408,9 @@ def _zero_LinuxDevice() -> LinuxDevice:
     return zero
 
 
-def _enc_LinuxDevice(o: LinuxDevice) -> dict[str, Any]:
+def _enc_LinuxDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
         "type": o.type,
@@ -17316,7 +17442,9 @@ def _zero_LinuxNetDevice() -> LinuxNetDevice:
     return zero
 
 
-def _enc_LinuxNetDevice(o: LinuxNetDevice) -> dict[str, Any]:
+def _enc_LinuxNetDevice(o: Any) -> dict[str, Any]:
+    # o: LinuxNetDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.name
@@ -17341,7 +17469,9 @@ def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
     return zero
 
 
-def _enc_LinuxDeviceCgroup(o: LinuxDeviceCgroup) -> dict[str, Any]:
+def _enc_LinuxDeviceCgroup(o: Any) -> dict[str, Any]:
+    # o: LinuxDeviceCgroup, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "allow": o.allow,
     }
@@ -17374,7 +17504,9 @@ def _zero_LinuxPersonality() -> LinuxPersonality:
     return zero
 
 
-def _enc_LinuxPersonality(o: LinuxPersonality) -> dict[str, Any]:
+def _enc_LinuxPersonality(o: Any) -> dict[str, Any]:
+    # o: LinuxPersonality, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "domain": o.domain,
     }
@@ -17402,7 +17534,9 @@ def _zero_Solaris() -> Solaris:
     return zero
 
 
-def _enc_Solaris(o: Solaris) -> dict[str, Any]:
+def _enc_Solaris(o: Any) -> dict[str, Any]:
+    # o: Solaris, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.milestone
@@ -17438,7 +17572,9 @@ def _zero_SolarisCappedCPU() -> SolarisCappedCPU:
     return zero
 
 
-def _enc_SolarisCappedCPU(o: SolarisCappedCPU) -> dict[str, Any]:
+def _enc_SolarisCappedCPU(o: Any) -> dict[str, Any]:
+    # o: SolarisCappedCPU, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.ncpus
@@ -17460,7 +17596,9 @@ def _zero_SolarisCappedMemory() -> SolarisCappedMemory:
     return zero
 
 
-def _enc_SolarisCappedMemory(o: SolarisCappedMemory) -> dict[str, Any]:
+def _enc_SolarisCappedMemory(o: Any) -> dict[str, Any]:
+    # o: SolarisCappedMemory, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.physical
@@ -17490,7 +17628,9 @@ def _zero_SolarisAnet() -> SolarisAnet:
     return zero
 
 
-def _enc_SolarisAnet(o: SolarisAnet) -> dict[str, Any]:
+def _enc_SolarisAnet(o: Any) -> dict[str, Any]:
+    # o: SolarisAnet, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.linkname
@@ -17536,7 +17676,9 @@ def _zero_Windows() -> Windows:
     return zero
 
 
-def _enc_Windows(o: Windows) -> dict[str, Any]:
+def _enc_Windows(o: Any) -> dict[str, Any]:
+    # o: Windows, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.layer_folders
@@ -17578,7 +17720,9 @@ def _zero_WindowsDevice() -> WindowsDevice:
     return zero
 
 
-def _enc_WindowsDevice(o: WindowsDevice) -> dict[str, Any]:
+def _enc_WindowsDevice(o: Any) -> dict[str, Any]:
+    # o: WindowsDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "id": o.id,
         "idType": o.id_type,
@@ -17601,7 +17745,9 @@ def _zero_WindowsResources() -> WindowsResources:
     return zero
 
 
-def _enc_WindowsResources(o: WindowsResources) -> dict[str, Any]:
+def _enc_WindowsResources(o: Any) -> dict[str, Any]:
+    # o: WindowsResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.memory
@@ -17628,7 +17774,9 @@ def _zero_WindowsMemoryResources() -> WindowsMemoryResources:
     return zero
 
 
-def _enc_WindowsMemoryResources(o: WindowsMemoryResources) -> dict[str, Any]:
+def _enc_WindowsMemoryResources(o: Any) -> dict[str, Any]:
+    # o: WindowsMemoryResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -17652,7 +17800,9 @@ def _zero_WindowsCPUResources() -> WindowsCPUResources:
     return zero
 
 
-def _enc_WindowsCPUResources(o: WindowsCPUResources) -> dict[str, Any]:
+def _enc_WindowsCPUResources(o: Any) -> dict[str, Any]:
+    # o: WindowsCPUResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.count
@@ -17683,7 +17833,9 @@ def _zero_WindowsCPUGroupAffinity() -> WindowsCPUGroupAffinity:
     return zero
 
 
-def _enc_WindowsCPUGroupAffinity(o: WindowsCPUGroupAffinity) -> dict[str, Any]:
+def _enc_WindowsCPUGroupAffinity(o: Any) -> dict[str, Any]:
+    # o: WindowsCPUGroupAffinity, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.mask
@@ -17709,7 +17861,9 @@ def _zero_WindowsStorageResources() -> WindowsStorageResources:
     return zero
 
 
-def _enc_WindowsStorageResources(o: WindowsStorageResources) -> dict[str, Any]:
+def _enc_WindowsStorageResources(o: Any) -> dict[str, Any]:
+    # o: WindowsStorageResources, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.iops
@@ -17740,7 +17894,9 @@ def _zero_WindowsNetwork() -> WindowsNetwork:
     return zero
 
 
-def _enc_WindowsNetwork(o: WindowsNetwork) -> dict[str, Any]:
+def _enc_WindowsNetwork(o: Any) -> dict[str, Any]:
+    # o: WindowsNetwork, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.endpoint_list
@@ -17773,7 +17929,9 @@ def _zero_WindowsHyperV() -> WindowsHyperV:
     return zero
 
 
-def _enc_WindowsHyperV(o: WindowsHyperV) -> dict[str, Any]:
+def _enc_WindowsHyperV(o: Any) -> dict[str, Any]:
+    # o: WindowsHyperV, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.utility_vm_path
@@ -17796,7 +17954,9 @@ def _zero_IOMems() -> IOMems:
     return zero
 
 
-def _enc_IOMems(o: IOMems) -> dict[str, Any]:
+def _enc_IOMems(o: Any) -> dict[str, Any]:
+    # o: IOMems, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.first_gfn
@@ -17826,7 +17986,9 @@ def _zero_HWConfig() -> HWConfig:
     return zero
 
 
-def _enc_HWConfig(o: HWConfig) -> dict[str, Any]:
+def _enc_HWConfig(o: Any) -> dict[str, Any]:
+    # o: HWConfig, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.device_tree
@@ -17865,7 +18027,9 @@ def _zero_VM() -> VM:
     return zero
 
 
-def _enc_VM(o: VM) -> dict[str, Any]:
+def _enc_VM(o: Any) -> dict[str, Any]:
+    # o: VM, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "hypervisor": _enc_VMHypervisor(o.hypervisor),
         "kernel": _enc_VMKernel(o.kernel),
@@ -17891,7 +18055,9 @@ def _zero_VMHypervisor() -> VMHypervisor:
     return zero
 
 
-def _enc_VMHypervisor(o: VMHypervisor) -> dict[str, Any]:
+def _enc_VMHypervisor(o: Any) -> dict[str, Any]:
+    # o: VMHypervisor, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -17916,7 +18082,9 @@ def _zero_VMKernel() -> VMKernel:
     return zero
 
 
-def _enc_VMKernel(o: VMKernel) -> dict[str, Any]:
+def _enc_VMKernel(o: Any) -> dict[str, Any]:
+    # o: VMKernel, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -17943,7 +18111,9 @@ def _zero_VMImage() -> VMImage:
     return zero
 
 
-def _enc_VMImage(o: VMImage) -> dict[str, Any]:
+def _enc_VMImage(o: Any) -> dict[str, Any]:
+    # o: VMImage, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
         "format": o.format,
@@ -17970,7 +18140,9 @@ def _zero_LinuxSeccomp() -> LinuxSeccomp:
     return zero
 
 
-def _enc_LinuxSeccomp(o: LinuxSeccomp) -> dict[str, Any]:
+def _enc_LinuxSeccomp(o: Any) -> dict[str, Any]:
+    # o: LinuxSeccomp, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "defaultAction": o.default_action,
     }
@@ -18011,7 +18183,9 @@ def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
     return zero
 
 
-def _enc_LinuxSeccompArg(o: LinuxSeccompArg) -> dict[str, Any]:
+def _enc_LinuxSeccompArg(o: Any) -> dict[str, Any]:
+    # o: LinuxSeccompArg, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "index": o.index,
         "value": o.value,
@@ -18039,7 +18213,9 @@ def _zero_LinuxSyscall() -> LinuxSyscall:
     return zero
 
 
-def _enc_LinuxSyscall(o: LinuxSyscall) -> dict[str, Any]:
+def _enc_LinuxSyscall(o: Any) -> dict[str, Any]:
+    # o: LinuxSyscall, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.names
@@ -18070,7 +18246,9 @@ def _zero_LinuxIntelRdt() -> LinuxIntelRdt:
     return zero
 
 
-def _enc_LinuxIntelRdt(o: LinuxIntelRdt) -> dict[str, Any]:
+def _enc_LinuxIntelRdt(o: Any) -> dict[str, Any]:
+    # o: LinuxIntelRdt, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.clos_id
@@ -18105,7 +18283,9 @@ def _zero_LinuxMemoryPolicy() -> LinuxMemoryPolicy:
     return zero
 
 
-def _enc_LinuxMemoryPolicy(o: LinuxMemoryPolicy) -> dict[str, Any]:
+def _enc_LinuxMemoryPolicy(o: Any) -> dict[str, Any]:
+    # o: LinuxMemoryPolicy, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mode": o.mode,
         "nodes": o.nodes,
@@ -18129,7 +18309,9 @@ def _zero_ZOS() -> ZOS:
     return zero
 
 
-def _enc_ZOS(o: ZOS) -> dict[str, Any]:
+def _enc_ZOS(o: Any) -> dict[str, Any]:
+    # o: ZOS, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.namespaces
@@ -18151,7 +18333,9 @@ def _zero_ZOSNamespace() -> ZOSNamespace:
     return zero
 
 
-def _enc_ZOSNamespace(o: ZOSNamespace) -> dict[str, Any]:
+def _enc_ZOSNamespace(o: Any) -> dict[str, Any]:
+    # o: ZOSNamespace, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -18175,7 +18359,9 @@ def _zero_FreeBSD() -> FreeBSD:
     return zero
 
 
-def _enc_FreeBSD(o: FreeBSD) -> dict[str, Any]:
+def _enc_FreeBSD(o: Any) -> dict[str, Any]:
+    # o: FreeBSD, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.devices
@@ -18200,7 +18386,9 @@ def _zero_FreeBSDDevice() -> FreeBSDDevice:
     return zero
 
 
-def _enc_FreeBSDDevice(o: FreeBSDDevice) -> dict[str, Any]:
+def _enc_FreeBSDDevice(o: Any) -> dict[str, Any]:
+    # o: FreeBSDDevice, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -18236,7 +18424,9 @@ def _zero_FreeBSDJail() -> FreeBSDJail:
     return zero
 
 
-def _enc_FreeBSDJail(o: FreeBSDJail) -> dict[str, Any]:
+def _enc_FreeBSDJail(o: Any) -> dict[str, Any]:
+    # o: FreeBSDJail, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.parent
@@ -18304,7 +18494,9 @@ def _zero_FreeBSDJailAllow() -> FreeBSDJailAllow:
     return zero
 
 
-def _enc_FreeBSDJailAllow(o: FreeBSDJailAllow) -> dict[str, Any]:
+def _enc_FreeBSDJailAllow(o: Any) -> dict[str, Any]:
+    # o: FreeBSDJailAllow, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.set_hostname
@@ -18354,7 +18546,9 @@ def _zero_State() -> State:
     return zero
 
 
-def _enc_State(o: State) -> dict[str, Any]:
+def _enc_State(o: Any) -> dict[str, Any]:
+    # o: State, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
         "id": o.id,
@@ -18387,7 +18581,9 @@ def _zero_ContainerProcessState() -> ContainerProcessState:
     return zero
 
 
-def _enc_ContainerProcessState(o: ContainerProcessState) -> dict[str, Any]:
+def _enc_ContainerProcessState(o: Any) -> dict[str, Any]:
+    # o: ContainerProcessState, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
     }

@@ -19,6 +19,7 @@ from ..._runtime import (
     _item_error,
     _load,
     _new,
+    _python_class,
     _refold,
     _type,
     _unknown,
@@ -122,6 +123,7 @@ ERROR_CODE_TOO_MANY_REQUESTS = "TOOMANYREQUESTS"
 From the spec text: spec.md#error-codes."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ErrorResponse:
     """ErrorResponse is returned by a registry on an invalid request."""
@@ -225,6 +227,7 @@ class ErrorResponse:
         return _json_schema("oci_spec.distribution.v1.ErrorResponse")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ErrorInfo:
     """ErrorInfo describes a server error returned from a registry."""
@@ -345,6 +348,7 @@ class ErrorInfo:
         return _json_schema("oci_spec.distribution.v1.ErrorInfo")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class RepositoryList:
     """RepositoryList returns a catalog of repositories maintained on the registry."""
@@ -450,6 +454,7 @@ class RepositoryList:
         return _json_schema("oci_spec.distribution.v1.RepositoryList")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class TagList:
     """TagList is a list of tags for a given repository."""
@@ -788,7 +793,9 @@ def _zero_ErrorResponse() -> ErrorResponse:
     return zero
 
 
-def _enc_ErrorResponse(o: ErrorResponse) -> dict[str, Any]:
+def _enc_ErrorResponse(o: Any) -> dict[str, Any]:
+    # o: ErrorResponse, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.errors
@@ -810,7 +817,9 @@ def _zero_ErrorInfo() -> ErrorInfo:
     return zero
 
 
-def _enc_ErrorInfo(o: ErrorInfo) -> dict[str, Any]:
+def _enc_ErrorInfo(o: Any) -> dict[str, Any]:
+    # o: ErrorInfo, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "code": o.code,
         "message": o.message,
@@ -832,7 +841,9 @@ def _zero_RepositoryList() -> RepositoryList:
     return zero
 
 
-def _enc_RepositoryList(o: RepositoryList) -> dict[str, Any]:
+def _enc_RepositoryList(o: Any) -> dict[str, Any]:
+    # o: RepositoryList, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.repositories
@@ -853,7 +864,9 @@ def _zero_TagList() -> TagList:
     return zero
 
 
-def _enc_TagList(o: TagList) -> dict[str, Any]:
+def _enc_TagList(o: Any) -> dict[str, Any]:
+    # o: TagList, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }

@@ -30,6 +30,7 @@ from ..._runtime import (
     _new,
     _null,
     _pattern,
+    _python_class,
     _range,
     _refold,
     _show,
@@ -214,6 +215,7 @@ layers.
 https://github.com/opencontainers/image-spec/pull/965"""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ImageConfig:
     """ImageConfig defines the execution parameters which should be used as a base when running a container using an image."""
@@ -398,6 +400,7 @@ class ImageConfig:
         return _json_schema("image-spec/config-schema.json#/properties/config")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class RootFS:
     """RootFS describes a layer content addresses"""
@@ -508,6 +511,7 @@ class RootFS:
         return _json_schema("image-spec/config-schema.json#/properties/rootfs")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class History:
     """History describes the history of a layer."""
@@ -644,6 +648,7 @@ class History:
         return _json_schema("image-spec/config-schema.json#/properties/history/items")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Image:
     """Image is the JSON structure which describes some basic information about the image.
@@ -825,6 +830,7 @@ class Image:
         return _json_schema("image-spec/config-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Descriptor:
     """Descriptor describes the disposition of targeted content.
@@ -993,6 +999,7 @@ class Descriptor:
         return _json_schema("image-spec/content-descriptor.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Platform:
     """Platform describes the platform which the image in the manifest runs on."""
@@ -1135,6 +1142,7 @@ class Platform:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Index:
     """Index references manifests for various platforms.
@@ -1280,6 +1288,7 @@ class Index:
         return _json_schema("image-spec/image-index-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ImageLayout:
     """ImageLayout is the structure in the "oci-layout" file, found in the root
@@ -1387,6 +1396,7 @@ class ImageLayout:
         return _json_schema("image-spec/image-layout-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Manifest:
     """Manifest provides `application/vnd.oci.image.manifest.v1+json` mediatype structure when marshalled to JSON.
@@ -2944,7 +2954,9 @@ def _zero_ImageConfig() -> ImageConfig:
     return zero
 
 
-def _enc_ImageConfig(o: ImageConfig) -> dict[str, Any]:
+def _enc_ImageConfig(o: Any) -> dict[str, Any]:
+    # o: ImageConfig, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.user
@@ -2993,7 +3005,9 @@ def _zero_RootFS() -> RootFS:
     return zero
 
 
-def _enc_RootFS(o: RootFS) -> dict[str, Any]:
+def _enc_RootFS(o: Any) -> dict[str, Any]:
+    # o: RootFS, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -3019,7 +3033,9 @@ def _zero_History() -> History:
     return zero
 
 
-def _enc_History(o: History) -> dict[str, Any]:
+def _enc_History(o: Any) -> dict[str, Any]:
+    # o: History, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.created
@@ -3061,7 +3077,9 @@ def _zero_Image() -> Image:
     return zero
 
 
-def _enc_Image(o: Image) -> dict[str, Any]:
+def _enc_Image(o: Any) -> dict[str, Any]:
+    # o: Image, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.created
@@ -3108,7 +3126,9 @@ def _zero_Descriptor() -> Descriptor:
     return zero
 
 
-def _enc_Descriptor(o: Descriptor) -> dict[str, Any]:
+def _enc_Descriptor(o: Any) -> dict[str, Any]:
+    # o: Descriptor, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mediaType": o.media_type,
         "digest": o.digest,
@@ -3149,7 +3169,9 @@ def _zero_Platform() -> Platform:
     return zero
 
 
-def _enc_Platform(o: Platform) -> dict[str, Any]:
+def _enc_Platform(o: Any) -> dict[str, Any]:
+    # o: Platform, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "architecture": o.architecture,
         "os": o.os,
@@ -3184,7 +3206,9 @@ def _zero_Index() -> Index:
     return zero
 
 
-def _enc_Index(o: Index) -> dict[str, Any]:
+def _enc_Index(o: Any) -> dict[str, Any]:
+    # o: Index, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }
@@ -3218,7 +3242,9 @@ def _zero_ImageLayout() -> ImageLayout:
     return zero
 
 
-def _enc_ImageLayout(o: ImageLayout) -> dict[str, Any]:
+def _enc_ImageLayout(o: Any) -> dict[str, Any]:
+    # o: ImageLayout, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "imageLayoutVersion": o.image_layout_version,
     }
@@ -3244,7 +3270,9 @@ def _zero_Manifest() -> Manifest:
     return zero
 
 
-def _enc_Manifest(o: Manifest) -> dict[str, Any]:
+def _enc_Manifest(o: Any) -> dict[str, Any]:
+    # o: Manifest, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }

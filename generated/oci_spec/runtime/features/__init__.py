@@ -22,6 +22,7 @@ from ..._runtime import (
     _new,
     _null,
     _pattern,
+    _python_class,
     _refold,
     _sorted,
     _type,
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Features:
     """Features represents the supported features of the runtime.
@@ -218,6 +220,7 @@ class Features:
         return _json_schema("runtime-spec/features-schema.json#")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Linux:
     """Linux is specific to Linux."""
@@ -396,6 +399,7 @@ class Linux:
         return _json_schema("runtime-spec/features-linux.json#/linux")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Cgroup:
     """Cgroup represents the "cgroup" field."""
@@ -542,6 +546,7 @@ class Cgroup:
         return _json_schema("runtime-spec/features-linux.json#/linux/properties/cgroup")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Seccomp:
     """Seccomp represents the "seccomp" field."""
@@ -696,6 +701,7 @@ class Seccomp:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Apparmor:
     """Apparmor represents the "apparmor" field."""
@@ -800,6 +806,7 @@ class Apparmor:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Selinux:
     """Selinux represents the "selinux" field."""
@@ -904,6 +911,7 @@ class Selinux:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class IntelRdt:
     """IntelRdt represents the "intelRdt" field."""
@@ -1031,6 +1039,7 @@ class IntelRdt:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class MemoryPolicy:
     """MemoryPolicy represents the "memoryPolicy" field."""
@@ -1146,6 +1155,7 @@ class MemoryPolicy:
         return _json_schema("oci_spec.runtime.features.MemoryPolicy")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class MountExtensions:
     """MountExtensions represents the "mountExtensions" field."""
@@ -1253,6 +1263,7 @@ class MountExtensions:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class IDMap:
     """IDMap."""
@@ -1357,6 +1368,7 @@ class IDMap:
         )
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class NetDevices:
     """NetDevices represents the "netDevices" field."""
@@ -2541,7 +2553,9 @@ def _zero_Features() -> Features:
     return zero
 
 
-def _enc_Features(o: Features) -> dict[str, Any]:
+def _enc_Features(o: Any) -> dict[str, Any]:
+    # o: Features, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.oci_version_min
@@ -2589,7 +2603,9 @@ def _zero_Linux() -> Linux:
     return zero
 
 
-def _enc_Linux(o: Linux) -> dict[str, Any]:
+def _enc_Linux(o: Any) -> dict[str, Any]:
+    # o: Linux, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.namespaces
@@ -2641,7 +2657,9 @@ def _zero_Cgroup() -> Cgroup:
     return zero
 
 
-def _enc_Cgroup(o: Cgroup) -> dict[str, Any]:
+def _enc_Cgroup(o: Any) -> dict[str, Any]:
+    # o: Cgroup, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.v1
@@ -2679,7 +2697,9 @@ def _zero_Seccomp() -> Seccomp:
     return zero
 
 
-def _enc_Seccomp(o: Seccomp) -> dict[str, Any]:
+def _enc_Seccomp(o: Any) -> dict[str, Any]:
+    # o: Seccomp, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2715,7 +2735,9 @@ def _zero_Apparmor() -> Apparmor:
     return zero
 
 
-def _enc_Apparmor(o: Apparmor) -> dict[str, Any]:
+def _enc_Apparmor(o: Any) -> dict[str, Any]:
+    # o: Apparmor, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2736,7 +2758,9 @@ def _zero_Selinux() -> Selinux:
     return zero
 
 
-def _enc_Selinux(o: Selinux) -> dict[str, Any]:
+def _enc_Selinux(o: Any) -> dict[str, Any]:
+    # o: Selinux, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2759,7 +2783,9 @@ def _zero_IntelRdt() -> IntelRdt:
     return zero
 
 
-def _enc_IntelRdt(o: IntelRdt) -> dict[str, Any]:
+def _enc_IntelRdt(o: Any) -> dict[str, Any]:
+    # o: IntelRdt, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2787,7 +2813,9 @@ def _zero_MemoryPolicy() -> MemoryPolicy:
     return zero
 
 
-def _enc_MemoryPolicy(o: MemoryPolicy) -> dict[str, Any]:
+def _enc_MemoryPolicy(o: Any) -> dict[str, Any]:
+    # o: MemoryPolicy, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.modes
@@ -2811,7 +2839,9 @@ def _zero_MountExtensions() -> MountExtensions:
     return zero
 
 
-def _enc_MountExtensions(o: MountExtensions) -> dict[str, Any]:
+def _enc_MountExtensions(o: Any) -> dict[str, Any]:
+    # o: MountExtensions, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.idmap
@@ -2832,7 +2862,9 @@ def _zero_IDMap() -> IDMap:
     return zero
 
 
-def _enc_IDMap(o: IDMap) -> dict[str, Any]:
+def _enc_IDMap(o: Any) -> dict[str, Any]:
+    # o: IDMap, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2853,7 +2885,9 @@ def _zero_NetDevices() -> NetDevices:
     return zero
 
 
-def _enc_NetDevices(o: NetDevices) -> dict[str, Any]:
+def _enc_NetDevices(o: Any) -> dict[str, Any]:
+    # o: NetDevices, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled

@@ -18,6 +18,7 @@ from ...._runtime import (
     _item_error,
     _load,
     _new,
+    _python_class,
     _refold,
     _type,
     _unknown,
@@ -43,6 +44,7 @@ ERROR_CODE_EXTENSION_UNKNOWN = "EXTENSION_UNKNOWN"
 From the spec text: extensions/README.md#detail."""
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class ExtensionList:
     """ExtensionList is the structure returned from discover endpoint defined in /extensions/_oci.md"""
@@ -146,6 +148,7 @@ class ExtensionList:
         return _json_schema("oci_spec.distribution.v1.extensions.ExtensionList")
 
 
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Extension:
     """Extension provides information on extensions provided on a Registry.
@@ -419,7 +422,9 @@ def _zero_ExtensionList() -> ExtensionList:
     return zero
 
 
-def _enc_ExtensionList(o: ExtensionList) -> dict[str, Any]:
+def _enc_ExtensionList(o: Any) -> dict[str, Any]:
+    # o: ExtensionList, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.extensions
@@ -442,7 +447,9 @@ def _zero_Extension() -> Extension:
     return zero
 
 
-def _enc_Extension(o: Extension) -> dict[str, Any]:
+def _enc_Extension(o: Any) -> dict[str, Any]:
+    # o: Extension, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
         "url": o.url,

@@ -35,6 +35,7 @@ from ..._runtime import (
     _null,
     _pattern,
     _plain_dict,
+    _python_class,
     _range,
     _refold,
     _sorted,
@@ -103,6 +104,351 @@ class Kind(str, enum.Enum):
 _M_Kind: dict[str, Kind] = {m.value: m for m in Kind}
 
 
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class Person:
+    """Person names someone responsible for a widget."""
+
+    name: str
+    """``name`` (Go ``Name string``): Name is the person's name."""
+    email: str = ""
+    """``email`` (Go ``Email string``): Email is where to reach them."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "email": "email",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        email: str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.email = email
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", email={self.email!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Person):
+            return (
+                self.name,
+                self.email,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.email,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Person:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Person, None, data)
+        return _dec_Person(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Person:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Person, None, data)
+        return _dec_Person(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Person(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Person(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Person(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Person(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Person, _enc_Person, "oci_spec.mini.v1.Person")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/defs.json#/definitions/person")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class Part:
+    """Part is one piece of a widget; this comment ends in a quote: "part\"
+
+    Schema: ``part-schema.json``."""
+
+    name: str
+    """``name`` (Go ``Name string``): Name of the part; the schema gives it a pattern."""
+    kind: Kind | str = ""
+    """``kind`` (Go ``Kind Kind``): Kind of the part, if it differs from the widget's."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "name": "name",
+            "kind": "kind",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        kind: Kind | str = "",
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"name={self.name!r}"
+            f", kind={self.kind!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Part):
+            return (
+                self.name,
+                self.kind,
+                self.unknown_fields,
+            ) == (
+                other.name,
+                other.kind,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Part:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Part, None, data)
+        return _dec_Part(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Part:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Part, None, data)
+        return _dec_Part(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Part(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Part(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Part(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Part(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Part, _enc_Part, "oci_spec.mini.v1.Part")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("mini-spec/part-schema.json#")
+
+
+@_python_class
+@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+class Limits:
+    """Limits is zero when its own fields are, struct values included."""
+
+    max: int = 0
+    """``max`` (Go ``Max int64``): Max is a plain number."""
+    part: Part = field(default_factory=lambda: _zero_Part())
+    """``part`` (Go ``Part Part``): Part is a struct value: zero when its fields are."""
+    since: datetime | None = None
+    """``since`` (Go ``Since *time.Time``): Since is a *time.Time inside a struct: reflect.Value.IsZero asks no
+    IsZero method, so only nil is zero here."""
+    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
+    """Members the spec does not define, kept so that they survive a round trip."""
+
+    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
+        {
+            "max": "max",
+            "part": "part",
+            "since": "since",
+        }
+    )
+    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
+    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
+    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
+
+    def __init__(
+        self,
+        *,
+        max: int = 0,
+        part: Part = _ABSENT,
+        since: datetime | None = None,
+        unknown_fields: dict[str, Any] | None = None,
+    ) -> None:
+        self.max = max
+        self.part = _zero_Part() if part is _ABSENT else part
+        self.since = since
+        self.unknown_fields = unknown_fields
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}("
+            f"max={self.max!r}"
+            f", part={self.part!r}"
+            f", since={self.since!r}"
+            ")"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        # As dataclass(eq=True): same class, then every field in order.
+        if other.__class__ is self.__class__ and isinstance(other, Limits):
+            return (
+                self.max,
+                self.part,
+                self.since,
+                self.unknown_fields,
+            ) == (
+                other.max,
+                other.part,
+                other.since,
+                other.unknown_fields,
+            )
+        return NotImplemented
+
+    @classmethod
+    def from_json(
+        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
+    ) -> Limits:
+        """Parse and fully validate a JSON document; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of the spec text listed in
+        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
+        if strict:
+            return _strict_json(_dec_Limits, None, data)
+        return _dec_Limits(_load(data))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Limits:
+        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
+
+        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
+        if strict:
+            return _strict_dict(_dec_Limits, None, data)
+        return _dec_Limits(_as_dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
+        return _enc_Limits(self)
+
+    def to_json(self) -> bytes:
+        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
+        return _dumps(_enc_Limits(self))
+
+    def validate(self, strict: bool = False) -> None:
+        """Check a value built or changed in Python as parsing would; raises ValidationError.
+
+        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
+        try:
+            text = _dumps(_enc_Limits(self))
+        except (TypeError, ValueError, AttributeError) as e:
+            if isinstance(e, ValidationError):
+                raise
+            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
+        o = _dec_Limits(_load(text))
+        if strict:
+            _strict_check(None, o)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """pydantic v2: validated by this package's decoder, written by its encoder."""
+        return _core_schema(cls, _dec_Limits, _enc_Limits, "oci_spec.mini.v1.Limits")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: Any
+    ) -> dict[str, Any]:
+        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
+        return _json_schema("oci_spec.mini.v1.Limits")
+
+
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Settings:
     """Settings has an omitzero member of every kind (Go 1.24 encoding/json): each
@@ -353,125 +699,7 @@ class Settings:
         return _json_schema("oci_spec.mini.v1.Settings")
 
 
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class Limits:
-    """Limits is zero when its own fields are, struct values included."""
-
-    max: int = 0
-    """``max`` (Go ``Max int64``): Max is a plain number."""
-    part: Part = field(default_factory=lambda: _zero_Part())
-    """``part`` (Go ``Part Part``): Part is a struct value: zero when its fields are."""
-    since: datetime | None = None
-    """``since`` (Go ``Since *time.Time``): Since is a *time.Time inside a struct: reflect.Value.IsZero asks no
-    IsZero method, so only nil is zero here."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "max": "max",
-            "part": "part",
-            "since": "since",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        max: int = 0,
-        part: Part = _ABSENT,
-        since: datetime | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.max = max
-        self.part = _zero_Part() if part is _ABSENT else part
-        self.since = since
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"max={self.max!r}"
-            f", part={self.part!r}"
-            f", since={self.since!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, Limits):
-            return (
-                self.max,
-                self.part,
-                self.since,
-                self.unknown_fields,
-            ) == (
-                other.max,
-                other.part,
-                other.since,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> Limits:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_Limits, None, data)
-        return _dec_Limits(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Limits:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_Limits, None, data)
-        return _dec_Limits(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Limits(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_Limits(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_Limits(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_Limits(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_Limits, _enc_Limits, "oci_spec.mini.v1.Limits")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("oci_spec.mini.v1.Limits")
-
-
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Widget:
     """Widget is the root document. Its doc has "double quotes", triple quotes \"\"\"
@@ -707,228 +935,7 @@ class Widget:
         return _json_schema("mini-spec/widget-schema.json#")
 
 
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class Part:
-    """Part is one piece of a widget; this comment ends in a quote: "part\"
-
-    Schema: ``part-schema.json``."""
-
-    name: str
-    """``name`` (Go ``Name string``): Name of the part; the schema gives it a pattern."""
-    kind: Kind | str = ""
-    """``kind`` (Go ``Kind Kind``): Kind of the part, if it differs from the widget's."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "name": "name",
-            "kind": "kind",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        kind: Kind | str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.kind = kind
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"name={self.name!r}"
-            f", kind={self.kind!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, Part):
-            return (
-                self.name,
-                self.kind,
-                self.unknown_fields,
-            ) == (
-                other.name,
-                other.kind,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> Part:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_Part, None, data)
-        return _dec_Part(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Part:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_Part, None, data)
-        return _dec_Part(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Part(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_Part(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_Part(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_Part(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_Part, _enc_Part, "oci_spec.mini.v1.Part")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("mini-spec/part-schema.json#")
-
-
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
-class Person:
-    """Person names someone responsible for a widget."""
-
-    name: str
-    """``name`` (Go ``Name string``): Name is the person's name."""
-    email: str = ""
-    """``email`` (Go ``Email string``): Email is where to reach them."""
-    unknown_fields: dict[str, Any] | None = field(default=None, repr=False)
-    """Members the spec does not define, kept so that they survive a round trip."""
-
-    JSON_NAMES: ClassVar[Mapping[str, str]] = MappingProxyType(
-        {
-            "name": "name",
-            "email": "email",
-        }
-    )
-    """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
-    PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
-    """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        email: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.email = email
-        self.unknown_fields = unknown_fields
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.__class__.__qualname__}("
-            f"name={self.name!r}"
-            f", email={self.email!r}"
-            ")"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        # As dataclass(eq=True): same class, then every field in order.
-        if other.__class__ is self.__class__ and isinstance(other, Person):
-            return (
-                self.name,
-                self.email,
-                self.unknown_fields,
-            ) == (
-                other.name,
-                other.email,
-                other.unknown_fields,
-            )
-        return NotImplemented
-
-    @classmethod
-    def from_json(
-        cls, data: bytes | bytearray | memoryview | str, strict: bool = False
-    ) -> Person:
-        """Parse and fully validate a JSON document; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of the spec text listed in
-        docs/strict-rules.md (the error's ``rule`` and ``section`` name one)."""
-        if strict:
-            return _strict_json(_dec_Person, None, data)
-        return _dec_Person(_load(data))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], strict: bool = False) -> Person:
-        """Validate decoded JSON (as from ``json.loads``); raises ValidationError.
-
-        ``strict=True``: as for from_json (json.loads merged duplicated keys)."""
-        if strict:
-            return _strict_dict(_dec_Person, None, data)
-        return _dec_Person(_as_dict(data))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON value Go's encoding/json would write (maps sorted, omitempty applied)."""
-        return _enc_Person(self)
-
-    def to_json(self) -> bytes:
-        """The exact bytes Go's json.Marshal writes for this value, unknown members kept."""
-        return _dumps(_enc_Person(self))
-
-    def validate(self, strict: bool = False) -> None:
-        """Check a value built or changed in Python as parsing would; raises ValidationError.
-
-        ``strict=True`` also checks the MUST rules of docs/strict-rules.md."""
-        try:
-            text = _dumps(_enc_Person(self))
-        except (TypeError, ValueError, AttributeError) as e:
-            if isinstance(e, ValidationError):
-                raise
-            raise ValidationError(f"cannot be encoded as JSON: {e}") from None
-        o = _dec_Person(_load(text))
-        if strict:
-            _strict_check(None, o)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
-        """pydantic v2: validated by this package's decoder, written by its encoder."""
-        return _core_schema(cls, _dec_Person, _enc_Person, "oci_spec.mini.v1.Person")
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: Any, handler: Any
-    ) -> dict[str, Any]:
-        """pydantic v2 and OpenAPI: the spec's JSON Schema of this type."""
-        return _json_schema("mini-spec/defs.json#/definitions/person")
-
-
+@_python_class
 @dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
 class Blob:
     """Blob is an inline piece of content; no schema describes it."""
@@ -2092,7 +2099,9 @@ def _zero_Settings() -> Settings:
     return zero
 
 
-def _enc_Settings(o: Settings) -> dict[str, Any]:
+def _enc_Settings(o: Any) -> dict[str, Any]:
+    # o: Settings, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.name
@@ -2167,7 +2176,9 @@ def _zero_Limits() -> Limits:
     return zero
 
 
-def _enc_Limits(o: Limits) -> dict[str, Any]:
+def _enc_Limits(o: Any) -> dict[str, Any]:
+    # o: Limits, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.max
@@ -2208,7 +2219,9 @@ def _zero_Widget() -> Widget:
     return zero
 
 
-def _enc_Widget(o: Widget) -> dict[str, Any]:
+def _enc_Widget(o: Any) -> dict[str, Any]:
+    # o: Widget, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }
@@ -2270,7 +2283,9 @@ def _zero_Part() -> Part:
     return zero
 
 
-def _enc_Part(o: Part) -> dict[str, Any]:
+def _enc_Part(o: Any) -> dict[str, Any]:
+    # o: Part, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }
@@ -2294,7 +2309,9 @@ def _zero_Person() -> Person:
     return zero
 
 
-def _enc_Person(o: Person) -> dict[str, Any]:
+def _enc_Person(o: Any) -> dict[str, Any]:
+    # o: Person, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }
@@ -2318,7 +2335,9 @@ def _zero_Blob() -> Blob:
     return zero
 
 
-def _enc_Blob(o: Blob) -> dict[str, Any]:
+def _enc_Blob(o: Any) -> dict[str, Any]:
+    # o: Blob, typed Any: fields may hold anything (values built in
+    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mediaType": o.media_type,
     }
@@ -2332,7 +2351,7 @@ def _enc_Blob(o: Blob) -> dict[str, Any]:
     return d
 
 
-def _is_zero_Limits(o: Limits) -> bool:
+def _is_zero_Limits(o: Any) -> bool:  # o: Limits (Any: see the encoders)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return (
@@ -2340,13 +2359,13 @@ def _is_zero_Limits(o: Limits) -> bool:
     )
 
 
-def _is_zero_Part(o: Part) -> bool:
+def _is_zero_Part(o: Any) -> bool:  # o: Part (Any: see the encoders)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return not o.name and not o.kind and not o.unknown_fields
 
 
-def _is_zero_Person(o: Person) -> bool:
+def _is_zero_Person(o: Any) -> bool:  # o: Person (Any: see the encoders)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return not o.name and not o.email and not o.unknown_fields
