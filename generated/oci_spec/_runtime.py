@@ -661,12 +661,15 @@ class Timestamp(datetime):
         # copy and pickle: datetime's reduction calls Timestamp(state, tzinfo),
         # which this constructor does not take, and would drop the nanoseconds.
         state = datetime.__reduce_ex__(self, protocol)[1]
-        return (_rebuild_time, (state, self.nanosecond))
+        return (_rebuild_time, (state, self.nanosecond, self._text))
 
 
-def _rebuild_time(state: tuple[Any, ...], nanosecond: int) -> Timestamp:
+def _rebuild_time(
+    state: tuple[Any, ...], nanosecond: int, text: str | None = None
+) -> Timestamp:
     t = datetime.__new__(Timestamp, *state)
     t.nanosecond = nanosecond
+    t._text = text
     return t
 
 

@@ -210,8 +210,6 @@ def _zero_Versioned() -> Versioned:
 
 
 def _enc_Versioned(o: Any) -> dict[str, Any]:
-    # o: Versioned, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }

@@ -16311,8 +16311,6 @@ def _zero_Spec() -> Spec:
 
 
 def _enc_Spec(o: Any) -> dict[str, Any]:
-    # o: Spec, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
     }
@@ -16378,8 +16376,6 @@ def _zero_Scheduler() -> Scheduler:
 
 
 def _enc_Scheduler(o: Any) -> dict[str, Any]:
-    # o: Scheduler, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "policy": o.policy,
     }
@@ -16433,8 +16429,6 @@ def _zero_Process() -> Process:
 
 
 def _enc_Process(o: Any) -> dict[str, Any]:
-    # o: Process, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.terminal
@@ -16501,8 +16495,6 @@ def _zero_LinuxCapabilities() -> LinuxCapabilities:
 
 
 def _enc_LinuxCapabilities(o: Any) -> dict[str, Any]:
-    # o: LinuxCapabilities, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.bounding
@@ -16537,8 +16529,6 @@ def _zero_LinuxIOPriority() -> LinuxIOPriority:
 
 
 def _enc_LinuxIOPriority(o: Any) -> dict[str, Any]:
-    # o: LinuxIOPriority, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "class": o.class_,
         "priority": o.priority,
@@ -16561,8 +16551,6 @@ def _zero_CPUAffinity() -> CPUAffinity:
 
 
 def _enc_CPUAffinity(o: Any) -> dict[str, Any]:
-    # o: CPUAffinity, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.initial
@@ -16588,8 +16576,6 @@ def _zero_Box() -> Box:
 
 
 def _enc_Box(o: Any) -> dict[str, Any]:
-    # o: Box, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "height": o.height,
         "width": o.width,
@@ -16615,8 +16601,6 @@ def _zero_User() -> User:
 
 
 def _enc_User(o: Any) -> dict[str, Any]:
-    # o: User, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "uid": o.uid,
         "gid": o.gid,
@@ -16648,8 +16632,6 @@ def _zero_Root() -> Root:
 
 
 def _enc_Root(o: Any) -> dict[str, Any]:
-    # o: Root, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -16678,8 +16660,6 @@ def _zero_Mount() -> Mount:
 
 
 def _enc_Mount(o: Any) -> dict[str, Any]:
-    # o: Mount, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "destination": o.destination,
     }
@@ -16718,8 +16698,6 @@ def _zero_Hook() -> Hook:
 
 
 def _enc_Hook(o: Any) -> dict[str, Any]:
-    # o: Hook, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -16754,8 +16732,6 @@ def _zero_Hooks() -> Hooks:
 
 
 def _enc_Hooks(o: Any) -> dict[str, Any]:
-    # o: Hooks, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.prestart
@@ -16808,8 +16784,6 @@ def _zero_Linux() -> Linux:
 
 
 def _enc_Linux(o: Any) -> dict[str, Any]:
-    # o: Linux, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.uid_mappings
@@ -16880,8 +16854,6 @@ def _zero_LinuxNamespace() -> LinuxNamespace:
 
 
 def _enc_LinuxNamespace(o: Any) -> dict[str, Any]:
-    # o: LinuxNamespace, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -16907,8 +16879,6 @@ def _zero_LinuxIDMapping() -> LinuxIDMapping:
 
 
 def _enc_LinuxIDMapping(o: Any) -> dict[str, Any]:
-    # o: LinuxIDMapping, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "containerID": o.container_id,
         "hostID": o.host_id,
@@ -16932,8 +16902,6 @@ def _zero_LinuxTimeOffset() -> LinuxTimeOffset:
 
 
 def _enc_LinuxTimeOffset(o: Any) -> dict[str, Any]:
-    # o: LinuxTimeOffset, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.secs
@@ -16960,8 +16928,6 @@ def _zero_POSIXRlimit() -> POSIXRlimit:
 
 
 def _enc_POSIXRlimit(o: Any) -> dict[str, Any]:
-    # o: POSIXRlimit, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
         "hard": o.hard,
@@ -16985,8 +16951,6 @@ def _zero_LinuxHugepageLimit() -> LinuxHugepageLimit:
 
 
 def _enc_LinuxHugepageLimit(o: Any) -> dict[str, Any]:
-    # o: LinuxHugepageLimit, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "pageSize": o.page_size,
         "limit": o.limit,
@@ -17009,8 +16973,6 @@ def _zero_LinuxInterfacePriority() -> LinuxInterfacePriority:
 
 
 def _enc_LinuxInterfacePriority(o: Any) -> dict[str, Any]:
-    # o: LinuxInterfacePriority, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
         "priority": o.priority,
@@ -17033,8 +16995,6 @@ def _zero_LinuxBlockIODevice() -> LinuxBlockIODevice:
 
 
 def _enc_LinuxBlockIODevice(o: Any) -> dict[str, Any]:
-    # o: LinuxBlockIODevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -17059,8 +17019,6 @@ def _zero_LinuxWeightDevice() -> LinuxWeightDevice:
 
 
 def _enc_LinuxWeightDevice(o: Any) -> dict[str, Any]:
-    # o: LinuxWeightDevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -17090,8 +17048,6 @@ def _zero_LinuxThrottleDevice() -> LinuxThrottleDevice:
 
 
 def _enc_LinuxThrottleDevice(o: Any) -> dict[str, Any]:
-    # o: LinuxThrottleDevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "major": o.major,
         "minor": o.minor,
@@ -17120,8 +17076,6 @@ def _zero_LinuxBlockIO() -> LinuxBlockIO:
 
 
 def _enc_LinuxBlockIO(o: Any) -> dict[str, Any]:
-    # o: LinuxBlockIO, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.weight
@@ -17169,8 +17123,6 @@ def _zero_LinuxMemory() -> LinuxMemory:
 
 
 def _enc_LinuxMemory(o: Any) -> dict[str, Any]:
-    # o: LinuxMemory, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -17224,8 +17176,6 @@ def _zero_LinuxCPU() -> LinuxCPU:
 
 
 def _enc_LinuxCPU(o: Any) -> dict[str, Any]:
-    # o: LinuxCPU, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.shares
@@ -17271,8 +17221,6 @@ def _zero_LinuxPids() -> LinuxPids:
 
 
 def _enc_LinuxPids(o: Any) -> dict[str, Any]:
-    # o: LinuxPids, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -17295,8 +17243,6 @@ def _zero_LinuxNetwork() -> LinuxNetwork:
 
 
 def _enc_LinuxNetwork(o: Any) -> dict[str, Any]:
-    # o: LinuxNetwork, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.class_id
@@ -17322,8 +17268,6 @@ def _zero_LinuxRdma() -> LinuxRdma:
 
 
 def _enc_LinuxRdma(o: Any) -> dict[str, Any]:
-    # o: LinuxRdma, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.hca_handles
@@ -17356,8 +17300,6 @@ def _zero_LinuxResources() -> LinuxResources:
 
 
 def _enc_LinuxResources(o: Any) -> dict[str, Any]:
-    # o: LinuxResources, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.devices
@@ -17409,8 +17351,6 @@ def _zero_LinuxDevice() -> LinuxDevice:
 
 
 def _enc_LinuxDevice(o: Any) -> dict[str, Any]:
-    # o: LinuxDevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
         "type": o.type,
@@ -17443,8 +17383,6 @@ def _zero_LinuxNetDevice() -> LinuxNetDevice:
 
 
 def _enc_LinuxNetDevice(o: Any) -> dict[str, Any]:
-    # o: LinuxNetDevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.name
@@ -17470,8 +17408,6 @@ def _zero_LinuxDeviceCgroup() -> LinuxDeviceCgroup:
 
 
 def _enc_LinuxDeviceCgroup(o: Any) -> dict[str, Any]:
-    # o: LinuxDeviceCgroup, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "allow": o.allow,
     }
@@ -17505,8 +17441,6 @@ def _zero_LinuxPersonality() -> LinuxPersonality:
 
 
 def _enc_LinuxPersonality(o: Any) -> dict[str, Any]:
-    # o: LinuxPersonality, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "domain": o.domain,
     }
@@ -17535,8 +17469,6 @@ def _zero_Solaris() -> Solaris:
 
 
 def _enc_Solaris(o: Any) -> dict[str, Any]:
-    # o: Solaris, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.milestone
@@ -17573,8 +17505,6 @@ def _zero_SolarisCappedCPU() -> SolarisCappedCPU:
 
 
 def _enc_SolarisCappedCPU(o: Any) -> dict[str, Any]:
-    # o: SolarisCappedCPU, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.ncpus
@@ -17597,8 +17527,6 @@ def _zero_SolarisCappedMemory() -> SolarisCappedMemory:
 
 
 def _enc_SolarisCappedMemory(o: Any) -> dict[str, Any]:
-    # o: SolarisCappedMemory, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.physical
@@ -17629,8 +17557,6 @@ def _zero_SolarisAnet() -> SolarisAnet:
 
 
 def _enc_SolarisAnet(o: Any) -> dict[str, Any]:
-    # o: SolarisAnet, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.linkname
@@ -17677,8 +17603,6 @@ def _zero_Windows() -> Windows:
 
 
 def _enc_Windows(o: Any) -> dict[str, Any]:
-    # o: Windows, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.layer_folders
@@ -17721,8 +17645,6 @@ def _zero_WindowsDevice() -> WindowsDevice:
 
 
 def _enc_WindowsDevice(o: Any) -> dict[str, Any]:
-    # o: WindowsDevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "id": o.id,
         "idType": o.id_type,
@@ -17746,8 +17668,6 @@ def _zero_WindowsResources() -> WindowsResources:
 
 
 def _enc_WindowsResources(o: Any) -> dict[str, Any]:
-    # o: WindowsResources, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.memory
@@ -17775,8 +17695,6 @@ def _zero_WindowsMemoryResources() -> WindowsMemoryResources:
 
 
 def _enc_WindowsMemoryResources(o: Any) -> dict[str, Any]:
-    # o: WindowsMemoryResources, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.limit
@@ -17801,8 +17719,6 @@ def _zero_WindowsCPUResources() -> WindowsCPUResources:
 
 
 def _enc_WindowsCPUResources(o: Any) -> dict[str, Any]:
-    # o: WindowsCPUResources, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.count
@@ -17834,8 +17750,6 @@ def _zero_WindowsCPUGroupAffinity() -> WindowsCPUGroupAffinity:
 
 
 def _enc_WindowsCPUGroupAffinity(o: Any) -> dict[str, Any]:
-    # o: WindowsCPUGroupAffinity, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.mask
@@ -17862,8 +17776,6 @@ def _zero_WindowsStorageResources() -> WindowsStorageResources:
 
 
 def _enc_WindowsStorageResources(o: Any) -> dict[str, Any]:
-    # o: WindowsStorageResources, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.iops
@@ -17895,8 +17807,6 @@ def _zero_WindowsNetwork() -> WindowsNetwork:
 
 
 def _enc_WindowsNetwork(o: Any) -> dict[str, Any]:
-    # o: WindowsNetwork, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.endpoint_list
@@ -17930,8 +17840,6 @@ def _zero_WindowsHyperV() -> WindowsHyperV:
 
 
 def _enc_WindowsHyperV(o: Any) -> dict[str, Any]:
-    # o: WindowsHyperV, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.utility_vm_path
@@ -17955,8 +17863,6 @@ def _zero_IOMems() -> IOMems:
 
 
 def _enc_IOMems(o: Any) -> dict[str, Any]:
-    # o: IOMems, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.first_gfn
@@ -17987,8 +17893,6 @@ def _zero_HWConfig() -> HWConfig:
 
 
 def _enc_HWConfig(o: Any) -> dict[str, Any]:
-    # o: HWConfig, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.device_tree
@@ -18028,8 +17932,6 @@ def _zero_VM() -> VM:
 
 
 def _enc_VM(o: Any) -> dict[str, Any]:
-    # o: VM, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "hypervisor": _enc_VMHypervisor(o.hypervisor),
         "kernel": _enc_VMKernel(o.kernel),
@@ -18056,8 +17958,6 @@ def _zero_VMHypervisor() -> VMHypervisor:
 
 
 def _enc_VMHypervisor(o: Any) -> dict[str, Any]:
-    # o: VMHypervisor, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -18083,8 +17983,6 @@ def _zero_VMKernel() -> VMKernel:
 
 
 def _enc_VMKernel(o: Any) -> dict[str, Any]:
-    # o: VMKernel, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -18112,8 +18010,6 @@ def _zero_VMImage() -> VMImage:
 
 
 def _enc_VMImage(o: Any) -> dict[str, Any]:
-    # o: VMImage, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
         "format": o.format,
@@ -18141,8 +18037,6 @@ def _zero_LinuxSeccomp() -> LinuxSeccomp:
 
 
 def _enc_LinuxSeccomp(o: Any) -> dict[str, Any]:
-    # o: LinuxSeccomp, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "defaultAction": o.default_action,
     }
@@ -18184,8 +18078,6 @@ def _zero_LinuxSeccompArg() -> LinuxSeccompArg:
 
 
 def _enc_LinuxSeccompArg(o: Any) -> dict[str, Any]:
-    # o: LinuxSeccompArg, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "index": o.index,
         "value": o.value,
@@ -18214,8 +18106,6 @@ def _zero_LinuxSyscall() -> LinuxSyscall:
 
 
 def _enc_LinuxSyscall(o: Any) -> dict[str, Any]:
-    # o: LinuxSyscall, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.names
@@ -18247,8 +18137,6 @@ def _zero_LinuxIntelRdt() -> LinuxIntelRdt:
 
 
 def _enc_LinuxIntelRdt(o: Any) -> dict[str, Any]:
-    # o: LinuxIntelRdt, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.clos_id
@@ -18284,8 +18172,6 @@ def _zero_LinuxMemoryPolicy() -> LinuxMemoryPolicy:
 
 
 def _enc_LinuxMemoryPolicy(o: Any) -> dict[str, Any]:
-    # o: LinuxMemoryPolicy, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mode": o.mode,
         "nodes": o.nodes,
@@ -18310,8 +18196,6 @@ def _zero_ZOS() -> ZOS:
 
 
 def _enc_ZOS(o: Any) -> dict[str, Any]:
-    # o: ZOS, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.namespaces
@@ -18334,8 +18218,6 @@ def _zero_ZOSNamespace() -> ZOSNamespace:
 
 
 def _enc_ZOSNamespace(o: Any) -> dict[str, Any]:
-    # o: ZOSNamespace, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -18360,8 +18242,6 @@ def _zero_FreeBSD() -> FreeBSD:
 
 
 def _enc_FreeBSD(o: Any) -> dict[str, Any]:
-    # o: FreeBSD, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.devices
@@ -18387,8 +18267,6 @@ def _zero_FreeBSDDevice() -> FreeBSDDevice:
 
 
 def _enc_FreeBSDDevice(o: Any) -> dict[str, Any]:
-    # o: FreeBSDDevice, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "path": o.path,
     }
@@ -18425,8 +18303,6 @@ def _zero_FreeBSDJail() -> FreeBSDJail:
 
 
 def _enc_FreeBSDJail(o: Any) -> dict[str, Any]:
-    # o: FreeBSDJail, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.parent
@@ -18495,8 +18371,6 @@ def _zero_FreeBSDJailAllow() -> FreeBSDJailAllow:
 
 
 def _enc_FreeBSDJailAllow(o: Any) -> dict[str, Any]:
-    # o: FreeBSDJailAllow, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.set_hostname
@@ -18547,8 +18421,6 @@ def _zero_State() -> State:
 
 
 def _enc_State(o: Any) -> dict[str, Any]:
-    # o: State, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
         "id": o.id,
@@ -18582,8 +18454,6 @@ def _zero_ContainerProcessState() -> ContainerProcessState:
 
 
 def _enc_ContainerProcessState(o: Any) -> dict[str, Any]:
-    # o: ContainerProcessState, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "ociVersion": o.oci_version,
     }

@@ -794,8 +794,6 @@ def _zero_ErrorResponse() -> ErrorResponse:
 
 
 def _enc_ErrorResponse(o: Any) -> dict[str, Any]:
-    # o: ErrorResponse, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.errors
@@ -818,8 +816,6 @@ def _zero_ErrorInfo() -> ErrorInfo:
 
 
 def _enc_ErrorInfo(o: Any) -> dict[str, Any]:
-    # o: ErrorInfo, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "code": o.code,
         "message": o.message,
@@ -842,8 +838,6 @@ def _zero_RepositoryList() -> RepositoryList:
 
 
 def _enc_RepositoryList(o: Any) -> dict[str, Any]:
-    # o: RepositoryList, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.repositories
@@ -865,8 +859,6 @@ def _zero_TagList() -> TagList:
 
 
 def _enc_TagList(o: Any) -> dict[str, Any]:
-    # o: TagList, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }

@@ -2955,8 +2955,6 @@ def _zero_ImageConfig() -> ImageConfig:
 
 
 def _enc_ImageConfig(o: Any) -> dict[str, Any]:
-    # o: ImageConfig, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.user
@@ -3006,8 +3004,6 @@ def _zero_RootFS() -> RootFS:
 
 
 def _enc_RootFS(o: Any) -> dict[str, Any]:
-    # o: RootFS, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "type": o.type,
     }
@@ -3034,8 +3030,6 @@ def _zero_History() -> History:
 
 
 def _enc_History(o: Any) -> dict[str, Any]:
-    # o: History, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.created
@@ -3078,8 +3072,6 @@ def _zero_Image() -> Image:
 
 
 def _enc_Image(o: Any) -> dict[str, Any]:
-    # o: Image, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.created
@@ -3127,8 +3119,6 @@ def _zero_Descriptor() -> Descriptor:
 
 
 def _enc_Descriptor(o: Any) -> dict[str, Any]:
-    # o: Descriptor, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mediaType": o.media_type,
         "digest": o.digest,
@@ -3170,8 +3160,6 @@ def _zero_Platform() -> Platform:
 
 
 def _enc_Platform(o: Any) -> dict[str, Any]:
-    # o: Platform, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "architecture": o.architecture,
         "os": o.os,
@@ -3207,8 +3195,6 @@ def _zero_Index() -> Index:
 
 
 def _enc_Index(o: Any) -> dict[str, Any]:
-    # o: Index, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }
@@ -3243,8 +3229,6 @@ def _zero_ImageLayout() -> ImageLayout:
 
 
 def _enc_ImageLayout(o: Any) -> dict[str, Any]:
-    # o: ImageLayout, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "imageLayoutVersion": o.image_layout_version,
     }
@@ -3271,8 +3255,6 @@ def _zero_Manifest() -> Manifest:
 
 
 def _enc_Manifest(o: Any) -> dict[str, Any]:
-    # o: Manifest, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }

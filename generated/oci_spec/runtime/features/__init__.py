@@ -2554,8 +2554,6 @@ def _zero_Features() -> Features:
 
 
 def _enc_Features(o: Any) -> dict[str, Any]:
-    # o: Features, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.oci_version_min
@@ -2604,8 +2602,6 @@ def _zero_Linux() -> Linux:
 
 
 def _enc_Linux(o: Any) -> dict[str, Any]:
-    # o: Linux, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.namespaces
@@ -2658,8 +2654,6 @@ def _zero_Cgroup() -> Cgroup:
 
 
 def _enc_Cgroup(o: Any) -> dict[str, Any]:
-    # o: Cgroup, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.v1
@@ -2698,8 +2692,6 @@ def _zero_Seccomp() -> Seccomp:
 
 
 def _enc_Seccomp(o: Any) -> dict[str, Any]:
-    # o: Seccomp, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2736,8 +2728,6 @@ def _zero_Apparmor() -> Apparmor:
 
 
 def _enc_Apparmor(o: Any) -> dict[str, Any]:
-    # o: Apparmor, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2759,8 +2749,6 @@ def _zero_Selinux() -> Selinux:
 
 
 def _enc_Selinux(o: Any) -> dict[str, Any]:
-    # o: Selinux, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2784,8 +2772,6 @@ def _zero_IntelRdt() -> IntelRdt:
 
 
 def _enc_IntelRdt(o: Any) -> dict[str, Any]:
-    # o: IntelRdt, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2814,8 +2800,6 @@ def _zero_MemoryPolicy() -> MemoryPolicy:
 
 
 def _enc_MemoryPolicy(o: Any) -> dict[str, Any]:
-    # o: MemoryPolicy, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.modes
@@ -2840,8 +2824,6 @@ def _zero_MountExtensions() -> MountExtensions:
 
 
 def _enc_MountExtensions(o: Any) -> dict[str, Any]:
-    # o: MountExtensions, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.idmap
@@ -2863,8 +2845,6 @@ def _zero_IDMap() -> IDMap:
 
 
 def _enc_IDMap(o: Any) -> dict[str, Any]:
-    # o: IDMap, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled
@@ -2886,8 +2866,6 @@ def _zero_NetDevices() -> NetDevices:
 
 
 def _enc_NetDevices(o: Any) -> dict[str, Any]:
-    # o: NetDevices, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.enabled

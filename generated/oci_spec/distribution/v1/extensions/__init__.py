@@ -423,8 +423,6 @@ def _zero_ExtensionList() -> ExtensionList:
 
 
 def _enc_ExtensionList(o: Any) -> dict[str, Any]:
-    # o: ExtensionList, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.extensions
@@ -448,8 +446,6 @@ def _zero_Extension() -> Extension:
 
 
 def _enc_Extension(o: Any) -> dict[str, Any]:
-    # o: Extension, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
         "url": o.url,

@@ -2100,8 +2100,6 @@ def _zero_Settings() -> Settings:
 
 
 def _enc_Settings(o: Any) -> dict[str, Any]:
-    # o: Settings, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.name
@@ -2177,8 +2175,6 @@ def _zero_Limits() -> Limits:
 
 
 def _enc_Limits(o: Any) -> dict[str, Any]:
-    # o: Limits, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {}
     v: Any
     v = o.max
@@ -2220,8 +2216,6 @@ def _zero_Widget() -> Widget:
 
 
 def _enc_Widget(o: Any) -> dict[str, Any]:
-    # o: Widget, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "schemaVersion": o.schema_version,
     }
@@ -2284,8 +2278,6 @@ def _zero_Part() -> Part:
 
 
 def _enc_Part(o: Any) -> dict[str, Any]:
-    # o: Part, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }
@@ -2310,8 +2302,6 @@ def _zero_Person() -> Person:
 
 
 def _enc_Person(o: Any) -> dict[str, Any]:
-    # o: Person, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "name": o.name,
     }
@@ -2336,8 +2326,6 @@ def _zero_Blob() -> Blob:
 
 
 def _enc_Blob(o: Any) -> dict[str, Any]:
-    # o: Blob, typed Any: fields may hold anything (values built in
-    # Python), which mypyc would check on every read of a typed o.
     d: dict[str, Any] = {
         "mediaType": o.media_type,
     }
