@@ -27,13 +27,6 @@ are reported as equivalent with their reason; any other survivor is
 the survivors) is written to ``.cache/mutation/report.md``.
 """
 
-from __future__ import annotations`` they are
-never evaluated (mypy would see them; the tests cannot).  Survivors listed in
-``tests/mutation/equivalent.toml`` (file, operator, the line before and after)
-are reported as equivalent with their reason; any other survivor is
-"untriaged", and the exit status is then 1.
-"""
-
 from __future__ import annotations
 
 import argparse
