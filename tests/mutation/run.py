@@ -38,6 +38,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest import hookimpl as pytest_hookimpl
+
 import cosmic_ray.plugins
 from cosmic_ray.commands import init as cr_init
 from cosmic_ray.mutating import use_mutation
@@ -55,13 +58,14 @@ from cosmic_ray.work_db import WorkDB, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkItem, WorkResult
 
 REPO = Path(__file__).resolve().parents[2]
-STATE = REPO / ".cache" / "mutation"
+STATE = Path(os.environ.get("OCIGEN_MUTATION_STATE") or REPO / ".cache" / "mutation").resolve()
 EQUIVALENT = Path(__file__).resolve().parent / "equivalent.toml"
 
 # The Go-free suites that exercise the generated package, fastest and most
 # pointed first (-x stops at the first failure).  test_generated_tree.py is left
 # out: it reads the committed files, not the copy.
 PACKAGE_TESTS = [
+    "tests/output/test_runtime_edges.py",
     "tests/output/test_go_behaviour.py",
     "tests/output/test_runtime.py",
     "tests/output/test_image_api.py",
@@ -221,6 +225,7 @@ def _setup(target: Target, root: Path) -> None:
     if target.in_package:
         os.environ["OCIGEN_PACKAGE_DIR"] = str(root)
         module = root / "oci_spec" / Path(target.file).name
+        _WORKER["module_name"] = "oci_spec." + Path(target.file).stem
         tests = [str(REPO / t) for t in target.tests]
         args = ["--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml")]
         path = []
@@ -229,6 +234,7 @@ def _setup(target: Target, root: Path) -> None:
         os.environ["PYTHONPATH"] = str(root)
         os.environ["OCIGEN_CACHE"] = str(root / ".cache")
         module = root / target.file
+        _WORKER["module_name"] = target.file.removesuffix(".py").replace("/", ".")
         tests = list(target.tests)
         args = ["--rootdir", str(root), "-c", str(root / "pyproject.toml")]
         path = [str(root)]
@@ -297,6 +303,7 @@ class _Trace:
         self.hits: dict[int, set[str]] = {}
         self.order: list[str] = []
         self.spawners: set[str] = set()
+        self.durations: dict[str, float] = {}
 
     def _global(self, frame: Any, event: str, arg: Any) -> Any:
         if frame.f_code.co_filename != self.filename:
@@ -339,9 +346,12 @@ class _Trace:
     def pytest_runtest_logfinish(self) -> None:
         self.context = ""
 
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        self.durations[report.nodeid] = self.durations.get(report.nodeid, 0.0) + report.duration
+
     def pytest_sessionfinish(self) -> None:
         sys.settrace(None)
-        data = {"order": self.order, "spawners": sorted(self.spawners),
+        data = {"order": self.order, "spawners": sorted(self.spawners), "durations": self.durations,
                 "hits": {str(k): sorted(v) for k, v in sorted(self.hits.items())}}  # fmt: skip
         with os.fdopen(self.fd, "wb") as f:  # the parent reads it: this plugin lives in a forked child
             f.write(json.dumps(data).encode())
@@ -385,6 +395,7 @@ def _trace_key(target: Target) -> str:
     for path in [REPO / target.file, *tests]:
         h.update(str(path).encode() + b"\0" + path.read_bytes())
     h.update(os.environ.get("OCIGEN_MUTATION_FUZZ_EXAMPLES", "").encode())
+    h.update(" ".join(target.tests).encode())
     return h.hexdigest()
 
 
@@ -447,6 +458,27 @@ def _memoized_lines(source: str) -> set[int]:
     return lines
 
 
+def _timeout(tests: list[str], limit: float) -> float:
+    """Three times what the tests took in the traced run (itself slower than
+    a plain one), plus collection; at most ``limit``.  A mutant that makes
+    them slower than that (a loop that never ends, a huge message) is killed."""
+    durations: dict[str, float] = _WORKER["trace"].get("durations") or {}
+    if not durations:
+        return limit
+    per_file: dict[str, float] = {}
+    for nodeid, d in durations.items():
+        file = nodeid.split("::")[0]
+        per_file[file] = per_file.get(file, 0.0) + d
+    expected = 0.0
+    for t in tests:  # node ids, or files and directories (absolute for the package)
+        t = t.removeprefix(f"{REPO}/")
+        if "::" in t:
+            expected += durations.get(t, 0.0)
+        else:
+            expected += sum(d for f, d in per_file.items() if f == t or f.startswith(t.rstrip("/") + "/"))
+    return min(limit, 3 * expected + 15)
+
+
 def _stages(selected: list[str] | None) -> list[list[str]]:
     """The tests to run, in stages: the selected tests of the first two files
     (cheap to collect, and the most pointed), then the others."""
@@ -462,13 +494,182 @@ def _stages(selected: list[str] | None) -> list[list[str]]:
     return [first, [t for t in tests if t not in set(first)]]
 
 
+# --- the session server: mutants inside a function body --------------------------
+#
+# Collecting the tests costs seconds a mutant (importing the test modules,
+# parametrizing over the corpora).  A mutant inside a function's body changes
+# nothing but that function's code object, so each worker keeps one pytest
+# session that has collected the target's tests against the unmutated copy
+# (_Server), and for each such mutant forks it: the child compiles the mutated
+# file, puts the mutated function's code object into the loaded function
+# (every module that imported it holds the same function object) and runs the
+# selected tests, stopping at the first failure.  The file on disk is mutated
+# too, for the tests that start a subprocess.  Any other mutant (module-level
+# statements, class bodies, signatures and defaults) runs in a fresh pytest
+# child that imports the mutated file (_pytest).
+
+
+def _functions(source: str) -> list[tuple[str, int, int]]:
+    """(qualified name, first body line, last line) of each module-level
+    function and each method of a module-level class (in if/try blocks too)."""
+    out: list[tuple[str, int, int]] = []
+
+    def walk(stmts: list[ast.stmt], prefix: str, in_class: bool) -> None:
+        for node in stmts:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                out.append((prefix + node.name, node.body[0].lineno, node.end_lineno or node.lineno))
+            elif isinstance(node, ast.ClassDef) and not in_class:
+                walk(node.body, prefix + node.name + ".", True)
+            elif isinstance(node, (ast.If, ast.Try)) and not in_class:
+                for block in (node.body, node.orelse, getattr(node, "finalbody", []),
+                              *[h.body for h in getattr(node, "handlers", [])]):  # fmt: skip
+                    walk(block, prefix, in_class)
+
+    walk(ast.parse(source).body, "", False)
+    return out
+
+
+def _function_of(m: Any) -> str | None:
+    """The function whose body holds the mutant, if the mutant is nothing else."""
+    for name, first, last in _WORKER["functions"]:
+        if first <= m.start_pos[0] and m.end_pos[0] <= last:
+            return name
+    return None
+
+
+def _code_of(code: Any, qualname: str) -> Any:
+    for c in code.co_consts:
+        if hasattr(c, "co_qualname"):
+            if c.co_qualname == qualname:
+                return c
+            found = _code_of(c, qualname)
+            if found is not None:
+                return found
+    return None
+
+
+class _Server:
+    """pytest plugin: collects, then serves mutants over a pipe instead of running the tests."""
+
+    def __init__(self, conn: Any, module_name: str, module_file: str) -> None:
+        self.conn = conn
+        self.module_name = module_name
+        self.module_file = module_file
+
+    @pytest_hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: Any) -> bool:
+        items = {i.nodeid: i for i in session.items}
+        order = list(items)
+        self.conn.send(("ready", len(items)))
+        while True:
+            try:
+                request = self.conn.recv()
+            except EOFError:
+                return True
+            qualname, source, tests, timeout = request
+            chosen = [items[t] for t in (tests if tests is not None else order) if t in items]
+            missing = [t for t in (tests or []) if t not in items]
+            if missing:
+                self.conn.send((4, f"not collected: {missing[:3]}"))
+                continue
+            self.conn.send(self._run(qualname, source, chosen, timeout))
+
+    def _run(self, qualname: str, source: str, items: list[Any], timeout: float) -> tuple[int | None, str]:
+        with tempfile.TemporaryFile() as out:
+            pid = os.fork()
+            if pid == 0:
+                code = 3
+                try:
+                    os.setsid()
+                    code = self._child(qualname, source, items, out)
+                except BaseException:
+                    import traceback
+
+                    out.write(traceback.format_exc().encode())
+                finally:
+                    out.flush()
+                    os._exit(code)
+            deadline = time.monotonic() + timeout
+            status = None
+            while status is None:
+                done, raw = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    status = os.waitstatus_to_exitcode(raw)
+                elif time.monotonic() > deadline:
+                    os.killpg(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    break
+                else:
+                    time.sleep(0.01)
+            out.seek(0)
+            return status, out.read().decode("utf-8", "replace")[-3000:]
+
+    def _child(self, qualname: str, source: str, items: list[Any], out: Any) -> int:
+        from _pytest.runner import runtestprotocol
+
+        module = sys.modules[self.module_name]
+        new = _code_of(compile(source, self.module_file, "exec"), qualname)
+        target: Any = module
+        for part in qualname.split("."):
+            target = vars(target)[part] if isinstance(target, type) else getattr(target, part)
+        for attr in ("__func__", "fget"):  # classmethod, staticmethod, property
+            target = getattr(target, attr, target)
+        if new is None or not hasattr(target, "__code__"):
+            out.write(f"cannot patch {qualname}".encode())
+            return 4
+        target.__code__ = new
+        for i, item in enumerate(items):
+            reports = runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
+            for r in reports:
+                if r.failed:
+                    out.write(f"{r.nodeid} failed ({r.when})\n{str(r.longrepr)[-2500:]}".encode())
+                    return 1
+        out.write(f"{len(items)} passed".encode())
+        return 0
+
+
+def _start_server() -> None:
+    """Fork this worker's session server (collection against the unmutated copy)."""
+    import multiprocessing.connection
+
+    mine, theirs = multiprocessing.Pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            mine.close()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            sys.path[:0] = _WORKER["path"]
+            import pytest
+
+            server = _Server(theirs, _WORKER["module_name"], str(_WORKER["module"]))
+            code = int(pytest.main([*_WORKER["args"], *_WORKER["tests"]], plugins=[server]))
+        finally:
+            os._exit(code)
+    theirs.close()
+    kind, n = mine.recv()
+    _WORKER["server"] = mine
+    _WORKER["server_pid"] = pid
+
+
+def _serve(qualname: str, source: str, tests: list[str] | None, timeout: float) -> tuple[int | None, str]:
+    conn = _WORKER["server"]
+    conn.send((qualname, source, tests, timeout))
+    return conn.recv()  # type: ignore[no-any-return]
+
+
 def _worker_init(target: Target, scratch: str, trace_path: Path) -> None:
     _setup(target, Path(tempfile.mkdtemp(prefix="w", dir=scratch)))
     _WORKER["trace"] = json.loads(trace_path.read_text())
     source = _WORKER["module"].read_text(encoding="utf-8")
     _WORKER["spans"] = _statement_lines(source)
     _WORKER["memoized"] = _memoized_lines(source)
+    _WORKER["functions"] = _functions(source)
     _preload()
+    if not _WORKER.get("no_server"):
+        _start_server()
 
 
 def _run_one(item: WorkItem, timeout: float) -> tuple[str, WorkResult]:
@@ -485,11 +686,17 @@ def _run_one(item: WorkItem, timeout: float) -> tuple[str, WorkResult]:
             status, out, how = 0, "", "no test executes this line"
         else:
             how = f"{len(selected)} selected tests" if selected is not None else "all tests"
-            root = _WORKER["nodeid_root"] if selected is not None else ""
-            for stage in _stages(selected):
-                status, out = _pytest([root + t for t in stage], timeout)
-                if status != 0:
-                    break
+            qualname = _function_of(m) if "server" in _WORKER else None
+            if qualname is not None:
+                how += f", in the session ({qualname})"
+                expected = selected if selected is not None else _WORKER["trace"]["order"]
+                status, out = _serve(qualname, after, selected, _timeout(expected, timeout))
+            if qualname is None or status == 4:  # not patchable: a fresh pytest
+                root = _WORKER["nodeid_root"] if selected is not None else ""
+                for stage in _stages(selected):
+                    status, out = _pytest([root + t for t in stage], _timeout(stage, timeout))
+                    if status != 0:
+                        break
     elapsed = time.monotonic() - start
     if status is None:
         test, out = TestOutcome.KILLED, "timeout"
@@ -645,6 +852,8 @@ def main() -> int:
     parser.add_argument("targets", nargs="*", help=f"some of {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument("--report", action="store_true", help="only report what earlier runs found")
+    parser.add_argument("--retest-survivors", action="store_true",
+                        help="run the survivors of earlier runs again (after new tests; the killed stay killed)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, help="seconds a mutant's tests may take (default: 5x the unmutated run)")
     parser.add_argument("--sample", type=int, metavar="N",
@@ -663,6 +872,9 @@ def main() -> int:
             init(target, db_path)
         if not db_path.exists():
             continue
+        if args.retest_survivors and not args.report:
+            with sqlite3.connect(db_path) as db:
+                db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
         if not args.report:
             start = time.monotonic()
             run(target, db_path, args.jobs, args.timeout, args.sample)
