@@ -1,0 +1,125 @@
+"""Edges of the generated runtime helpers (``oci_spec/_runtime.py``) that the
+other suites did not pin, found by mutation testing (``make mutation``,
+docs/testing.md): the boundaries of error paths and messages, Go's encoding
+and decoding corner cases.  Every expectation is written by hand, from the
+README's promises or from the Go sources named beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from oci_spec import ValidationError, _runtime
+from oci_spec.image.v1 import Descriptor
+
+DIGEST = "sha256:" + "a" * 64
+
+
+def descriptor(**members: Any) -> dict[str, Any]:
+    return {"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": DIGEST, "size": 1, **members}
+
+
+def error(doc: dict[str, Any]) -> ValidationError:
+    with pytest.raises(ValidationError) as e:
+        Descriptor.from_json(json.dumps(doc))
+    return e.value
+
+
+# --- ValidationError: its constructor and its path ------------------------------
+
+
+def test_rule_and_section_are_keyword_only() -> None:
+    e = ValidationError("m", "k", rule="r", section="s")
+    assert (e.message, e.path, e.rule, e.section) == ("m", "k", "r", "s")
+    with pytest.raises(TypeError):
+        ValidationError("m", "k", "r")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "key, path",
+    [
+        ("k" * 60, "annotations." + "k" * 60),  # an identifier up to 60 characters: dotted
+        ("k" * 61, 'annotations["' + "k" * 60 + '…"]'),  # longer: quoted, cut at 60, marked
+        ("a-b", 'annotations["a-b"]'),  # not an identifier: quoted
+        ("-" * 60, 'annotations["' + "-" * 60 + '"]'),  # quoted, 60 kept whole
+        ("-" * 61, 'annotations["' + "-" * 60 + '…"]'),
+        ("-" * 59, 'annotations["' + "-" * 59 + '"]'),
+        ("é", 'annotations["é"]'),  # written as it is, not \u00e9
+    ],
+)
+def test_path_of_a_map_key(key: str, path: str) -> None:
+    e = error(descriptor(annotations={key: 1}))
+    assert e.path == path
+    assert e.message == "expected string, found integer 1"
+
+
+def test_path_of_nested_items_and_members() -> None:
+    assert ValidationError("m", "digest")._at(2)._at("layers").path == "layers[2].digest"
+    assert ValidationError("m", 0)._at("urls").path == "urls[0]"
+    assert ValidationError("m").path == "$"
+    assert ValidationError("m", "x").segments == ("x",)
+    assert ValidationError("m", 1)._at("a")._at("b").segments == ("b", "a", 1)
+
+
+# --- messages: what was found ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (None, "null"),
+        (True, "true"),
+        (False, "false"),
+        (0, "0"),
+        (1, "1"),
+        (-7, "-7"),
+        ("x" * 60, '"' + "x" * 60 + '"'),
+        ("x" * 61, '"' + "x" * 60 + '…" (61 characters)'),
+        ("é\n", '"é\\n"'),
+        ((1 << 199) - 1, str((1 << 199) - 1)),  # below 200 bits: the digits
+        (1 << 199, f"an integer of {len(str(1 << 199))} digits"),
+        (-(1 << 199), f"an integer of {len(str(1 << 199))} digits"),
+        ((1 << 13999) - 1, f"an integer of {len(str((1 << 13999) - 1))} digits"),
+        (1 << 13999, "an integer of more than 4000 digits"),
+        (1.5, "number 1.5"),
+        ({"a": 1, "b": 2}, "an object with 2 members"),
+        ([1, 2, 3], "an array of 3 items"),
+        ((), "tuple"),
+    ],
+)
+def test_show(value: Any, shown: str) -> None:
+    assert _runtime._show(value) == shown
+
+
+def test_found_in_type_errors() -> None:
+    assert error(descriptor(size=1.5)).message == "expected integer, found number 1.5"
+    assert error(descriptor(size="1")).message == 'expected integer, found string "1"'
+    assert error(descriptor(size=True)).message == "expected integer, found boolean"
+    assert error(descriptor(size=[])).message == "expected integer, found array"
+    assert error(descriptor(size={})).message == "expected integer, found object"
+    assert error(descriptor(annotations={"a": 0})).message == "expected string, found integer 0"
+
+
+def test_found_boolean_and_integer_zero_are_told_apart() -> None:
+    assert error(descriptor(size=False)).message == "expected integer, found boolean"
+    assert error(descriptor(annotations={"a": False})).message == "expected string, found boolean"
+    assert error(descriptor(annotations={"a": 1})).message == "expected string, found integer 1"
+
+
+def test_an_integer_too_long_for_python_where_another_type_is_expected() -> None:
+    from oci_spec.runtime import Root
+
+    digits = "1" * 5000  # past int()'s 4300 digits: kept as its length
+    with pytest.raises(ValidationError) as e:
+        Root.from_json('{"path": "rootfs", "readonly": ' + digits + "}")
+    assert (e.value.path, e.value.message) == ("readonly", "expected boolean, found an integer of 5000 digits")
+    with pytest.raises(ValidationError) as e:
+        Descriptor.from_json(json.dumps(descriptor())[:-1] + ', "urls": [' + digits + "]}")
+    assert (e.value.path, e.value.message) == ("urls[0]", "expected string, found an integer of 5000 digits")
+    with pytest.raises(ValidationError) as e:
+        Descriptor.from_json(json.dumps(descriptor(size=0))[:-2] + digits + "}")
+    assert e.value.path == "size"
+    assert e.value.message == "an integer of 5000 digits is beyond every Go number type (and Python's integer limit)"
