@@ -267,6 +267,8 @@ def _pytest(tests: list[str], timeout: float, plugin: Any = None) -> tuple[int |
                 sys.path[:0] = _WORKER["path"]
                 import pytest
 
+                if plugin is not None:
+                    plugin.start()  # before pytest imports the conftests (and with them the target)
                 code = int(pytest.main([*_WORKER["args"], *tests], plugins=[plugin] if plugin else []))
             except BaseException:
                 import traceback
@@ -316,7 +318,7 @@ class _Trace:
             self.hits.setdefault(frame.f_lineno, set()).add(self.context)
         return self._local
 
-    def pytest_sessionstart(self) -> None:
+    def start(self) -> None:
         import threading
 
         trace = self
@@ -422,8 +424,8 @@ def _select(m: Any) -> list[str] | None:
     lines: set[int] = set(range(m.start_pos[0], m.end_pos[0] + 1))
     for ln in list(lines):
         lines.update(spans.get(ln, ()))
-    if lines & _WORKER["memoized"]:
-        return None
+    if lines & _WORKER["memoized"] or _function_of(m) is None:
+        return None  # a module-level statement or class body: it runs at import
     contexts: set[str] = set()
     for ln in lines:
         contexts.update(trace["hits"].get(str(ln), ()))
