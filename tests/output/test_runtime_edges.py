@@ -123,3 +123,45 @@ def test_an_integer_too_long_for_python_where_another_type_is_expected() -> None
         Descriptor.from_json(json.dumps(descriptor(size=0))[:-2] + digits + "}")
     assert e.value.path == "size"
     assert e.value.message == "an integer of 5000 digits is beyond every Go number type (and Python's integer limit)"
+
+
+def test_enum_message_lists_a_few_then_the_count() -> None:
+    from pathlib import Path
+
+    from oci_spec.runtime import LinuxSeccomp
+
+    schema = Path(__file__).resolve().parents[2] / "spec" / "runtime-spec" / "schema" / "defs-linux.json"
+    arches = json.loads(schema.read_text())["definitions"]["SeccompArch"]["enum"]
+    shown = ", ".join(json.dumps(a) for a in arches[:7])  # the first that fit in 120 characters
+    with pytest.raises(ValidationError) as e:
+        LinuxSeccomp.from_json('{"defaultAction": "SCMP_ACT_KILL", "architectures": ["nope"]}')
+    assert e.value.path == "architectures[0]"
+    assert e.value.message == f'expected one of {shown}, … ({len(arches) - 7} more); found "nope"'
+
+
+@pytest.mark.parametrize(
+    "size, message",
+    [
+        (1 << 63, "expected an integer <= 9223372036854775807, found 9223372036854775808"),
+        (-(1 << 63) - 1, "expected an integer >= -9223372036854775808, found -9223372036854775809"),
+    ],
+)
+def test_range_message_names_the_bound_passed(size: int, message: str) -> None:
+    e = error(descriptor(size=size))
+    assert (e.path, e.message) == ("size", message)
+
+
+def test_a_negative_integer_too_long_for_python_counts_its_digits() -> None:
+    for digits in (5000, 5001):
+        with pytest.raises(ValidationError) as e:
+            Descriptor.from_json(json.dumps(descriptor(size=0))[:-2] + "-" + "9" * digits + "}")
+        assert e.value.message == (
+            f"an integer of {digits} digits is beyond every Go number type (and Python's integer limit)"
+        )
+
+
+def test_a_float_beyond_float64_is_shown_to_40_characters() -> None:
+    number = "1" + "0" * 45 + "e400"
+    with pytest.raises(ValidationError) as e:
+        Descriptor.from_json(json.dumps(descriptor(size=0))[:-2] + number + "}")
+    assert e.value.message == f"invalid JSON: number {number[:40]} is beyond the range of a float64"
