@@ -165,3 +165,35 @@ def test_a_float_beyond_float64_is_shown_to_40_characters() -> None:
     with pytest.raises(ValidationError) as e:
         Descriptor.from_json(json.dumps(descriptor(size=0))[:-2] + number + "}")
     assert e.value.message == f"invalid JSON: number {number[:40]} is beyond the range of a float64"
+
+
+# --- member names: Go's case folding ---------------------------------------------
+
+
+def test_only_long_s_and_kelvin_fold_to_ascii() -> None:
+    # encoding/json (fold.go) folds a non-ASCII rune to the smallest of its
+    # unicode.SimpleFold orbit: U+017F (long s) folds to 'S' and U+212A (Kelvin)
+    # to 'K', but U+0131 (dotless i) is alone in its orbit, though Python's
+    # upper() makes it 'I': "sıze" is not "size", and stays an unknown member.
+    d = Descriptor.from_json(json.dumps(descriptor(**{"sıze": 2})))
+    assert d.size == 1
+    assert d.unknown_fields == {"sıze": 2}
+    d = Descriptor.from_json(json.dumps({**descriptor(), "ſize": 2}))  # long s: the size field
+    assert d.size == 2
+
+
+# --- from_dict: any Mapping ----------------------------------------------------------
+
+
+def test_from_dict_takes_any_mapping_alike() -> None:
+    import collections
+    import types
+
+    doc = descriptor(annotations={"a": "b"})
+    expected = Descriptor.from_dict(doc)
+    assert Descriptor.from_dict(types.MappingProxyType(doc)) == expected
+    assert Descriptor.from_dict(collections.OrderedDict(doc)) == expected
+    assert Descriptor.from_dict(collections.ChainMap(doc)) == expected
+    with pytest.raises(ValidationError) as e:
+        Descriptor.from_dict([("size", 1)])  # type: ignore[arg-type]
+    assert (e.value.path, e.value.message) == ("$", "expected object, found array")
