@@ -197,3 +197,26 @@ def test_from_dict_takes_any_mapping_alike() -> None:
     with pytest.raises(ValidationError) as e:
         Descriptor.from_dict([("size", 1)])  # type: ignore[arg-type]
     assert (e.value.path, e.value.message) == ("$", "expected object, found array")
+
+
+def ordered(*members: tuple[str, Any]) -> str:
+    return "{" + ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in members) + "}"
+
+
+MT = ("mediaType", "application/vnd.oci.image.layer.v1.tar")
+DG = ("digest", DIGEST)
+
+
+def test_members_matched_by_folding_are_decoded_in_document_order() -> None:
+    # encoding/json decodes each member in order into the field it matches
+    # (exactly, else by folding): a later one replaces an earlier, and null
+    # into a value field (int64 Size) is a no-op, into a pointer
+    # (*Platform) sets it to nil.  The schema still judges the exact member.
+    assert Descriptor.from_json(ordered(MT, ("SIZE", 5), ("size", 7), DG)).size == 7
+    with pytest.raises(ValidationError) as e:  # the schema's "size" is an integer, null is not
+        Descriptor.from_json(ordered(MT, ("SIZE", 5), ("size", None), DG))
+    assert e.value.path == "size"
+    assert Descriptor.from_json(ordered(MT, ("size", 5), ("SIZE", None), DG)).size == 5
+    platform = ("platform", {"architecture": "amd64", "os": "linux"})
+    assert Descriptor.from_json(ordered(MT, ("size", 1), DG, platform, ("PLATFORM", None))).platform is None
+    assert Descriptor.from_json(ordered(MT, ("size", 1), DG, ("PLATFORM", None), platform)).platform is not None
