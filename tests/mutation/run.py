@@ -440,7 +440,13 @@ def _select(m: Any) -> list[str] | None:
             chosen.add(c)
     if chosen:
         chosen.update(trace["spawners"])
-    return [t for t in trace["order"] if t in chosen]
+    return _quickest_first([t for t in trace["order"] if t in chosen])
+
+
+def _quickest_first(tests: list[str]) -> list[str]:
+    """The tests by their traced duration (stable): a mutant is mostly killed by a quick, pointed test."""
+    durations = _WORKER["trace"].get("durations") or {}
+    return sorted(tests, key=lambda t: durations.get(t, 0.0))
 
 
 def _memoized_lines(source: str) -> set[int]:
@@ -692,7 +698,7 @@ def _run_one(item: WorkItem, timeout: float) -> tuple[str, WorkResult]:
             if qualname is not None:
                 how += f", in the session ({qualname})"
                 expected = selected if selected is not None else _WORKER["trace"]["order"]
-                status, out = _serve(qualname, after, selected, _timeout(expected, timeout))
+                status, out = _serve(qualname, after, _quickest_first(expected), _timeout(expected, timeout))
             if qualname is None or status == 4:  # not patchable: a fresh pytest
                 root = _WORKER["nodeid_root"] if selected is not None else ""
                 for stage in _stages(selected):
