@@ -364,7 +364,7 @@ def _trace(target: Target, scratch: str, trace_path: Path) -> float:
     key = _trace_key(target)
     if trace_path.exists():
         old = json.loads(trace_path.read_text())
-        if old.get("key") == key:
+        if old.get("key") == key or os.environ.get("OCIGEN_MUTATION_REUSE_TRACE"):
             return float(old["took"])
     root = Path(tempfile.mkdtemp(prefix="trace", dir=scratch))
     saved = os.getcwd(), dict(os.environ)
@@ -568,6 +568,8 @@ class _Server:
     def pytest_runtestloop(self, session: Any) -> bool:
         items = {i.nodeid: i for i in session.items}
         order = list(items)
+        known = set(_WORKER["trace"]["order"])
+        extra = [items[t] for t in order if t not in known]  # tests added since the trace: always run
         self.conn.send(("ready", len(items)))
         while True:
             try:
@@ -580,7 +582,7 @@ class _Server:
             if missing:
                 self.conn.send((4, f"not collected: {missing[:3]}"))
                 continue
-            self.conn.send(self._run(qualname, source, chosen, timeout))
+            self.conn.send(self._run(qualname, source, extra + [i for i in chosen if i not in extra], timeout))
 
     def _run(self, qualname: str, source: str, items: list[Any], timeout: float) -> tuple[int | None, str]:
         with tempfile.TemporaryFile() as out:
@@ -675,6 +677,8 @@ def _worker_init(target: Target, scratch: str, trace_path: Path) -> None:
     _WORKER["spans"] = _statement_lines(source)
     _WORKER["memoized"] = _memoized_lines(source)
     _WORKER["functions"] = _functions(source)
+    known_files = {t.split("::")[0] for t in _WORKER["trace"]["order"]}
+    _WORKER["extra_files"] = [t for t in target.tests if "::" not in t and t.endswith(".py") and t not in known_files]
     _preload()
     if not _WORKER.get("no_server"):
         _start_server()
@@ -690,7 +694,8 @@ def _run_one(item: WorkItem, timeout: float) -> tuple[str, WorkResult]:
             return item.job_id, WorkResult(worker_outcome=WorkerOutcome.NO_TEST)
         diff = "\n".join(difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm=""))
         selected = _select(m)
-        if selected == []:
+        extra = _WORKER["extra_files"]
+        if selected == [] and not extra:
             status, out, how = 0, "", "no test executes this line"
         else:
             how = f"{len(selected)} selected tests" if selected is not None else "all tests"
@@ -701,7 +706,10 @@ def _run_one(item: WorkItem, timeout: float) -> tuple[str, WorkResult]:
                 status, out = _serve(qualname, after, _quickest_first(expected), _timeout(expected, timeout))
             if qualname is None or status == 4:  # not patchable: a fresh pytest
                 root = _WORKER["nodeid_root"] if selected is not None else ""
-                for stage in _stages(selected):
+                stages = _stages(selected) if selected != [] else []
+                if extra and selected is not None:
+                    stages.insert(0, [str(REPO / f) if _WORKER["nodeid_root"] else f for f in extra])
+                for stage in stages:
                     status, out = _pytest([root + t for t in stage], _timeout(stage, timeout))
                     if status != 0:
                         break
