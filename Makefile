@@ -37,12 +37,14 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 # Mutation testing with cosmic-ray over the runtime and strict helpers and the
-# binder and renderer (docs/testing.md); resumes where it stopped.
-# MUTATION_TARGETS=runtime (or strict, bind, types, lint, render) for some only.
+# binder and renderer (docs/testing.md); resumes where it stopped.  Not part of
+# `make test`.  MUTATION_TARGETS=runtime (or strict, bind, types, lint, render)
+# for some only; MUTATION_ARGS="--sample 40" for every k-th mutant.
 MUTATION_TARGETS ?=
+MUTATION_ARGS ?=
 mutation: $(STAMP)
 	$(PY) -m pip install --quiet -c requirements.txt -r requirements-mutation.txt
-	$(PY) tests/mutation/run.py $(MUTATION_TARGETS)
+	$(PY) tests/mutation/run.py $(MUTATION_ARGS) $(MUTATION_TARGETS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis
