@@ -220,3 +220,68 @@ def test_members_matched_by_folding_are_decoded_in_document_order() -> None:
     platform = ("platform", {"architecture": "amd64", "os": "linux"})
     assert Descriptor.from_json(ordered(MT, ("size", 1), DG, platform, ("PLATFORM", None))).platform is None
     assert Descriptor.from_json(ordered(MT, ("size", 1), DG, ("PLATFORM", None), platform)).platform is not None
+
+
+# --- digests -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "diff_id, message",
+    [
+        ("sha256" + "a" * 10, "is not a digest of the form algorithm:encoded"),  # no colon
+        (":" + "a" * 10, "is not a digest of the form algorithm:encoded"),  # no algorithm
+        ("sha256:" + "A" * 10, "is not a valid sha256 digest: expected 64 lowercase hex characters after the colon"),
+        ("x:abc", ""),  # an algorithm go-digest does not know: the grammar only
+    ],
+)
+def test_diff_id_digests(diff_id: str, message: str) -> None:
+    from oci_spec.image.v1 import Image
+
+    doc = {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff_id]}}
+    if not message:
+        assert Image.from_dict(doc).rootfs.diff_ids == [diff_id]
+        return
+    with pytest.raises(ValidationError) as e:
+        Image.from_dict(doc)
+    assert e.value.path == "rootfs.diff_ids[0]"
+    assert e.value.message == f"{json.dumps(diff_id)} {message}"
+
+
+# --- format "uri": net/url.Parse, then santhosh-tekuri/jsonschema's checks -------------
+# Verdicts reasoned from Go's net/url (parseHost, validOptionalPort, unescape
+# with encodeHost and encodeZone) and jsonschema v6 validateURI (absolute, and
+# a host name with ':' must be an IPv6 address).
+
+
+@pytest.mark.parametrize(
+    "uri, valid",
+    [
+        ("http://[::1]/", True),
+        ("http://[::1]:80/", True),
+        ("http://[::1]:/", True),  # an empty port is valid
+        ("http://[::1]x/", False),  # after ']' only a port
+        ("http://[::1/", False),  # missing ']'
+        ("http://[abc%25en0]/", True),  # a zone (after %25); no ':' in the name
+        ("http://[abc%25e%41]/", True),  # an escape in a zone: a valid host byte
+        ("http://[abc%25e%20]/", True),  # a space in a zone (Windows)
+        ("http://[abc%25e%2F]/", False),  # '/' is no host byte
+        ("http://[abc%25e%2F]:1/", False),
+        ("http://[fe80::1%25en0]/", False),  # an IPv6 name with a zone
+        ("http://[abc%41]/", False),  # an escaped ASCII byte outside a zone
+        ("http://a%25b/", True),  # %25 is allowed in a host
+        ("http://%41/", False),  # another escaped ASCII byte is not
+        ("http://%C3%A9/", True),  # an escaped non-ASCII byte is
+        ("http://a:80/", True),
+        ("http://a:/", True),
+        ("http://a:b/", False),  # a port is digits
+        ("http://:80/", True),
+        ("http://a:8a/", False),
+    ],
+)
+def test_uri_hosts(uri: str, valid: bool) -> None:
+    doc = descriptor(urls=[uri])
+    if valid:
+        assert Descriptor.from_dict(doc).urls == [uri]
+        return
+    e = error(doc)
+    assert (e.path, e.message) == ("urls[0]", f"{json.dumps(uri)} is not an absolute URI")
