@@ -285,3 +285,33 @@ def test_uri_hosts(uri: str, valid: bool) -> None:
         return
     e = error(doc)
     assert (e.path, e.message) == ("urls[0]", f"{json.dumps(uri)} is not an absolute URI")
+
+
+# --- timestamps ------------------------------------------------------------------------
+
+
+def test_timestamp_constructor_defaults_and_nanoseconds() -> None:
+    from datetime import datetime, timezone
+
+    from oci_spec import Timestamp
+
+    t = Timestamp(2024, 1, 2, tzinfo=timezone.utc)
+    assert (t.hour, t.minute, t.second, t.microsecond, t.nanosecond) == (0, 0, 0, 0, 0)
+    assert t.format_go() == "2024-01-02T00:00:00Z"
+    t = Timestamp(2024, 1, 2, 3, 4, 5, 6, timezone.utc)
+    assert t.nanosecond == 6000
+    assert t.format_go() == "2024-01-02T03:04:05.000006Z"
+    t = Timestamp(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc, nanosecond=999_999_999)
+    assert (t.microsecond, t.format_go()) == (999_999, "2024-01-02T03:04:05.999999999Z")
+    for bad in (-1, 1_000_000_000):
+        with pytest.raises(ValueError):
+            Timestamp(2024, 1, 2, tzinfo=timezone.utc, nanosecond=bad)
+    assert Timestamp(2024, 1, 2, tzinfo=timezone.utc, nanosecond=0).nanosecond == 0
+    # equal to a datetime only when the nanoseconds agree too
+    assert t != datetime(2024, 1, 2, 3, 4, 5, 999_999, timezone.utc)
+    assert Timestamp(2024, 1, 2, 3, 4, 5, 7, timezone.utc) == datetime(2024, 1, 2, 3, 4, 5, 7, timezone.utc)
+    assert (Timestamp(2024, 1, 2, tzinfo=timezone.utc) != Timestamp(2024, 1, 2, tzinfo=timezone.utc)) is False
+    assert Timestamp(2024, 1, 2, tzinfo=timezone.utc).__eq__(1) is NotImplemented
+    assert repr(Timestamp.parse("2024-01-02T03:04:05.5+01:30")) == "Timestamp.parse('2024-01-02T03:04:05.5+01:30')"
+    with pytest.raises(ValueError):
+        Timestamp.parse("2024-01-02 03:04:05Z")
