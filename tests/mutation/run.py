@@ -750,6 +750,10 @@ def run(target: Target, db_path: Path, jobs: int, timeout: float | None, sample:
         total = db.num_work_items
     chosen = sampled(runnable, sample)
     pending = [i for i in chosen if i.job_id not in done_ids]
+    # Mutants inside function bodies first: they run in the forked session, in
+    # about a second; the others each need a fresh pytest of every test.
+    _WORKER["functions"] = _functions((REPO / target.file).read_text(encoding="utf-8"))
+    pending.sort(key=lambda i: _function_of(i.mutations[0]) is None)
     what = f"a sample of {len(chosen)} (every {-(-len(runnable) // len(chosen))}th)" if sample else "all"
     print(f"{target.name}: {total} mutants, {len(runnable)} to run, {what}; {len(pending)} pending, {jobs} workers",
           flush=True)  # fmt: skip
