@@ -315,3 +315,28 @@ def test_timestamp_constructor_defaults_and_nanoseconds() -> None:
     assert repr(Timestamp.parse("2024-01-02T03:04:05.5+01:30")) == "Timestamp.parse('2024-01-02T03:04:05.5+01:30')"
     with pytest.raises(ValueError):
         Timestamp.parse("2024-01-02 03:04:05Z")
+
+
+def test_timestamps_differing_only_in_nanoseconds_differ() -> None:
+    from datetime import timezone
+
+    from oci_spec import Timestamp
+
+    a = Timestamp(2024, 1, 2, tzinfo=timezone.utc, nanosecond=5)
+    b = Timestamp(2024, 1, 2, tzinfo=timezone.utc, nanosecond=7)
+    assert a != b and b != a
+    assert not a == b and not b == a
+
+
+def test_timestamp_parse_fields() -> None:
+    from oci_spec import Timestamp
+
+    t = Timestamp.parse("2024-01-02T03:04:05.123456789-01:30")
+    assert (t.microsecond, t.nanosecond) == (123456, 123456789)
+    assert t.utcoffset() is not None and t.utcoffset().total_seconds() == -5400
+    assert t.format_go() == "2024-01-02T03:04:05.123456789-01:30"
+    # time.parseRFC3339: offset hours 0..23, minutes 0..59
+    for bad in ("2024-01-02T03:04:05+00:60", "2024-01-02T03:04:05+24:00"):
+        with pytest.raises(ValueError):
+            Timestamp.parse(bad)
+    assert Timestamp.parse("2024-01-02T03:04:05+23:59").format_go() == "2024-01-02T03:04:05+23:59"
