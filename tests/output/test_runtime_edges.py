@@ -340,3 +340,22 @@ def test_timestamp_parse_fields() -> None:
         with pytest.raises(ValueError):
             Timestamp.parse(bad)
     assert Timestamp.parse("2024-01-02T03:04:05+23:59").format_go() == "2024-01-02T03:04:05+23:59"
+
+
+def test_offsets_with_seconds_are_written_as_go_does() -> None:
+    # time.Time.MarshalJSON (appendFormatRFC3339): "Z" only when the offset in
+    # seconds is 0; else the minutes of offset/60 (truncated toward zero), so a
+    # 30-second offset is "+00:00" and -1:30:30 is "-01:30".
+    from datetime import timedelta, timezone
+
+    from oci_spec import Timestamp
+
+    def at(offset: timedelta) -> str:
+        return Timestamp(2024, 1, 2, tzinfo=timezone(offset)).format_go()
+
+    assert at(timedelta(0)) == "2024-01-02T00:00:00Z"
+    assert at(timedelta(seconds=30)) == "2024-01-02T00:00:00+00:00"
+    assert at(timedelta(seconds=-30)) == "2024-01-02T00:00:00+00:00"
+    assert at(timedelta(hours=1, minutes=30, seconds=30)) == "2024-01-02T00:00:00+01:30"
+    assert at(-timedelta(hours=1, minutes=30, seconds=30)) == "2024-01-02T00:00:00-01:30"
+    assert at(-timedelta(minutes=1)) == "2024-01-02T00:00:00-00:01"
