@@ -741,7 +741,8 @@ def sampled(items: list[WorkItem], sample: int | None) -> list[WorkItem]:
     return ordered[::k]
 
 
-def run(target: Target, db_path: Path, jobs: int, timeout: float | None, sample: int | None) -> None:
+def run(target: Target, db_path: Path, jobs: int, timeout: float | None, sample: int | None,
+        only: set[str] | None = None) -> None:
     with use_db(str(db_path), WorkDB.Mode.open) as db:
         results = dict((i.job_id, r) for i, r in db.completed_work_items)
         runnable = [i for i in db.work_items if getattr(results.get(i.job_id), "worker_outcome", None)
@@ -749,7 +750,7 @@ def run(target: Target, db_path: Path, jobs: int, timeout: float | None, sample:
         done_ids = set(results)
         total = db.num_work_items
     chosen = sampled(runnable, sample)
-    pending = [i for i in chosen if i.job_id not in done_ids]
+    pending = [i for i in chosen if i.job_id not in done_ids and (only is None or i.job_id in only)]
     # Mutants inside function bodies first: they run in the forked session, in
     # about a second; the others each need a fresh pytest of every test.
     _WORKER["functions"] = _functions((REPO / target.file).read_text(encoding="utf-8"))
@@ -892,12 +893,14 @@ def main() -> int:
             init(target, db_path)
         if not db_path.exists():
             continue
+        only = None
         if args.retest_survivors and not args.report:
             with sqlite3.connect(db_path) as db:
+                only = {r[0] for r in db.execute("SELECT job_id FROM work_results WHERE test_outcome = 'SURVIVED'")}
                 db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
         if not args.report:
             start = time.monotonic()
-            run(target, db_path, args.jobs, args.timeout, args.sample)
+            run(target, db_path, args.jobs, args.timeout, args.sample, only)
             print(f"{target.name}: {time.monotonic() - start:.0f} s", flush=True)
         counts, survivors = report(target, db_path, args.sample)
         rows.append(summary_row(target, counts))
