@@ -359,3 +359,53 @@ def test_offsets_with_seconds_are_written_as_go_does() -> None:
     assert at(timedelta(hours=1, minutes=30, seconds=30)) == "2024-01-02T00:00:00+01:30"
     assert at(-timedelta(hours=1, minutes=30, seconds=30)) == "2024-01-02T00:00:00-01:30"
     assert at(-timedelta(minutes=1)) == "2024-01-02T00:00:00-00:01"
+
+
+# --- []byte: base64.StdEncoding ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", ["QUJD\nREVG", "QUJD\rREVG", "QUJD\r\nREVG"])
+def test_base64_skips_cr_and_lf_alone_too(data: str) -> None:
+    # encoding/base64's decoder drops every '\r' and '\n', each on its own
+    d = Descriptor.from_dict(descriptor(data=data))
+    assert d.data == b"ABCDEF"
+
+
+# --- interface{}: Windows.CredentialSpec ----------------------------------------------------
+
+
+def credential_spec(value: Any) -> Any:
+    from oci_spec.runtime import Windows
+
+    return Windows.from_json(json.dumps({"layerFolders": ["C:\\l"], "credentialSpec": value})).credential_spec
+
+
+def credential_spec_json(value: Any) -> bytes:
+    from oci_spec.runtime import Windows
+
+    w = Windows.from_json(json.dumps({"layerFolders": ["C:\\l"], "credentialSpec": value}))
+    return w.to_json()
+
+
+def test_interface_numbers_are_float64() -> None:
+    # json.Unmarshal into interface{}: every number is a float64, so integers
+    # beyond 2**53 are rounded, and written back with strconv 'f' digits
+    # (the schema makes credentialSpec an object)
+    assert credential_spec({"a": [2**53, -(2**53)]}) == {"a": [2**53, -(2**53)]}
+    assert credential_spec({"a": [2**53 + 1]}) == {"a": [float(2**53)]}
+    assert credential_spec({"a": -(2**53) - 1}) == {"a": -float(2**53)}
+    assert credential_spec_json({"a": [0.0, -1.5, 2**53 + 1]}) == (
+        b'{"layerFolders":["C:\\\\l"],"credentialSpec":{"a":[0,-1.5,9007199254740992]}}'
+    )
+
+
+def test_interface_errors_have_their_path() -> None:
+    from oci_spec.runtime import Windows
+
+    with pytest.raises(ValidationError) as e:  # from_dict: a Python int beyond float64
+        Windows.from_dict({"layerFolders": ["l"], "credentialSpec": {"a": [1, 10**400]}})
+    assert e.value.path == "credentialSpec.a[1]"
+    assert e.value.message == "an integer of 401 digits is beyond the range of a float64"
+    with pytest.raises(ValidationError) as e:
+        Windows.from_dict({"layerFolders": ["l"], "credentialSpec": {"a": {"b": -(10**400)}}})
+    assert e.value.path == "credentialSpec.a.b"
