@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: generate check lint test test-compiled wheel-compiled fuzz bench clean
+.PHONY: generate check lint test test-compiled wheel-compiled fuzz bench mutation clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -c requirements.txt -r requirements-bench.txt
 	$(PY) bench/run.py
+
+# Mutation testing with cosmic-ray over the runtime and strict helpers and the
+# binder and renderer (docs/testing.md); resumes where it stopped.  Not part of
+# `make test`.  MUTATION_TARGETS=runtime (or strict, bind, types, lint, render)
+# for some only; MUTATION_ARGS="--sample 40" for every k-th mutant.
+MUTATION_TARGETS ?=
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.txt -r requirements-mutation.txt
+	$(PY) tests/mutation/run.py $(MUTATION_ARGS) $(MUTATION_TARGETS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .hypothesis

@@ -741,9 +741,9 @@ _ZERO = timedelta(0)
 def _zone(offset: timedelta) -> str:
     # Go writes whole minutes of the offset (seconds truncated toward zero).
     seconds = int(offset.total_seconds())
-    minutes = seconds // 60 if seconds >= 0 else -(-seconds // 60)
-    if minutes == 0:
+    if seconds == 0:  # Go: "Z" only for a zero offset, +00:00 for one under a minute
         return "Z"
+    minutes = seconds // 60 if seconds >= 0 else -(-seconds // 60)
     sign = "-" if minutes < 0 else "+"
     return "%s%02d:%02d" % (sign, abs(minutes) // 60, abs(minutes) % 60)
 
