@@ -66,6 +66,7 @@ EQUIVALENT = Path(__file__).resolve().parent / "equivalent.toml"
 # out: it reads the committed files, not the copy.
 PACKAGE_TESTS = [
     "tests/output/test_runtime_edges.py",
+    "tests/output/test_strict_edges.py",
     "tests/output/test_go_behaviour.py",
     "tests/output/test_runtime.py",
     "tests/output/test_image_api.py",
