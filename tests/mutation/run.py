@@ -253,6 +253,21 @@ def _preload() -> None:
             pass
 
 
+def _wait(pid: int, timeout: float) -> int | None:
+    """The exit code of child ``pid`` (leader of its own process group), or
+    None when it ran past ``timeout`` seconds and was killed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, raw = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(raw)
+        if time.monotonic() > deadline:
+            os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None
+        time.sleep(0.01)
+
+
 def _pytest(tests: list[str], timeout: float, plugin: Any = None) -> tuple[int | None, str]:
     """Run pytest on ``tests`` in a forked child: (exit status or None on timeout, output tail)."""
     with tempfile.TemporaryFile() as out:
@@ -279,18 +294,7 @@ def _pytest(tests: list[str], timeout: float, plugin: Any = None) -> tuple[int |
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
-        deadline = time.monotonic() + timeout
-        status = None
-        while status is None:
-            done, raw = os.waitpid(pid, os.WNOHANG)
-            if done:
-                status = os.waitstatus_to_exitcode(raw)
-            elif time.monotonic() > deadline:
-                os.killpg(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                break
-            else:
-                time.sleep(0.02)
+        status = _wait(pid, timeout)
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     return status, text[-3000:]
@@ -600,18 +604,7 @@ class _Server:
                 finally:
                     out.flush()
                     os._exit(code)
-            deadline = time.monotonic() + timeout
-            status = None
-            while status is None:
-                done, raw = os.waitpid(pid, os.WNOHANG)
-                if done:
-                    status = os.waitstatus_to_exitcode(raw)
-                elif time.monotonic() > deadline:
-                    os.killpg(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                    break
-                else:
-                    time.sleep(0.01)
+            status = _wait(pid, timeout)
             out.seek(0)
             return status, out.read().decode("utf-8", "replace")[-3000:]
 
