@@ -509,7 +509,7 @@ _M_ContainerState: dict[str, ContainerState] = {m.value: m for m in ContainerSta
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Spec:
     """Spec is the base configuration for the container.
 
@@ -595,41 +595,6 @@ class Spec:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        oci_version: str,
-        process: Process | None = None,
-        root: Root | None = None,
-        hostname: str = "",
-        domainname: str = "",
-        mounts: list[Mount] | None = None,
-        hooks: Hooks | None = None,
-        annotations: dict[str, str] | None = None,
-        linux: Linux | None = None,
-        solaris: Solaris | None = None,
-        windows: Windows | None = None,
-        vm: VM | None = None,
-        zos: ZOS | None = None,
-        freebsd: FreeBSD | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.oci_version = oci_version
-        self.process = process
-        self.root = root
-        self.hostname = hostname
-        self.domainname = domainname
-        self.mounts = mounts
-        self.hooks = hooks
-        self.annotations = annotations
-        self.linux = linux
-        self.solaris = solaris
-        self.windows = windows
-        self.vm = vm
-        self.zos = zos
-        self.freebsd = freebsd
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -746,7 +711,7 @@ class Spec:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Scheduler:
     """Scheduler represents the scheduling attributes for a process. It is based on
     the Linux sched_setattr(2) syscall."""
@@ -783,27 +748,6 @@ class Scheduler:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        policy: LinuxSchedulerPolicy,
-        nice: int = 0,
-        priority: int = 0,
-        flags: list[LinuxSchedulerFlag | str] | None = None,
-        runtime: int = 0,
-        deadline: int = 0,
-        period: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.policy = policy
-        self.nice = nice
-        self.priority = priority
-        self.flags = flags
-        self.runtime = runtime
-        self.deadline = deadline
-        self.period = period
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -903,7 +847,7 @@ class Scheduler:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class User:
     """User specifies specific user (and group) information for the container process."""
 
@@ -965,23 +909,6 @@ class User:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        uid: int = 0,
-        gid: int = 0,
-        umask: int | None = None,
-        additional_gids: list[int] | None = None,
-        username: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uid = uid
-        self.gid = gid
-        self.umask = umask
-        self.additional_gids = additional_gids
-        self.username = username
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1073,7 +1000,7 @@ class User:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Process:
     """Process contains information to start a specific application inside the container."""
 
@@ -1176,45 +1103,6 @@ class Process:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        terminal: bool = False,
-        console_size: Box | None = None,
-        user: User = _ABSENT,
-        args: list[str] | None = None,
-        command_line: str = "",
-        env: list[str] | None = None,
-        cwd: str,
-        capabilities: LinuxCapabilities | None = None,
-        rlimits: list[POSIXRlimit] | None = None,
-        no_new_privileges: bool = False,
-        apparmor_profile: str = "",
-        oom_score_adj: int | None = None,
-        scheduler: Scheduler | None = None,
-        selinux_label: str = "",
-        io_priority: LinuxIOPriority | None = None,
-        exec_cpu_affinity: CPUAffinity | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.terminal = terminal
-        self.console_size = console_size
-        self.user = _zero_User() if user is _ABSENT else user
-        self.args = args
-        self.command_line = command_line
-        self.env = env
-        self.cwd = cwd
-        self.capabilities = capabilities
-        self.rlimits = rlimits
-        self.no_new_privileges = no_new_privileges
-        self.apparmor_profile = apparmor_profile
-        self.oom_score_adj = oom_score_adj
-        self.scheduler = scheduler
-        self.selinux_label = selinux_label
-        self.io_priority = io_priority
-        self.exec_cpu_affinity = exec_cpu_affinity
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1337,7 +1225,7 @@ class Process:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxCapabilities:
     """LinuxCapabilities specifies the list of allowed capabilities that are kept for a process.
     https://man7.org/linux/man-pages/man7/capabilities.7.html"""
@@ -1385,23 +1273,6 @@ class LinuxCapabilities:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        bounding: list[str] | None = None,
-        effective: list[str] | None = None,
-        inheritable: list[str] | None = None,
-        permitted: list[str] | None = None,
-        ambient: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.bounding = bounding
-        self.effective = effective
-        self.inheritable = inheritable
-        self.permitted = permitted
-        self.ambient = ambient
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1500,7 +1371,7 @@ class LinuxCapabilities:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxIOPriority:
     """IOPriority represents I/O priority settings for the container's processes within the process group."""
 
@@ -1520,17 +1391,6 @@ class LinuxIOPriority:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        class_: IOPriorityClass,
-        priority: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.class_ = class_
-        self.priority = priority
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1620,7 +1480,7 @@ class LinuxIOPriority:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class CPUAffinity:
     """CPUAffinity specifies process' CPU affinity."""
 
@@ -1640,17 +1500,6 @@ class CPUAffinity:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        initial: str = "",
-        final: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.initial = initial
-        self.final = final
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1735,7 +1584,7 @@ class CPUAffinity:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Box:
     """Box specifies dimensions of a rectangle. Used for specifying the size of a console."""
 
@@ -1755,17 +1604,6 @@ class Box:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        height: int,
-        width: int,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.height = height
-        self.width = width
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1848,7 +1686,7 @@ class Box:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Root:
     """Root contains information about the container's root filesystem on the host."""
 
@@ -1868,17 +1706,6 @@ class Root:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        readonly: bool = False,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.readonly = readonly
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1959,7 +1786,7 @@ class Root:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Mount:
     """Mount specifies a mount for a container."""
 
@@ -2009,25 +1836,6 @@ class Mount:
         }
     )
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        destination: str,
-        type: str = "",
-        source: str = "",
-        options: list[str] | None = None,
-        uid_mappings: list[LinuxIDMapping] | None = None,
-        gid_mappings: list[LinuxIDMapping] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.destination = destination
-        self.type = type
-        self.source = source
-        self.options = options
-        self.uid_mappings = uid_mappings
-        self.gid_mappings = gid_mappings
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2120,7 +1928,7 @@ class Mount:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Hook:
     """Hook specifies a command that is run at a particular event in the lifecycle of a container"""
 
@@ -2146,21 +1954,6 @@ class Hook:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        args: list[str] | None = None,
-        env: list[str] | None = None,
-        timeout: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.args = args
-        self.env = env
-        self.timeout = timeout
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2247,7 +2040,7 @@ class Hook:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Hooks:
     """Hooks specifies a command that is run in the container at a particular event in the lifecycle of a container
     Hooks for container setup and teardown"""
@@ -2290,25 +2083,6 @@ class Hooks:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        prestart: list[Hook] | None = None,
-        create_runtime: list[Hook] | None = None,
-        create_container: list[Hook] | None = None,
-        start_container: list[Hook] | None = None,
-        poststart: list[Hook] | None = None,
-        poststop: list[Hook] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.prestart = prestart
-        self.create_runtime = create_runtime
-        self.create_container = create_container
-        self.start_container = start_container
-        self.poststart = poststart
-        self.poststop = poststop
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2401,7 +2175,7 @@ class Hooks:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Linux:
     """Linux contains platform-specific configuration for Linux based containers."""
 
@@ -2470,47 +2244,6 @@ class Linux:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        uid_mappings: list[LinuxIDMapping] | None = None,
-        gid_mappings: list[LinuxIDMapping] | None = None,
-        sysctl: dict[str, str] | None = None,
-        resources: LinuxResources | None = None,
-        cgroups_path: str = "",
-        namespaces: list[LinuxNamespace] | None = None,
-        devices: list[LinuxDevice] | None = None,
-        net_devices: dict[str, LinuxNetDevice] | None = None,
-        seccomp: LinuxSeccomp | None = None,
-        rootfs_propagation: str = "",
-        masked_paths: list[str] | None = None,
-        readonly_paths: list[str] | None = None,
-        mount_label: str = "",
-        intel_rdt: LinuxIntelRdt | None = None,
-        memory_policy: LinuxMemoryPolicy | None = None,
-        personality: LinuxPersonality | None = None,
-        time_offsets: dict[str, LinuxTimeOffset] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.uid_mappings = uid_mappings
-        self.gid_mappings = gid_mappings
-        self.sysctl = sysctl
-        self.resources = resources
-        self.cgroups_path = cgroups_path
-        self.namespaces = namespaces
-        self.devices = devices
-        self.net_devices = net_devices
-        self.seccomp = seccomp
-        self.rootfs_propagation = rootfs_propagation
-        self.masked_paths = masked_paths
-        self.readonly_paths = readonly_paths
-        self.mount_label = mount_label
-        self.intel_rdt = intel_rdt
-        self.memory_policy = memory_policy
-        self.personality = personality
-        self.time_offsets = time_offsets
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2636,7 +2369,7 @@ class Linux:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxNamespace:
     """LinuxNamespace is the configuration for a Linux namespace"""
 
@@ -2657,17 +2390,6 @@ class LinuxNamespace:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        type: LinuxNamespaceType,
-        path: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.type = type
-        self.path = path
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2755,7 +2477,7 @@ class LinuxNamespace:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxIDMapping:
     """LinuxIDMapping specifies UID/GID mappings"""
 
@@ -2778,19 +2500,6 @@ class LinuxIDMapping:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        container_id: int,
-        host_id: int,
-        size: int,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.container_id = container_id
-        self.host_id = host_id
-        self.size = size
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2879,7 +2588,7 @@ class LinuxIDMapping:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxTimeOffset:
     """LinuxTimeOffset specifies the offset for Time Namespace"""
 
@@ -2899,17 +2608,6 @@ class LinuxTimeOffset:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        secs: int = 0,
-        nanosecs: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.secs = secs
-        self.nanosecs = nanosecs
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -2997,7 +2695,7 @@ class LinuxTimeOffset:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class POSIXRlimit:
     """POSIXRlimit type and restrictions"""
 
@@ -3020,19 +2718,6 @@ class POSIXRlimit:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        type: str,
-        hard: int,
-        soft: int,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.type = type
-        self.hard = hard
-        self.soft = soft
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3120,7 +2805,7 @@ class POSIXRlimit:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxHugepageLimit:
     """LinuxHugepageLimit structure corresponds to limiting kernel hugepages.
     Default to reservation limits if supported. Otherwise fallback to page fault limits.
@@ -3143,17 +2828,6 @@ class LinuxHugepageLimit:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        page_size: str,
-        limit: int,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.page_size = page_size
-        self.limit = limit
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3243,7 +2917,7 @@ class LinuxHugepageLimit:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxInterfacePriority:
     """LinuxInterfacePriority for network interfaces"""
 
@@ -3263,17 +2937,6 @@ class LinuxInterfacePriority:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        priority: int,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.priority = priority
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3365,7 +3028,7 @@ class LinuxInterfacePriority:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxBlockIODevice:
     """LinuxBlockIODevice holds major:minor format supported in blkio cgroup"""
 
@@ -3385,17 +3048,6 @@ class LinuxBlockIODevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        major: int = 0,
-        minor: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.major = major
-        self.minor = minor
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3483,7 +3135,7 @@ class LinuxBlockIODevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxWeightDevice:
     """LinuxWeightDevice struct holds a `major:minor weight` pair for weightDevice"""
 
@@ -3509,21 +3161,6 @@ class LinuxWeightDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        major: int,
-        minor: int,
-        weight: int | None = None,
-        leaf_weight: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.major = major
-        self.minor = minor
-        self.weight = weight
-        self.leaf_weight = leaf_weight
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3619,7 +3256,7 @@ class LinuxWeightDevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxThrottleDevice:
     """LinuxThrottleDevice struct holds a `major:minor rate_per_second` pair"""
 
@@ -3642,19 +3279,6 @@ class LinuxThrottleDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        major: int,
-        minor: int,
-        rate: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.major = major
-        self.minor = minor
-        self.rate = rate
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3747,7 +3371,7 @@ class LinuxThrottleDevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxBlockIO:
     """LinuxBlockIO for Linux cgroup 'blkio' resource management"""
 
@@ -3782,27 +3406,6 @@ class LinuxBlockIO:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        weight: int | None = None,
-        leaf_weight: int | None = None,
-        weight_device: list[LinuxWeightDevice] | None = None,
-        throttle_read_bps_device: list[LinuxThrottleDevice] | None = None,
-        throttle_write_bps_device: list[LinuxThrottleDevice] | None = None,
-        throttle_read_iops_device: list[LinuxThrottleDevice] | None = None,
-        throttle_write_iops_device: list[LinuxThrottleDevice] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.weight = weight
-        self.leaf_weight = leaf_weight
-        self.weight_device = weight_device
-        self.throttle_read_bps_device = throttle_read_bps_device
-        self.throttle_write_bps_device = throttle_write_bps_device
-        self.throttle_read_iops_device = throttle_read_iops_device
-        self.throttle_write_iops_device = throttle_write_iops_device
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -3902,7 +3505,7 @@ class LinuxBlockIO:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxMemory:
     """LinuxMemory for Linux cgroup 'memory' resource management"""
 
@@ -3951,31 +3554,6 @@ class LinuxMemory:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        limit: int | None = None,
-        reservation: int | None = None,
-        swap: int | None = None,
-        kernel: int | None = None,
-        kernel_tcp: int | None = None,
-        swappiness: int | None = None,
-        disable_oom_killer: bool | None = None,
-        use_hierarchy: bool | None = None,
-        check_before_update: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.limit = limit
-        self.reservation = reservation
-        self.swap = swap
-        self.kernel = kernel
-        self.kernel_tcp = kernel_tcp
-        self.swappiness = swappiness
-        self.disable_oom_killer = disable_oom_killer
-        self.use_hierarchy = use_hierarchy
-        self.check_before_update = check_before_update
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -4081,7 +3659,7 @@ class LinuxMemory:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxCPU:
     """LinuxCPU for Linux cgroup 'cpu' resource management"""
 
@@ -4123,31 +3701,6 @@ class LinuxCPU:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        shares: int | None = None,
-        quota: int | None = None,
-        burst: int | None = None,
-        period: int | None = None,
-        realtime_runtime: int | None = None,
-        realtime_period: int | None = None,
-        cpus: str = "",
-        mems: str = "",
-        idle: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.shares = shares
-        self.quota = quota
-        self.burst = burst
-        self.period = period
-        self.realtime_runtime = realtime_runtime
-        self.realtime_period = realtime_period
-        self.cpus = cpus
-        self.mems = mems
-        self.idle = idle
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -4253,7 +3806,7 @@ class LinuxCPU:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxPids:
     """LinuxPids for Linux cgroup 'pids' resource management (Linux 4.3)"""
 
@@ -4270,15 +3823,6 @@ class LinuxPids:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        limit: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.limit = limit
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"limit={self.limit!r}" ")"
@@ -4356,7 +3900,7 @@ class LinuxPids:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxNetwork:
     """LinuxNetwork identification and priority configuration"""
 
@@ -4376,17 +3920,6 @@ class LinuxNetwork:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        class_id: int | None = None,
-        priorities: list[LinuxInterfacePriority] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.class_id = class_id
-        self.priorities = priorities
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -4471,7 +4004,7 @@ class LinuxNetwork:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxRdma:
     """LinuxRdma for Linux cgroup 'rdma' resource management (Linux 4.11)"""
 
@@ -4491,17 +4024,6 @@ class LinuxRdma:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        hca_handles: int | None = None,
-        hca_objects: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.hca_handles = hca_handles
-        self.hca_objects = hca_objects
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -4584,7 +4106,7 @@ class LinuxRdma:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxResources:
     """LinuxResources has container runtime resource constraints"""
 
@@ -4627,31 +4149,6 @@ class LinuxResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        devices: list[LinuxDeviceCgroup] | None = None,
-        memory: LinuxMemory | None = None,
-        cpu: LinuxCPU | None = None,
-        pids: LinuxPids | None = None,
-        block_io: LinuxBlockIO | None = None,
-        hugepage_limits: list[LinuxHugepageLimit] | None = None,
-        network: LinuxNetwork | None = None,
-        rdma: dict[str, LinuxRdma] | None = None,
-        unified: dict[str, str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.devices = devices
-        self.memory = memory
-        self.cpu = cpu
-        self.pids = pids
-        self.block_io = block_io
-        self.hugepage_limits = hugepage_limits
-        self.network = network
-        self.rdma = rdma
-        self.unified = unified
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -4760,7 +4257,7 @@ class LinuxResources:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxDevice:
     """LinuxDevice represents the mknod information for a Linux special device file"""
 
@@ -4795,27 +4292,6 @@ class LinuxDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        type: str,
-        major: int = 0,
-        minor: int = 0,
-        file_mode: int | None = None,
-        uid: int | None = None,
-        gid: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.type = type
-        self.major = major
-        self.minor = minor
-        self.file_mode = file_mode
-        self.uid = uid
-        self.gid = gid
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -4913,7 +4389,7 @@ class LinuxDevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxNetDevice:
     """LinuxNetDevice represents a single network device to be added to the container's network namespace"""
 
@@ -4930,15 +4406,6 @@ class LinuxNetDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"name={self.name!r}" ")"
@@ -5017,7 +4484,7 @@ class LinuxNetDevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxDeviceCgroup:
     """LinuxDeviceCgroup represents a device rule for the devices specified to
     the device controller"""
@@ -5047,23 +4514,6 @@ class LinuxDeviceCgroup:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        allow: bool,
-        type: str = "",
-        major: int | None = None,
-        minor: int | None = None,
-        access: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.allow = allow
-        self.type = type
-        self.major = major
-        self.minor = minor
-        self.access = access
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -5160,7 +4610,7 @@ class LinuxDeviceCgroup:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxPersonality:
     """LinuxPersonality represents the Linux personality syscall input"""
 
@@ -5180,17 +4630,6 @@ class LinuxPersonality:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        domain: LinuxPersonalityDomain | str = "",
-        flags: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.domain = domain
-        self.flags = flags
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -5278,7 +4717,7 @@ class LinuxPersonality:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Solaris:
     """Solaris contains platform-specific configuration for Solaris application containers."""
 
@@ -5310,25 +4749,6 @@ class Solaris:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        milestone: str = "",
-        limitpriv: str = "",
-        max_shm_memory: str = "",
-        anet: list[SolarisAnet] | None = None,
-        capped_cpu: SolarisCappedCPU | None = None,
-        capped_memory: SolarisCappedMemory | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.milestone = milestone
-        self.limitpriv = limitpriv
-        self.max_shm_memory = max_shm_memory
-        self.anet = anet
-        self.capped_cpu = capped_cpu
-        self.capped_memory = capped_memory
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -5421,7 +4841,7 @@ class Solaris:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class SolarisCappedCPU:
     """SolarisCappedCPU allows users to set limit on the amount of CPU time that can be used by container."""
 
@@ -5438,15 +4858,6 @@ class SolarisCappedCPU:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        ncpus: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.ncpus = ncpus
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"ncpus={self.ncpus!r}" ")"
@@ -5529,7 +4940,7 @@ class SolarisCappedCPU:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class SolarisCappedMemory:
     """SolarisCappedMemory allows users to set the physical and swap caps on the memory that can be used by this container."""
 
@@ -5549,17 +4960,6 @@ class SolarisCappedMemory:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        physical: str = "",
-        swap: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.physical = physical
-        self.swap = swap
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -5649,7 +5049,7 @@ class SolarisCappedMemory:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class SolarisAnet:
     """SolarisAnet provides the specification for automatic creation of network resources for this container."""
 
@@ -5684,27 +5084,6 @@ class SolarisAnet:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        linkname: str = "",
-        lower_link: str = "",
-        allowed_address: str = "",
-        configure_allowed_address: str = "",
-        defrouter: str = "",
-        link_protection: str = "",
-        mac_address: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.linkname = linkname
-        self.lower_link = lower_link
-        self.allowed_address = allowed_address
-        self.configure_allowed_address = configure_allowed_address
-        self.defrouter = defrouter
-        self.link_protection = link_protection
-        self.mac_address = mac_address
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -5804,7 +5183,7 @@ class SolarisAnet:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Windows:
     """Windows defines the runtime configuration for Windows based containers, including Hyper-V containers."""
 
@@ -5842,29 +5221,6 @@ class Windows:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        layer_folders: list[str],
-        devices: list[WindowsDevice] | None = None,
-        resources: WindowsResources | None = None,
-        credential_spec: Any | None = None,
-        servicing: bool = False,
-        ignore_flushes_during_boot: bool = False,
-        hyperv: WindowsHyperV | None = None,
-        network: WindowsNetwork | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.layer_folders = layer_folders
-        self.devices = devices
-        self.resources = resources
-        self.credential_spec = credential_spec
-        self.servicing = servicing
-        self.ignore_flushes_during_boot = ignore_flushes_during_boot
-        self.hyperv = hyperv
-        self.network = network
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -5963,7 +5319,7 @@ class Windows:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsDevice:
     """WindowsDevice represents information about a host device to be mapped into the container."""
 
@@ -5983,17 +5339,6 @@ class WindowsDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        id: str,
-        id_type: str,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.id = id
-        self.id_type = id_type
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6079,7 +5424,7 @@ class WindowsDevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsResources:
     """WindowsResources has container runtime resource constraints for containers running on Windows."""
 
@@ -6102,19 +5447,6 @@ class WindowsResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        memory: WindowsMemoryResources | None = None,
-        cpu: WindowsCPUResources | None = None,
-        storage: WindowsStorageResources | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.memory = memory
-        self.cpu = cpu
-        self.storage = storage
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6207,7 +5539,7 @@ class WindowsResources:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsMemoryResources:
     """WindowsMemoryResources contains memory resource management settings."""
 
@@ -6224,15 +5556,6 @@ class WindowsMemoryResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        limit: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.limit = limit
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"limit={self.limit!r}" ")"
@@ -6317,7 +5640,7 @@ class WindowsMemoryResources:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsCPUResources:
     """WindowsCPUResources contains CPU resource management settings."""
 
@@ -6353,21 +5676,6 @@ class WindowsCPUResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        count: int | None = None,
-        shares: int | None = None,
-        maximum: int | None = None,
-        affinity: list[WindowsCPUGroupAffinity] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.count = count
-        self.shares = shares
-        self.maximum = maximum
-        self.affinity = affinity
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6463,7 +5771,7 @@ class WindowsCPUResources:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsCPUGroupAffinity:
     """Similar to _GROUP_AFFINITY struct defined in
     https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/miniport/ns-miniport-_group_affinity
@@ -6485,17 +5793,6 @@ class WindowsCPUGroupAffinity:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        mask: int = 0,
-        group: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mask = mask
-        self.group = group
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6585,7 +5882,7 @@ class WindowsCPUGroupAffinity:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsStorageResources:
     """WindowsStorageResources contains storage resource management settings."""
 
@@ -6608,19 +5905,6 @@ class WindowsStorageResources:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        iops: int | None = None,
-        bps: int | None = None,
-        sandbox_size: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.iops = iops
-        self.bps = bps
-        self.sandbox_size = sandbox_size
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6715,7 +5999,7 @@ class WindowsStorageResources:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsNetwork:
     """WindowsNetwork contains network settings for Windows containers."""
 
@@ -6744,23 +6028,6 @@ class WindowsNetwork:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        endpoint_list: list[str] | None = None,
-        allow_unqualified_dns_query: bool = False,
-        dns_search_list: list[str] | None = None,
-        network_shared_container_name: str = "",
-        network_namespace: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.endpoint_list = endpoint_list
-        self.allow_unqualified_dns_query = allow_unqualified_dns_query
-        self.dns_search_list = dns_search_list
-        self.network_shared_container_name = network_shared_container_name
-        self.network_namespace = network_namespace
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6857,7 +6124,7 @@ class WindowsNetwork:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class WindowsHyperV:
     """WindowsHyperV contains information for configuring a container to run with Hyper-V isolation."""
 
@@ -6874,15 +6141,6 @@ class WindowsHyperV:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        utility_vm_path: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.utility_vm_path = utility_vm_path
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -6967,7 +6225,7 @@ class WindowsHyperV:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class IOMems:
     """IOMems contains information about iomem addresses that should be passed to the VM."""
 
@@ -6990,19 +6248,6 @@ class IOMems:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        first_gfn: int | None = None,
-        first_mfn: int,
-        nr_mfns: int,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.first_gfn = first_gfn
-        self.first_mfn = first_mfn
-        self.nr_mfns = nr_mfns
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7086,7 +6331,7 @@ class IOMems:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class HWConfig:
     """Hardware configuration for the VM image"""
 
@@ -7118,25 +6363,6 @@ class HWConfig:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        device_tree: str = "",
-        vcpus: int | None = None,
-        memory: int | None = None,
-        dtdevs: list[str] | None = None,
-        iomems: list[IOMems] | None = None,
-        irqs: list[int] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.device_tree = device_tree
-        self.vcpus = vcpus
-        self.memory = memory
-        self.dtdevs = dtdevs
-        self.iomems = iomems
-        self.irqs = irqs
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7231,7 +6457,7 @@ class HWConfig:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class VMHypervisor:
     """VMHypervisor contains information about the hypervisor to use for a virtual machine."""
 
@@ -7251,17 +6477,6 @@ class VMHypervisor:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        parameters: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.parameters = parameters
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7344,7 +6559,7 @@ class VMHypervisor:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class VMKernel:
     """VMKernel contains information about the kernel to use for a virtual machine."""
 
@@ -7367,19 +6582,6 @@ class VMKernel:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        parameters: list[str] | None = None,
-        initrd: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.parameters = parameters
-        self.initrd = initrd
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7465,7 +6667,7 @@ class VMKernel:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class VMImage:
     """VMImage contains information about the virtual machine root image."""
 
@@ -7485,17 +6687,6 @@ class VMImage:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str,
-        format: str,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.format = format
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7576,7 +6767,7 @@ class VMImage:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class VM:
     """VM contains information for virtual-machine-based containers."""
 
@@ -7602,21 +6793,6 @@ class VM:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        hypervisor: VMHypervisor = _ABSENT,
-        kernel: VMKernel,
-        image: VMImage = _ABSENT,
-        hwconfig: HWConfig | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.hypervisor = _zero_VMHypervisor() if hypervisor is _ABSENT else hypervisor
-        self.kernel = kernel
-        self.image = _zero_VMImage() if image is _ABSENT else image
-        self.hwconfig = hwconfig
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7703,7 +6879,7 @@ class VM:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxSeccomp:
     """LinuxSeccomp represents syscall restrictions"""
 
@@ -7738,27 +6914,6 @@ class LinuxSeccomp:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        default_action: LinuxSeccompAction,
-        default_errno_ret: int | None = None,
-        architectures: list[Arch | str] | None = None,
-        flags: list[LinuxSeccompFlag | str] | None = None,
-        listener_path: str = "",
-        listener_metadata: str = "",
-        syscalls: list[LinuxSyscall] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.default_action = default_action
-        self.default_errno_ret = default_errno_ret
-        self.architectures = architectures
-        self.flags = flags
-        self.listener_path = listener_path
-        self.listener_metadata = listener_metadata
-        self.syscalls = syscalls
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7856,7 +7011,7 @@ class LinuxSeccomp:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxSeccompArg:
     """LinuxSeccompArg used for matching specific syscall arguments in Seccomp"""
 
@@ -7882,21 +7037,6 @@ class LinuxSeccompArg:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        index: int,
-        value: int,
-        value_two: int = 0,
-        op: LinuxSeccompOperator,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.index = index
-        self.value = value
-        self.value_two = value_two
-        self.op = op
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -7990,7 +7130,7 @@ class LinuxSeccompArg:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxSyscall:
     """LinuxSyscall is used to match a syscall in Seccomp"""
 
@@ -8016,21 +7156,6 @@ class LinuxSyscall:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        names: list[str],
-        action: LinuxSeccompAction,
-        errno_ret: int | None = None,
-        args: list[LinuxSeccompArg] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.names = names
-        self.action = action
-        self.errno_ret = errno_ret
-        self.args = args
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -8119,7 +7244,7 @@ class LinuxSyscall:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxIntelRdt:
     """LinuxIntelRdt has container runtime resource constraints for Intel RDT CAT and MBA
     features and flags enabling Intel RDT CMT and MBM features.
@@ -8160,23 +7285,6 @@ class LinuxIntelRdt:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        clos_id: str = "",
-        schemata: list[str] | None = None,
-        l3_cache_schema: str = "",
-        mem_bw_schema: str = "",
-        enable_monitoring: bool = False,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.clos_id = clos_id
-        self.schemata = schemata
-        self.l3_cache_schema = l3_cache_schema
-        self.mem_bw_schema = mem_bw_schema
-        self.enable_monitoring = enable_monitoring
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -8271,7 +7379,7 @@ class LinuxIntelRdt:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class LinuxMemoryPolicy:
     """LinuxMemoryPolicy represents input for the set_mempolicy syscall."""
 
@@ -8295,19 +7403,6 @@ class LinuxMemoryPolicy:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        mode: MemoryPolicyModeType | str = "",
-        nodes: str = "",
-        flags: list[MemoryPolicyFlagType | str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.mode = mode
-        self.nodes = nodes
-        self.flags = flags
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -8400,7 +7495,7 @@ class LinuxMemoryPolicy:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ZOS:
     """ZOS contains platform-specific configuration for z/OS based containers."""
 
@@ -8417,15 +7512,6 @@ class ZOS:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        namespaces: list[ZOSNamespace] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.namespaces = namespaces
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"namespaces={self.namespaces!r}" ")"
@@ -8499,7 +7585,7 @@ class ZOS:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ZOSNamespace:
     """ZOSNamespace is the configuration for a z/OS namespace"""
 
@@ -8520,17 +7606,6 @@ class ZOSNamespace:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        type: ZOSNamespaceType,
-        path: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.type = type
-        self.path = path
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -8615,7 +7690,7 @@ class ZOSNamespace:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class FreeBSD:
     """FreeBSD contains platform-specific configuration for FreeBSD based containers."""
 
@@ -8635,17 +7710,6 @@ class FreeBSD:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        devices: list[FreeBSDDevice] | None = None,
-        jail: FreeBSDJail | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.devices = devices
-        self.jail = jail
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -8726,7 +7790,7 @@ class FreeBSD:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class FreeBSDDevice:
     """FreeBSDDevice."""
 
@@ -8746,17 +7810,6 @@ class FreeBSDDevice:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        path: str = "",
-        mode: int | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.path = path
-        self.mode = mode
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -8842,7 +7895,7 @@ class FreeBSDDevice:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class FreeBSDJail:
     """FreeBSDJail describes how to configure the container's jail"""
 
@@ -8899,41 +7952,6 @@ class FreeBSDJail:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        parent: str = "",
-        host: FreeBSDSharing | str = "",
-        ip4: FreeBSDSharing | str = "",
-        ip4_addr: list[str] | None = None,
-        ip6: FreeBSDSharing | str = "",
-        ip6_addr: list[str] | None = None,
-        vnet: FreeBSDSharing | str = "",
-        interface: str = "",
-        vnet_interfaces: list[str] | None = None,
-        sysvmsg: FreeBSDSharing | str = "",
-        sysvsem: FreeBSDSharing | str = "",
-        sysvshm: FreeBSDSharing | str = "",
-        enforce_statfs: int | None = None,
-        allow: FreeBSDJailAllow | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.parent = parent
-        self.host = host
-        self.ip4 = ip4
-        self.ip4_addr = ip4_addr
-        self.ip6 = ip6
-        self.ip6_addr = ip6_addr
-        self.vnet = vnet
-        self.interface = interface
-        self.vnet_interfaces = vnet_interfaces
-        self.sysvmsg = sysvmsg
-        self.sysvsem = sysvsem
-        self.sysvshm = sysvshm
-        self.enforce_statfs = enforce_statfs
-        self.allow = allow
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -9052,7 +8070,7 @@ class FreeBSDJail:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class FreeBSDJailAllow:
     """FreeBSDJailAllow describes jail capabilities"""
 
@@ -9093,31 +8111,6 @@ class FreeBSDJailAllow:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        set_hostname: bool = False,
-        raw_sockets: bool = False,
-        chflags: bool = False,
-        mount: list[str] | None = None,
-        quotas: bool = False,
-        socket_af: bool = False,
-        mlock: bool = False,
-        reserved_ports: bool = False,
-        suser: bool = False,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.set_hostname = set_hostname
-        self.raw_sockets = raw_sockets
-        self.chflags = chflags
-        self.mount = mount
-        self.quotas = quotas
-        self.socket_af = socket_af
-        self.mlock = mlock
-        self.reserved_ports = reserved_ports
-        self.suser = suser
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -9228,7 +8221,7 @@ class FreeBSDJailAllow:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class State:
     """State holds information about the runtime state of the container.
 
@@ -9262,25 +8255,6 @@ class State:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        oci_version: str,
-        id: str,
-        status: ContainerState,
-        pid: int = 0,
-        bundle: str,
-        annotations: dict[str, str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.oci_version = oci_version
-        self.id = id
-        self.status = status
-        self.pid = pid
-        self.bundle = bundle
-        self.annotations = annotations
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -9373,7 +8347,7 @@ class State:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ContainerProcessState:
     """ContainerProcessState holds information about the state of a container process."""
 
@@ -9404,23 +8378,6 @@ class ContainerProcessState:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        oci_version: str = "",
-        fds: list[str] | None = None,
-        pid: int = 0,
-        metadata: str = "",
-        state: State = _ABSENT,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.oci_version = oci_version
-        self.fds = fds
-        self.pid = pid
-        self.metadata = metadata
-        self.state = _zero_State() if state is _ABSENT else state
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (

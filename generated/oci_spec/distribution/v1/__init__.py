@@ -124,7 +124,7 @@ From the spec text: spec.md#error-codes."""
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ErrorResponse:
     """ErrorResponse is returned by a registry on an invalid request."""
 
@@ -141,15 +141,6 @@ class ErrorResponse:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        errors: list[ErrorInfo] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.errors = errors
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"errors={self.errors!r}" ")"
@@ -228,7 +219,7 @@ class ErrorResponse:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ErrorInfo:
     """ErrorInfo describes a server error returned from a registry."""
 
@@ -251,19 +242,6 @@ class ErrorInfo:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        code: str = "",
-        message: str = "",
-        detail: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.code = code
-        self.message = message
-        self.detail = detail
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -349,7 +327,7 @@ class ErrorInfo:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class RepositoryList:
     """RepositoryList returns a catalog of repositories maintained on the registry."""
 
@@ -366,15 +344,6 @@ class RepositoryList:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        repositories: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.repositories = repositories
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -455,7 +424,7 @@ class RepositoryList:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class TagList:
     """TagList is a list of tags for a given repository."""
 
@@ -475,17 +444,6 @@ class TagList:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str = "",
-        tags: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.tags = tags
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (

@@ -216,7 +216,7 @@ https://github.com/opencontainers/image-spec/pull/965"""
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ImageConfig:
     """ImageConfig defines the execution parameters which should be used as a base when running a container using an image."""
 
@@ -268,33 +268,6 @@ class ImageConfig:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        user: str = "",
-        exposed_ports: dict[str, dict[str, Any]] | None = None,
-        env: list[str] | None = None,
-        entrypoint: list[str] | None = None,
-        cmd: list[str] | None = None,
-        volumes: dict[str, dict[str, Any]] | None = None,
-        working_dir: str = "",
-        labels: dict[str, str] | None = None,
-        stop_signal: str = "",
-        args_escaped: bool = False,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.user = user
-        self.exposed_ports = exposed_ports
-        self.env = env
-        self.entrypoint = entrypoint
-        self.cmd = cmd
-        self.volumes = volumes
-        self.working_dir = working_dir
-        self.labels = labels
-        self.stop_signal = stop_signal
-        self.args_escaped = args_escaped
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -401,7 +374,7 @@ class ImageConfig:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class RootFS:
     """RootFS describes a layer content addresses"""
 
@@ -421,17 +394,6 @@ class RootFS:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        type: str,
-        diff_ids: list[str],
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.type = type
-        self.diff_ids = diff_ids
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -512,7 +474,7 @@ class RootFS:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class History:
     """History describes the history of a layer."""
 
@@ -541,23 +503,6 @@ class History:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        created: datetime | None = None,
-        created_by: str = "",
-        author: str = "",
-        comment: str = "",
-        empty_layer: bool = False,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.created = created
-        self.created_by = created_by
-        self.author = author
-        self.comment = comment
-        self.empty_layer = empty_layer
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -649,7 +594,7 @@ class History:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Image:
     """Image is the JSON structure which describes some basic information about the image.
     This provides the `application/vnd.oci.image.config.v1+json` mediatype when marshalled to JSON.
@@ -700,33 +645,6 @@ class Image:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        created: datetime | None = None,
-        author: str = "",
-        architecture: str,
-        os: str,
-        os_version: str = "",
-        os_features: list[str] | None = None,
-        variant: str = "",
-        config: ImageConfig = _ABSENT,
-        rootfs: RootFS,
-        history: list[History] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.created = created
-        self.author = author
-        self.architecture = architecture
-        self.os = os
-        self.os_version = os_version
-        self.os_features = os_features
-        self.variant = variant
-        self.config = _zero_ImageConfig() if config is _ABSENT else config
-        self.rootfs = rootfs
-        self.history = history
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -831,7 +749,7 @@ class Image:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Descriptor:
     """Descriptor describes the disposition of targeted content.
     This structure provides `application/vnd.oci.descriptor.v1+json` mediatype
@@ -877,29 +795,6 @@ class Descriptor:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        media_type: str,
-        digest: str,
-        size: int,
-        urls: list[str] | None = None,
-        annotations: dict[str, str] | None = None,
-        data: bytes | None = None,
-        platform: Platform | None = None,
-        artifact_type: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.media_type = media_type
-        self.digest = digest
-        self.size = size
-        self.urls = urls
-        self.annotations = annotations
-        self.data = data
-        self.platform = platform
-        self.artifact_type = artifact_type
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1000,7 +895,7 @@ class Descriptor:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Platform:
     """Platform describes the platform which the image in the manifest runs on."""
 
@@ -1033,23 +928,6 @@ class Platform:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        architecture: str,
-        os: str,
-        os_version: str = "",
-        os_features: list[str] | None = None,
-        variant: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.architecture = architecture
-        self.os = os
-        self.os_version = os_version
-        self.os_features = os_features
-        self.variant = variant
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1143,7 +1021,7 @@ class Platform:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Index:
     """Index references manifests for various platforms.
     This structure provides `application/vnd.oci.image.index.v1+json` mediatype when marshalled to JSON.
@@ -1178,25 +1056,6 @@ class Index:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        schema_version: int,
-        media_type: str = "",
-        artifact_type: str = "",
-        manifests: list[Descriptor],
-        subject: Descriptor | None = None,
-        annotations: dict[str, str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.schema_version = schema_version
-        self.media_type = media_type
-        self.artifact_type = artifact_type
-        self.manifests = manifests
-        self.subject = subject
-        self.annotations = annotations
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1289,7 +1148,7 @@ class Index:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ImageLayout:
     """ImageLayout is the structure in the "oci-layout" file, found in the root
     of an OCI Image-layout directory.
@@ -1309,15 +1168,6 @@ class ImageLayout:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        image_layout_version: str,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.image_layout_version = image_layout_version
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1397,7 +1247,7 @@ class ImageLayout:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Manifest:
     """Manifest provides `application/vnd.oci.image.manifest.v1+json` mediatype structure when marshalled to JSON.
 
@@ -1435,27 +1285,6 @@ class Manifest:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        schema_version: int,
-        media_type: str = "",
-        artifact_type: str = "",
-        config: Descriptor,
-        layers: list[Descriptor],
-        subject: Descriptor | None = None,
-        annotations: dict[str, str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.schema_version = schema_version
-        self.media_type = media_type
-        self.artifact_type = artifact_type
-        self.config = config
-        self.layers = layers
-        self.subject = subject
-        self.annotations = annotations
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (

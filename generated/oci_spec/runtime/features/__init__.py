@@ -55,7 +55,7 @@ __all__ = [
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Features:
     """Features represents the supported features of the runtime.
 
@@ -99,29 +99,6 @@ class Features:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        oci_version_min: str,
-        oci_version_max: str,
-        hooks: list[str] | None = None,
-        mount_options: list[str] | None = None,
-        linux: Linux | None = None,
-        annotations: dict[str, str] | None = None,
-        potentially_unsafe_config_annotations: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.oci_version_min = oci_version_min
-        self.oci_version_max = oci_version_max
-        self.hooks = hooks
-        self.mount_options = mount_options
-        self.linux = linux
-        self.annotations = annotations
-        self.potentially_unsafe_config_annotations = (
-            potentially_unsafe_config_annotations
-        )
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -221,7 +198,7 @@ class Features:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Linux:
     """Linux is specific to Linux."""
 
@@ -267,33 +244,6 @@ class Linux:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        namespaces: list[str] | None = None,
-        capabilities: list[str] | None = None,
-        cgroup: Cgroup | None = None,
-        seccomp: Seccomp | None = None,
-        apparmor: Apparmor | None = None,
-        selinux: Selinux | None = None,
-        intel_rdt: IntelRdt | None = None,
-        memory_policy: MemoryPolicy | None = None,
-        mount_extensions: MountExtensions | None = None,
-        net_devices: NetDevices | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.namespaces = namespaces
-        self.capabilities = capabilities
-        self.cgroup = cgroup
-        self.seccomp = seccomp
-        self.apparmor = apparmor
-        self.selinux = selinux
-        self.intel_rdt = intel_rdt
-        self.memory_policy = memory_policy
-        self.mount_extensions = mount_extensions
-        self.net_devices = net_devices
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -400,7 +350,7 @@ class Linux:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Cgroup:
     """Cgroup represents the "cgroup" field."""
 
@@ -439,23 +389,6 @@ class Cgroup:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        v1: bool | None = None,
-        v2: bool | None = None,
-        systemd: bool | None = None,
-        systemd_user: bool | None = None,
-        rdma: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.v1 = v1
-        self.v2 = v2
-        self.systemd = systemd
-        self.systemd_user = systemd_user
-        self.rdma = rdma
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -547,7 +480,7 @@ class Cgroup:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Seccomp:
     """Seccomp represents the "seccomp" field."""
 
@@ -587,25 +520,6 @@ class Seccomp:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        enabled: bool | None = None,
-        actions: list[str] | None = None,
-        operators: list[str] | None = None,
-        archs: list[str] | None = None,
-        known_flags: list[str] | None = None,
-        supported_flags: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enabled = enabled
-        self.actions = actions
-        self.operators = operators
-        self.archs = archs
-        self.known_flags = known_flags
-        self.supported_flags = supported_flags
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -702,7 +616,7 @@ class Seccomp:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Apparmor:
     """Apparmor represents the "apparmor" field."""
 
@@ -721,15 +635,6 @@ class Apparmor:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        enabled: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enabled = enabled
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
@@ -807,7 +712,7 @@ class Apparmor:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Selinux:
     """Selinux represents the "selinux" field."""
 
@@ -826,15 +731,6 @@ class Selinux:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        enabled: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enabled = enabled
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
@@ -912,7 +808,7 @@ class Selinux:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class IntelRdt:
     """IntelRdt represents the "intelRdt" field."""
 
@@ -940,19 +836,6 @@ class IntelRdt:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        enabled: bool | None = None,
-        schemata: bool | None = None,
-        monitoring: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enabled = enabled
-        self.schemata = schemata
-        self.monitoring = monitoring
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1040,7 +923,7 @@ class IntelRdt:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class MemoryPolicy:
     """MemoryPolicy represents the "memoryPolicy" field."""
 
@@ -1060,17 +943,6 @@ class MemoryPolicy:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        modes: list[str] | None = None,
-        flags: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.modes = modes
-        self.flags = flags
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -1156,7 +1028,7 @@ class MemoryPolicy:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class MountExtensions:
     """MountExtensions represents the "mountExtensions" field."""
 
@@ -1173,15 +1045,6 @@ class MountExtensions:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        idmap: IDMap | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.idmap = idmap
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"idmap={self.idmap!r}" ")"
@@ -1264,7 +1127,7 @@ class MountExtensions:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class IDMap:
     """IDMap."""
 
@@ -1283,15 +1146,6 @@ class IDMap:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        enabled: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enabled = enabled
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"
@@ -1369,7 +1223,7 @@ class IDMap:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class NetDevices:
     """NetDevices represents the "netDevices" field."""
 
@@ -1387,15 +1241,6 @@ class NetDevices:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        enabled: bool | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.enabled = enabled
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"enabled={self.enabled!r}" ")"

@@ -45,7 +45,7 @@ From the spec text: extensions/README.md#detail."""
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class ExtensionList:
     """ExtensionList is the structure returned from discover endpoint defined in /extensions/_oci.md"""
 
@@ -62,15 +62,6 @@ class ExtensionList:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        extensions: list[Extension] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.extensions = extensions
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return f"{self.__class__.__qualname__}(" f"extensions={self.extensions!r}" ")"
@@ -149,7 +140,7 @@ class ExtensionList:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Extension:
     """Extension provides information on extensions provided on a Registry.
     defined further in /extensions/_oci.md"""
@@ -176,21 +167,6 @@ class Extension:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str = "",
-        url: str = "",
-        description: str = "",
-        endpoints: list[str] | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.url = url
-        self.description = description
-        self.endpoints = endpoints
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (

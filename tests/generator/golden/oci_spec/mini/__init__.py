@@ -51,7 +51,7 @@ VERSION_DEV = "-dev"
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Versioned:
     """Versioned provides a struct with the document's "schemaVersion"."""
 
@@ -68,15 +68,6 @@ class Versioned:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        schema_version: int = 0,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.schema_version = schema_version
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (

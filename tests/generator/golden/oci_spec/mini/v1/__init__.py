@@ -105,7 +105,7 @@ _M_Kind: dict[str, Kind] = {m.value: m for m in Kind}
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Person:
     """Person names someone responsible for a widget."""
 
@@ -125,17 +125,6 @@ class Person:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        email: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.email = email
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -216,7 +205,7 @@ class Person:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Part:
     """Part is one piece of a widget; this comment ends in a quote: "part\"
 
@@ -238,17 +227,6 @@ class Part:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        kind: Kind | str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.kind = kind
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -329,7 +307,7 @@ class Part:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Limits:
     """Limits is zero when its own fields are, struct values included."""
 
@@ -353,19 +331,6 @@ class Limits:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        max: int = 0,
-        part: Part = _ABSENT,
-        since: datetime | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.max = max
-        self.part = _zero_Part() if part is _ABSENT else part
-        self.since = since
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -449,7 +414,7 @@ class Limits:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Settings:
     """Settings has an omitzero member of every kind (Go 1.24 encoding/json): each
     is left out only when it holds Go's zero value; no schema describes it."""
@@ -522,51 +487,6 @@ class Settings:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        name: str = "",
-        kind: Kind | str = "",
-        digest: str = "",
-        count: int = 0,
-        offset: int = 0,
-        enabled: bool = False,
-        size: int | None = None,
-        created: datetime | None = None,
-        payload: bytes | None = None,
-        tags: list[str] | None = None,
-        labels: dict[str, str] | None = None,
-        extra: Any | None = None,
-        marker: dict[str, Any] = _ABSENT,
-        owner: Person = _ABSENT,
-        reviewer: Person | None = None,
-        limits: Limits = _ABSENT,
-        aliases: list[str] | None = None,
-        backup: Person = _ABSENT,
-        flag: dict[str, Any] = _ABSENT,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.kind = kind
-        self.digest = digest
-        self.count = count
-        self.offset = offset
-        self.enabled = enabled
-        self.size = size
-        self.created = created
-        self.payload = payload
-        self.tags = tags
-        self.labels = labels
-        self.extra = extra
-        self.marker = {} if marker is _ABSENT else marker
-        self.owner = _zero_Person() if owner is _ABSENT else owner
-        self.reviewer = reviewer
-        self.limits = _zero_Limits() if limits is _ABSENT else limits
-        self.aliases = aliases
-        self.backup = _zero_Person() if backup is _ABSENT else backup
-        self.flag = {} if flag is _ABSENT else flag
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -700,7 +620,7 @@ class Settings:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Widget:
     """Widget is the root document. Its doc has "double quotes", triple quotes \"\"\"
     in the middle, a backslash escape \\n and a double backslash \\\\ as written.
@@ -770,47 +690,6 @@ class Widget:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        schema_version: int,
-        media_type: str,
-        kind: Kind | str,
-        digest: str,
-        size: int | None = None,
-        enabled: bool | None = None,
-        count: int = 0,
-        offset: int = 0,
-        created: datetime | None = None,
-        payload: bytes | None = None,
-        labels: dict[str, str] | None = None,
-        ports: dict[str, dict[str, Any]] | None = None,
-        parts: list[Part],
-        owner: Person = _ABSENT,
-        reviewer: Person | None = None,
-        legacy: str = "",
-        go_only: str = "",
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.schema_version = schema_version
-        self.media_type = media_type
-        self.kind = kind
-        self.digest = digest
-        self.size = size
-        self.enabled = enabled
-        self.count = count
-        self.offset = offset
-        self.created = created
-        self.payload = payload
-        self.labels = labels
-        self.ports = ports
-        self.parts = parts
-        self.owner = _zero_Person() if owner is _ABSENT else owner
-        self.reviewer = reviewer
-        self.legacy = legacy
-        self.go_only = go_only
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
@@ -936,7 +815,7 @@ class Widget:
 
 
 @_python_class
-@dataclass(kw_only=True, slots=True, init=False, repr=False, eq=False)
+@dataclass(kw_only=True, slots=True, repr=False, eq=False)
 class Blob:
     """Blob is an inline piece of content; no schema describes it."""
 
@@ -956,17 +835,6 @@ class Blob:
     """Python attribute name -> JSON member name, in Go declaration order (read-only)."""
     PLATFORMS: ClassVar[Mapping[str, tuple[str, ...]]] = MappingProxyType({})
     """Fields that apply only to some platforms (Go ``platform:`` tags; read-only)."""
-
-    def __init__(
-        self,
-        *,
-        media_type: str = "",
-        data: bytes | None = None,
-        unknown_fields: dict[str, Any] | None = None,
-    ) -> None:
-        self.media_type = media_type
-        self.data = data
-        self.unknown_fields = unknown_fields
 
     def __repr__(self) -> str:
         return (
