@@ -409,3 +409,10 @@ def test_interface_errors_have_their_path() -> None:
     with pytest.raises(ValidationError) as e:
         Windows.from_dict({"layerFolders": ["l"], "credentialSpec": {"a": {"b": -(10**400)}}})
     assert e.value.path == "credentialSpec.a.b"
+
+
+def test_show_of_an_integer_just_under_python_s_digit_limit() -> None:
+    # 1 << 14100 has 4245 digits: more than str() shows by default (4300 is the
+    # limit, reached near 14,284 bits), so the message does not count them.
+    assert _runtime._show(1 << 14100) == "an integer of more than 4000 digits"
+    assert _runtime._show(1 << 13000) == "an integer of 3914 digits"
