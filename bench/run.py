@@ -611,7 +611,7 @@ def pstats_rows(path: Path, top: int) -> list[tuple[str, int, float, float]]:
     st = pstats.Stats(str(path), stream=io.StringIO())
     rows = []
     for (file, line, name), (_cc, nc, tt, ct, _c) in st.stats.items():  # type: ignore[attr-defined]
-        short = file.replace(str(ROOT) + "/", "").split("site-packages/")[-1]
+        short = timing.short_path(file.replace(str(ROOT) + "/", ""))
         rows.append((f"{name} ({short}:{line})" if line else name, nc, tt, ct))
     rows.sort(key=lambda r: -r[3])
     return rows[:top]

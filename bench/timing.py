@@ -8,6 +8,7 @@ import gc
 import io
 import linecache
 import pstats
+import sysconfig
 import signal
 import statistics
 import time
@@ -72,6 +73,17 @@ def interleaved(
 # -- profiles ----------------------------------------------------------------------
 
 
+_STDLIB = sysconfig.get_paths()["stdlib"] + "/"
+
+
+def short_path(file: str) -> str:
+    """A source file as the report shows it: relative to the package, the
+    standard library or site-packages, never this machine's absolute path."""
+    if file.startswith(_STDLIB):
+        return file[len(_STDLIB):]
+    return file.split("/generated/")[-1].split("/snapshot/")[-1].split("site-packages/")[-1]
+
+
 def cprofile(fn: Fn, calls: int, top: int = 10) -> list[tuple[str, int, float, float]]:
     """(function, ncalls, tottime s, cumtime s) of the ``top`` by cumulative time."""
     prof = cProfile.Profile()
@@ -82,7 +94,7 @@ def cprofile(fn: Fn, calls: int, top: int = 10) -> list[tuple[str, int, float, f
     st = pstats.Stats(prof, stream=io.StringIO())
     rows = []
     for (file, line, name), (cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-        short = file.split("/generated/")[-1].split("/snapshot/")[-1].split("site-packages/")[-1]
+        short = short_path(file)
         label = f"{name} ({short}:{line})" if line else name
         rows.append((label, nc, tt, ct))
     rows.sort(key=lambda r: -r[3])
@@ -141,7 +153,7 @@ class LineSampler:
             if skip in file or not line:
                 continue
             src = linecache.getline(file, line).strip()
-            short = file.split("/generated/")[-1].split("/snapshot/")[-1].split("/lib/python3")[-1]
+            short = short_path(file)
             rows.append((f"{short}:{line} ({name})", 100 * c / n,
                          100 * self.cum_counts[key] / n, src))
             if len(rows) == top:
