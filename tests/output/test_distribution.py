@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -328,8 +329,6 @@ def test_referrers_response_is_an_image_index() -> None:
 
 
 def test_pydantic_schema_of_a_schemaless_type() -> None:
-    pydantic = pytest.importorskip("pydantic")
-
     class Reply(pydantic.BaseModel):
         body: ErrorResponse
 
