@@ -2207,7 +2207,7 @@ def _enc_Blob(o: Any) -> dict[str, Any]:
     return d
 
 
-def _is_zero_Limits(o: Any) -> bool:  # o: Limits (Any: see the encoders)
+def _is_zero_Limits(o: Any) -> bool:  # o: Limits (Any: docs/packaging.md)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return (
@@ -2215,13 +2215,13 @@ def _is_zero_Limits(o: Any) -> bool:  # o: Limits (Any: see the encoders)
     )
 
 
-def _is_zero_Part(o: Any) -> bool:  # o: Part (Any: see the encoders)
+def _is_zero_Part(o: Any) -> bool:  # o: Part (Any: docs/packaging.md)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return not o.name and not o.kind and not o.unknown_fields
 
 
-def _is_zero_Person(o: Any) -> bool:  # o: Person (Any: see the encoders)
+def _is_zero_Person(o: Any) -> bool:  # o: Person (Any: docs/packaging.md)
     # reflect.Value.IsZero, which omitzero applies to a struct value: every
     # member is its zero value.  Unknown members (which Go drops) make it non-zero.
     return not o.name and not o.email and not o.unknown_fields
