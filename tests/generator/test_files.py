@@ -4,7 +4,6 @@ owned folders of that folder all or nothing; plus ``ocigen check`` exit codes.""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest

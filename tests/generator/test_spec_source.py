@@ -1005,7 +1005,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["spec", "status", "--spec-root", spec_root, "--out", str(tmp_path / "g")]) == 0
     assert (
         "image-spec 1.1.1: tag v1.1.1 (inferred), commit unknown (" + PACKAGE + " 1.1.1-3): "
-        f"intact, no ocigen.toml yet (needed before generate)\n" in capsys.readouterr().out
+        "intact, no ocigen.toml yet (needed before generate)\n" in capsys.readouterr().out
     )
 
     (tmp_path / "spec/image-spec/go.mod").write_text("changed\n")
