@@ -487,10 +487,11 @@ _CTL = re.compile(r"[\x00-\x1f\x7f]")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # url.shouldEscape(c, encodeHost) is false for these ASCII bytes (encodeZone
 # too); '%' must start an escape; bytes >= 0x80 pass.
-_HOST_CHAR = r"[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]"
-_HOST = re.compile(r"(?:" + _HOST_CHAR + r"|%[0-9A-Fa-f]{2}|[^\x00-\x7f])*\Z")
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]|%[0-9A-Fa-f]{2}|[^\x00-\x7f])*\Z"
+)
 _HOST_ESCAPE = re.compile(r"%([0-7][0-9A-Fa-f])")  # an ASCII byte escaped
-_HOST_BYTE = re.compile(_HOST_CHAR + r"\Z")
+_HOST_BYTE = re.compile(r"[A-Za-z0-9!$&'()*+,;=:\[\]<>\"_.~-]\Z")
 _ESCAPED = re.compile(r"%([0-9A-Fa-f]{2})")
 _USERINFO = re.compile(r"[A-Za-z0-9\-._:~!$&'()*+,;=%@]*\Z")  # url.validUserinfo
 _PORT = re.compile(r"(?::[0-9]*)?\Z", re.ASCII)  # url.validOptionalPort
